@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the process reads from its environment, validated once at start-up so a typo
+ * fails loudly with the variable's name instead of surfacing later as a confusing runtime error.
+ */
+const booleanFlag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((value) => ['1', 'true', 'on', 'yes'].includes(value));
+
+const environmentSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATABASE_URL: z
+    .string()
+    .refine((url) => /^mysql:\/\//.test(url), 'must be a mysql://user:pass@host:port/db URL')
+    .optional(),
+  /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
+  DATA_DIR: z.string().default('data'),
+  REDIS_URL: z
+    .string()
+    .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
+    .optional(),
+  PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
+  SANDBOX: booleanFlag.default(true),
+  DATA_KEY: z
+    .string()
+    .refine((key) => decodeDataKey(key) !== undefined, 'must be 32 bytes, as 64 hex characters or base64')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Off in production by default: an attacker should not get the schema for free. */
+  INTROSPECTION: booleanFlag.optional(),
+  PLAYGROUND: booleanFlag.optional(),
+  /** Lifetime of client tokens issued to end users' mobile apps. */
+  CLIENT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+});
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  dataDir: string;
+  redisUrl?: string;
+  publicUrl: string;
+  sandbox: boolean;
+  /** 32 raw bytes; undefined means "generate or load a development key under DATA_DIR". */
+  dataKey?: Buffer;
+  logLevel: string;
+  introspection: boolean;
+  playground: boolean;
+  clientTokenTtlSeconds: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function decodeDataKey(text: string): Buffer | undefined {
+  const trimmed = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(trimmed)) return Buffer.from(trimmed, 'hex');
+  const fromBase64 = Buffer.from(trimmed, 'base64');
+  return fromBase64.length === 32 ? fromBase64 : undefined;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const values = parsed.data;
+  const isProduction = values.NODE_ENV === 'production';
+  if (isProduction && !values.DATA_KEY) {
+    throw new ConfigError(['DATA_KEY: required in production (it encrypts vendor secrets and personal data at rest)']);
+  }
+  const port = values.PORT;
+  return {
+    nodeEnv: values.NODE_ENV,
+    port,
+    database: values.DATABASE_URL
+      ? { kind: 'mysql', url: values.DATABASE_URL }
+      : { kind: 'sqlite', file: `${values.DATA_DIR}/paygraph.sqlite` },
+    dataDir: values.DATA_DIR,
+    redisUrl: values.REDIS_URL,
+    publicUrl: (values.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    sandbox: values.SANDBOX,
+    dataKey: values.DATA_KEY ? decodeDataKey(values.DATA_KEY) : undefined,
+    logLevel: values.LOG_LEVEL,
+    introspection: values.INTROSPECTION ?? !isProduction,
+    playground: values.PLAYGROUND ?? !isProduction,
+    clientTokenTtlSeconds: values.CLIENT_TOKEN_TTL_SECONDS,
+  };
+}

@@ -1,0 +1,149 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource, type DataSourceOptions, type EntityManager, type Logger as TypeOrmLogger } from 'typeorm';
+import type { AppConfig } from '../config/config';
+import { ALL_ENTITIES } from '../entities';
+import type { Logger } from '../logging/logger';
+import { createConnection } from 'mysql2/promise';
+import { MYSQL_MIGRATIONS } from './migrations/mysql';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+
+export type DatabaseKind = 'sqlite' | 'mysql';
+
+/** Counts statements so tests (and the N+1 check) can see how many queries a request ran. */
+export class QueryCounter implements TypeOrmLogger {
+  count = 0;
+  constructor(private readonly logger?: Logger) {}
+  logQuery(query: string): void {
+    this.count += 1;
+    this.logger?.trace({ query }, 'sql');
+  }
+  logQueryError(error: string | Error, query: string): void {
+    // Parameters are deliberately not logged: they can carry personal data.
+    this.logger?.debug({ err: String(error), query }, 'sql error');
+  }
+  logQuerySlow(time: number, query: string): void {
+    this.logger?.warn({ time, query }, 'slow sql');
+  }
+  logSchemaBuild(message: string): void {
+    this.logger?.debug(message);
+  }
+  logMigration(message: string): void {
+    this.logger?.info({ migration: message }, 'migration');
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger?.warn({ message }, 'typeorm');
+  }
+}
+
+export function dataSourceOptions(
+  database: AppConfig['database'],
+  logger?: TypeOrmLogger,
+  mysqlFlavour: 'mysql' | 'mariadb' = 'mysql',
+): DataSourceOptions {
+  const common = { entities: ALL_ENTITIES, synchronize: false, migrationsRun: false, logger, logging: true as const };
+  if (database.kind === 'mysql') {
+    return {
+      ...common,
+      // TypeORM reads column defaults differently on MariaDB; the right flavour keeps the
+      // migration-vs-entity comparison exact on both servers.
+      type: mysqlFlavour,
+      url: database.url,
+      charset: 'utf8mb4',
+      timezone: 'Z',
+      // BIGINT money columns come back as strings and are converted by fenTransformer.
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      migrations: MYSQL_MIGRATIONS,
+      poolSize: 10,
+    };
+  }
+  const file = database.file;
+  return {
+    ...common,
+    type: 'sqljs',
+    location: file === ':memory:' ? undefined : file,
+    autoSave: file !== ':memory:',
+    // sql.js keeps the database in memory; write it out atomically after every commit so a
+    // crash mid-write never leaves a truncated file behind.
+    autoSaveCallback:
+      file === ':memory:'
+        ? undefined
+        : (bytes: Uint8Array) => {
+            mkdirSync(dirname(file), { recursive: true });
+            const temporary = `${file}.tmp`;
+            writeFileSync(temporary, bytes);
+            renameSync(temporary, file);
+          },
+    migrations: SQLITE_MIGRATIONS,
+  };
+}
+
+/**
+ * The one place that opens the database and runs transactions. SQLite (sql.js) has a single
+ * connection, so its transactions are serialised through a promise queue; MySQL transactions
+ * run concurrently on the pool.
+ */
+export class Database {
+  readonly kind: DatabaseKind;
+  readonly queries: QueryCounter;
+  private source?: DataSource;
+  private sqliteQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly settings: AppConfig['database'],
+    logger?: Logger,
+  ) {
+    this.kind = settings.kind;
+    this.queries = new QueryCounter(logger);
+  }
+
+  get dataSource(): DataSource {
+    if (!this.source) throw new Error('Database.open() has not been called');
+    return this.source;
+  }
+
+  get manager(): EntityManager {
+    return this.dataSource.manager;
+  }
+
+  async open(options: { migrate: boolean }): Promise<void> {
+    if (!this.source) {
+      const flavour = this.settings.kind === 'mysql' ? await detectMysqlFlavour(this.settings.url) : 'mysql';
+      if (this.settings.kind === 'sqlite' && this.settings.file !== ':memory:') {
+        mkdirSync(dirname(this.settings.file), { recursive: true });
+      }
+      this.source = new DataSource(dataSourceOptions(this.settings, this.queries, flavour));
+    }
+    if (!this.source.isInitialized) await this.source.initialize();
+    if (options.migrate) await this.migrate();
+  }
+
+  /** Applies pending migrations; returns their names. */
+  async migrate(): Promise<string[]> {
+    const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+    return applied.map((migration) => migration.name);
+  }
+
+  async close(): Promise<void> {
+    if (this.source?.isInitialized) await this.source.destroy();
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.kind === 'mysql') return this.dataSource.transaction(work);
+    const run = this.sqliteQueue.then(() => this.dataSource.transaction(work));
+    this.sqliteQueue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
+  const connection = await createConnection(url);
+  try {
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    const version = String((rows as Array<{ version: string }>)[0]?.version ?? '');
+    return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
+  } finally {
+    await connection.end();
+  }
+}

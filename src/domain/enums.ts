@@ -1,0 +1,87 @@
+/**
+ * Domain enums shared by entities, services and the GraphQL schema. Values are stored as
+ * strings (not DB enums) so adding a member is a code change, not a schema migration.
+ */
+
+export enum Vendor {
+  COLOURLIFE = 'COLOURLIFE',
+  YUNZHANGHU = 'YUNZHANGHU',
+  CASHIER = 'CASHIER',
+  SHOUQIANBA = 'SHOUQIANBA',
+}
+
+export enum RecordStatus {
+  ACTIVE = 'ACTIVE',
+  FORBIDDEN = 'FORBIDDEN',
+}
+
+export enum AccountTypeKind {
+  /** 全国饭票 */
+  FANPIAO = 'FANPIAO',
+  /** 地方饭票 */
+  LOCAL_FANPIAO = 'LOCAL_FANPIAO',
+  WEIXIN = 'WEIXIN',
+  ALIPAY = 'ALIPAY',
+  /** 双乾支付 */
+  LHQ = 'LHQ',
+}
+
+export enum AccountOwnerKind {
+  PLATFORM = 'PLATFORM',
+  BIZ = 'BIZ',
+  CLIENT = 'CLIENT',
+}
+
+export enum TransactionKind {
+  /** A transfer between two ledger accounts (Colourlife). */
+  LEDGER = 'LEDGER',
+  /** A payment collected from a payer through a payment gateway (Shouqianba, cashier). */
+  PAYMENT = 'PAYMENT',
+  /** A refund; always the child of a PAYMENT. */
+  REFUND = 'REFUND',
+}
+
+/**
+ * The unified transaction status. Every vendor code maps into exactly one of these in its
+ * adapter's status map. NEEDS_ATTENTION means "the outcome is not confirmed": money may or may
+ * not have moved, and only a vendor query (or a person) may resolve it.
+ */
+export enum TransactionStatus {
+  PENDING = 'PENDING',
+  PROCESSING = 'PROCESSING',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  CANCELED = 'CANCELED',
+  NEEDS_ATTENTION = 'NEEDS_ATTENTION',
+}
+
+export enum PayoutChannel {
+  BANK_CARD = 'BANK_CARD',
+  ALIPAY = 'ALIPAY',
+  WECHAT = 'WECHAT',
+}
+
+export enum PayoutStatus {
+  PENDING = 'PENDING',
+  PROCESSING = 'PROCESSING',
+  ON_HOLD = 'ON_HOLD',
+  SUCCEEDED = 'SUCCEEDED',
+  FAILED = 'FAILED',
+  RETURNED = 'RETURNED',
+  NEEDS_ATTENTION = 'NEEDS_ATTENTION',
+}
+
+export enum EntityKind {
+  TRANSACTION = 'TRANSACTION',
+  PAYOUT = 'PAYOUT',
+}
+
+/** Where a status change came from; recorded on every StatusEvent. */
+export enum EventSource {
+  API = 'API',
+  CALLBACK = 'CALLBACK',
+  POLL = 'POLL',
+  RECONCILE = 'RECONCILE',
+}
+
+export const CURRENCY_CNY = 'CNY';

@@ -1,0 +1,71 @@
+import { PayoutStatus, TransactionStatus } from './enums';
+
+/**
+ * The one table of allowed status transitions per entity. A late, duplicated or out-of-order
+ * callback that would move an entity backwards is not in the table and so changes nothing.
+ * NEEDS_ATTENTION can resolve to any outcome, because only a vendor query decides it.
+ */
+export const TRANSACTION_TRANSITIONS: Readonly<Record<TransactionStatus, readonly TransactionStatus[]>> = {
+  [TransactionStatus.PENDING]: [
+    TransactionStatus.PROCESSING,
+    TransactionStatus.SUCCEEDED,
+    TransactionStatus.FAILED,
+    TransactionStatus.CANCELED,
+    TransactionStatus.NEEDS_ATTENTION,
+  ],
+  [TransactionStatus.PROCESSING]: [
+    TransactionStatus.SUCCEEDED,
+    TransactionStatus.FAILED,
+    TransactionStatus.CANCELED,
+    TransactionStatus.NEEDS_ATTENTION,
+  ],
+  [TransactionStatus.NEEDS_ATTENTION]: [
+    TransactionStatus.PROCESSING,
+    TransactionStatus.SUCCEEDED,
+    TransactionStatus.FAILED,
+    TransactionStatus.CANCELED,
+  ],
+  [TransactionStatus.SUCCEEDED]: [],
+  [TransactionStatus.FAILED]: [],
+  [TransactionStatus.CANCELED]: [],
+};
+
+export const PAYOUT_TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutStatus[]>> = {
+  [PayoutStatus.PENDING]: [
+    PayoutStatus.PROCESSING,
+    PayoutStatus.ON_HOLD,
+    PayoutStatus.SUCCEEDED,
+    PayoutStatus.FAILED,
+    PayoutStatus.NEEDS_ATTENTION,
+  ],
+  [PayoutStatus.PROCESSING]: [
+    PayoutStatus.ON_HOLD,
+    PayoutStatus.SUCCEEDED,
+    PayoutStatus.FAILED,
+    PayoutStatus.NEEDS_ATTENTION,
+  ],
+  [PayoutStatus.ON_HOLD]: [
+    PayoutStatus.PROCESSING,
+    PayoutStatus.SUCCEEDED,
+    PayoutStatus.FAILED,
+    PayoutStatus.NEEDS_ATTENTION,
+  ],
+  [PayoutStatus.NEEDS_ATTENTION]: [
+    PayoutStatus.PROCESSING,
+    PayoutStatus.ON_HOLD,
+    PayoutStatus.SUCCEEDED,
+    PayoutStatus.FAILED,
+  ],
+  // A paid payout can still be returned by the bank (Yunzhanghu 退汇, status 9).
+  [PayoutStatus.SUCCEEDED]: [PayoutStatus.RETURNED],
+  [PayoutStatus.FAILED]: [],
+  [PayoutStatus.RETURNED]: [],
+};
+
+export function canTransition<S extends string>(table: Readonly<Record<S, readonly S[]>>, from: S, to: S): boolean {
+  return table[from].includes(to);
+}
+
+export function isTerminal<S extends string>(table: Readonly<Record<S, readonly S[]>>, status: S): boolean {
+  return table[status].length === 0;
+}

@@ -1,0 +1,25 @@
+import { Account } from './account.entity';
+import { AccountType } from './account-type.entity';
+import { ApiKey } from './api-key.entity';
+import { Biz } from './biz.entity';
+import { Client } from './client.entity';
+import { Payout } from './payout.entity';
+import { Platform } from './platform.entity';
+import { ProviderConfig } from './provider-config.entity';
+import { StatusEvent } from './status-event.entity';
+import { Transaction } from './transaction.entity';
+
+export { Account, AccountType, ApiKey, Biz, Client, Payout, Platform, ProviderConfig, StatusEvent, Transaction };
+
+export const ALL_ENTITIES = [
+  Platform,
+  ApiKey,
+  ProviderConfig,
+  Client,
+  Biz,
+  AccountType,
+  Account,
+  Transaction,
+  Payout,
+  StatusEvent,
+];

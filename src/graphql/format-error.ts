@@ -1,0 +1,63 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '../errors/app-errors';
+import type { Logger } from '../logging/logger';
+
+/** Codes that are safe to show the client as they are (ours, Apollo's and type-graphql's). */
+const CLIENT_FACING_CODES = new Set<string>([
+  ...Object.values(ErrorCode),
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+function flattenValidation(errors: ValidationErrorLike[], prefix = ''): Array<{ field: string; message: string }> {
+  return errors.flatMap((error) => {
+    const field = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
+    return [...own, ...flattenValidation(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Shapes every error the client sees: a stable `extensions.code`, never a stack trace, and
+ * for anything unexpected a generic message (the real cause goes to the log, with the path).
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+    if (!CLIENT_FACING_CODES.has(code)) {
+      const original = unwrapResolverError(error);
+      logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
+      return {
+        message: 'Internal server error',
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      };
+    }
+    const validationErrors = formatted.extensions?.validationErrors as ValidationErrorLike[] | undefined;
+    const extensions: Record<string, unknown> = { code };
+    if (formatted.extensions?.field) extensions.field = formatted.extensions.field;
+    if (validationErrors) {
+      const fields = flattenValidation(validationErrors);
+      extensions.fields = fields;
+      return {
+        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions,
+      };
+    }
+    return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
+  };
+}

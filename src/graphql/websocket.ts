@@ -1,0 +1,75 @@
+import type { Server } from 'node:http';
+import { type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+
+import type { Services } from '../services/services';
+import { createRequestContext, type RequestContext } from './context';
+import { createErrorFormatter } from './format-error';
+import { OPERATION_LIMITS, protectionRules } from './protection';
+
+/**
+ * graphql-ws on the same path as HTTP. The credential goes in `connection_init`:
+ * `{ "authorization": "Bearer …" }`. A bad credential closes the socket with 4403.
+ */
+export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, services: Services) {
+  const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const format = createErrorFormatter(services.logger);
+  const rules = [...specifiedRules, ...protectionRules()];
+  const disposable = useServer<Record<string, unknown> | undefined, { viewerContext?: RequestContext }>(
+    {
+      schema,
+      onConnect: async (ctx) => {
+        const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
+        try {
+          const viewer = await services.auth.viewerFor(typeof header === 'string' ? header : undefined);
+          ctx.extra.viewerContext = createRequestContext(viewer, services);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (ctx) => ctx.extra.viewerContext ?? createRequestContext({ kind: 'anonymous' }, services),
+      onSubscribe: (ctx, _id, payload) => {
+        let document;
+        try {
+          document = parse(payload.query, { maxTokens: OPERATION_LIMITS.maxTokens });
+        } catch (error) {
+          return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
+        }
+        const errors = validate(schema, document, rules);
+        if (errors.length > 0) {
+          return errors.map(
+            (error) =>
+              new GraphQLError(error.message, {
+                nodes: error.nodes,
+                extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+              }),
+          );
+        }
+        const args: ExecutionArgs = {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          // Each operation gets its own context (and loaders) sharing the connection's viewer.
+          contextValue: createRequestContext(ctx.extra.viewerContext?.viewer ?? { kind: 'anonymous' }, services),
+        };
+        return args;
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!('errors' in result) || !result.errors) return result;
+        return { ...result, errors: result.errors.map((error) => format(error.toJSON(), error)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => format(error.toJSON(), error)),
+    },
+    webSocketServer,
+  );
+  return {
+    webSocketServer,
+    async close(): Promise<void> {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { Account, AccountType } from '../entities';
+import { requireScope, type RequestContext } from '../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../schema/connection';
+import { AccountFilter, PageArgs } from '../schema/inputs';
+import { Money } from '../schema/money';
+import { AccountConnection, AccountNode, AccountTypeNode, BizNode, ClientNode } from '../schema/object-types';
+
+@Resolver(() => AccountTypeNode)
+export class AccountTypeResolver {
+  @FieldResolver(() => ID)
+  id(@Root() accountType: AccountType): string {
+    return toGlobalId('AccountType', accountType.id);
+  }
+
+  @Authorized()
+  @Query(() => [AccountTypeNode], { description: 'The payment channels the platform has opened.' })
+  async accountTypes(@Ctx() context: RequestContext): Promise<AccountType[]> {
+    const builder = context.services.reads.query('AccountType', requireScope(context));
+    return builder ? builder.orderBy('row.id', 'ASC').getMany() : [];
+  }
+}
+
+@Resolver(() => AccountNode)
+export class AccountResolver {
+  @FieldResolver(() => ID)
+  id(@Root() account: Account): string {
+    return toGlobalId('Account', account.id);
+  }
+
+  @FieldResolver(() => Money)
+  balance(@Root() account: Account): Money {
+    return Money.of(account.balanceFen);
+  }
+
+  @FieldResolver(() => AccountTypeNode)
+  accountType(@Root() account: Account, @Ctx() context: RequestContext): Promise<AccountType | null> {
+    return context.loaders.related('AccountType', account.accountTypeId);
+  }
+
+  @FieldResolver(() => ClientNode, { nullable: true })
+  client(@Root() account: Account, @Ctx() context: RequestContext) {
+    return context.loaders.related('Client', account.clientId);
+  }
+
+  @FieldResolver(() => BizNode, { nullable: true })
+  biz(@Root() account: Account, @Ctx() context: RequestContext) {
+    return context.loaders.related('Biz', account.bizId);
+  }
+
+  @Authorized()
+  @Query(() => AccountConnection, { description: 'Accounts visible to you; a client token sees only its own.' })
+  async accounts(
+    @Args() page: PageArgs,
+    @Arg('filter', () => AccountFilter, { nullable: true }) filter: AccountFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
+    const bizId = filter?.bizId ? fromGlobalIdOf('Biz', filter.bizId, 'filter.bizId') : undefined;
+    const accountTypeId = filter?.accountTypeId
+      ? fromGlobalIdOf('AccountType', filter.accountTypeId, 'filter.accountTypeId')
+      : undefined;
+    const result = await context.services.reads.page('Account', requireScope(context), page, (builder) => {
+      if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
+      if (bizId) builder.andWhere('row.bizId = :filterBizId', { filterBizId: bizId });
+      if (accountTypeId) builder.andWhere('row.accountTypeId = :accountTypeId', { accountTypeId });
+      if (filter?.kind) {
+        builder.andWhere('row.accountTypeId IN (SELECT t.id FROM account_types t WHERE t.kind = :kind)', {
+          kind: filter.kind,
+        });
+      }
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+}

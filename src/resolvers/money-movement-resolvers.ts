@@ -1,0 +1,141 @@
+import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { EntityKind } from '../domain/enums';
+import type { Account, Biz, Client, Payout, StatusEvent, Transaction } from '../entities';
+import { requireScope, type RequestContext } from '../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../schema/connection';
+import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
+import { Money } from '../schema/money';
+import {
+  AccountNode,
+  BizNode,
+  ClientNode,
+  PayoutConnection,
+  PayoutNode,
+  StatusEventNode,
+  TransactionConnection,
+  TransactionNode,
+} from '../schema/object-types';
+
+@Resolver(() => TransactionNode)
+export class TransactionResolver {
+  @FieldResolver(() => ID)
+  id(@Root() transaction: Transaction): string {
+    return toGlobalId('Transaction', transaction.id);
+  }
+
+  @FieldResolver(() => Money)
+  amount(@Root() transaction: Transaction): Money {
+    return Money.of(transaction.amountFen, transaction.currency);
+  }
+
+  @FieldResolver(() => ClientNode, { nullable: true })
+  client(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Client | null> {
+    return context.loaders.related('Client', transaction.clientId);
+  }
+
+  @FieldResolver(() => BizNode, { nullable: true, description: 'The merchant on the other side, if any.' })
+  biz(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Biz | null> {
+    return context.loaders.related('Biz', transaction.bizId);
+  }
+
+  @FieldResolver(() => AccountNode, { nullable: true, description: 'Null when not visible to a client token.' })
+  payerAccount(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Account | null> {
+    return context.loaders.related('Account', transaction.payerAccountId);
+  }
+
+  @FieldResolver(() => AccountNode, { nullable: true, description: 'Null when not visible to a client token.' })
+  payeeAccount(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Account | null> {
+    return context.loaders.related('Account', transaction.payeeAccountId);
+  }
+
+  @FieldResolver(() => TransactionNode, { nullable: true, description: 'For a refund, the payment it refunds.' })
+  parent(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Transaction | null> {
+    return context.loaders.related('Transaction', transaction.parentId);
+  }
+
+  @FieldResolver(() => [TransactionNode], { description: 'Refunds of this payment, oldest first.' })
+  refunds(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Transaction[]> {
+    return context.loaders.refunds(transaction.id);
+  }
+
+  @FieldResolver(() => [StatusEventNode], { description: 'Every status change, oldest first.' })
+  statusHistory(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
+    return context.loaders.statusHistory(EntityKind.TRANSACTION, transaction.id);
+  }
+
+  @Authorized()
+  @Query(() => TransactionConnection, { description: 'Transactions visible to you, newest first.' })
+  async transactions(
+    @Args() page: PageArgs,
+    @Arg('filter', () => TransactionFilter, { nullable: true }) filter: TransactionFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
+    const bizId = filter?.bizId ? fromGlobalIdOf('Biz', filter.bizId, 'filter.bizId') : undefined;
+    const result = await context.services.reads.page('Transaction', requireScope(context), page, (builder) => {
+      if (filter?.status?.length) builder.andWhere('row.status IN (:...statuses)', { statuses: filter.status });
+      if (filter?.kind) builder.andWhere('row.kind = :kind', { kind: filter.kind });
+      if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
+      if (bizId) builder.andWhere('row.bizId = :filterBizId', { filterBizId: bizId });
+      if (filter?.orderNo) builder.andWhere('row.orderNo = :orderNo', { orderNo: filter.orderNo });
+      if (filter?.createdAfter)
+        builder.andWhere('row.createdAt >= :createdAfter', { createdAfter: filter.createdAfter });
+      if (filter?.createdBefore)
+        builder.andWhere('row.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+}
+
+@Resolver(() => PayoutNode)
+export class PayoutResolver {
+  @FieldResolver(() => ID)
+  id(@Root() payout: Payout): string {
+    return toGlobalId('Payout', payout.id);
+  }
+
+  @FieldResolver(() => Money)
+  amount(@Root() payout: Payout): Money {
+    return Money.of(payout.amountFen, payout.currency);
+  }
+
+  @FieldResolver(() => ClientNode, { nullable: true })
+  client(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<Client | null> {
+    return context.loaders.related('Client', payout.clientId);
+  }
+
+  @FieldResolver(() => [StatusEventNode])
+  statusHistory(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
+    return context.loaders.statusHistory(EntityKind.PAYOUT, payout.id);
+  }
+
+  @Authorized()
+  @Query(() => PayoutConnection, { description: 'Payouts visible to you, newest first.' })
+  async payouts(
+    @Args() page: PageArgs,
+    @Arg('filter', () => PayoutFilter, { nullable: true }) filter: PayoutFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
+    const result = await context.services.reads.page('Payout', requireScope(context), page, (builder) => {
+      if (filter?.status?.length) builder.andWhere('row.status IN (:...statuses)', { statuses: filter.status });
+      if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
+      if (filter?.orderNo) builder.andWhere('row.orderNo = :orderNo', { orderNo: filter.orderNo });
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+}
+
+@Resolver(() => StatusEventNode)
+export class StatusEventResolver {
+  @FieldResolver(() => ID)
+  entityId(@Root() event: StatusEvent): string {
+    return toGlobalId(event.entityKind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout', event.entityId);
+  }
+
+  @FieldResolver()
+  occurredAt(@Root() event: StatusEvent): Date {
+    return event.createdAt instanceof Date ? event.createdAt : new Date(event.createdAt);
+  }
+}

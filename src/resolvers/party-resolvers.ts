@@ -1,0 +1,166 @@
+import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Biz, Client } from '../entities';
+import type { Account } from '../entities';
+import { requireScope, type RequestContext } from '../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../schema/connection';
+import {
+  BizFilter,
+  ClientFilter,
+  CreateBizInput,
+  CreateClientInput,
+  IssueClientTokenInput,
+  PageArgs,
+} from '../schema/inputs';
+import {
+  AccountNode,
+  BizConnection,
+  BizNode,
+  ClientConnection,
+  ClientNode,
+  TransactionConnection,
+} from '../schema/object-types';
+import {
+  ClientInactiveError,
+  CreateBizPayload,
+  CreateBizResult,
+  CreateClientPayload,
+  CreateClientResult,
+  duplicateExternalRef,
+  IssueClientTokenPayload,
+  IssueClientTokenResult,
+  ResultErrorCode,
+} from '../schema/results';
+import { Role } from './auth-checker';
+
+@Resolver(() => ClientNode)
+export class ClientResolver {
+  @FieldResolver(() => ID)
+  id(@Root() client: Client): string {
+    return toGlobalId('Client', client.id);
+  }
+
+  @FieldResolver()
+  name(@Root() client: Client, @Ctx() context: RequestContext): string {
+    return context.services.parties.clientName(client);
+  }
+
+  @FieldResolver(() => String, { nullable: true })
+  mobile(@Root() client: Client, @Ctx() context: RequestContext): string | null {
+    return context.services.parties.clientMobile(client);
+  }
+
+  @FieldResolver(() => [AccountNode])
+  accounts(@Root() client: Client, @Ctx() context: RequestContext): Promise<Account[]> {
+    return context.loaders.clientAccounts(client.id);
+  }
+
+  @FieldResolver(() => TransactionConnection)
+  async transactions(
+    @Root() client: Client,
+    @Args() page: PageArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const result = await context.services.reads.page('Transaction', requireScope(context), page, (builder) =>
+      builder.andWhere('row.clientId = :ownerId', { ownerId: client.id }),
+    );
+    return toConnection(result, Boolean(page.after));
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Query(() => ClientConnection, { description: "The platform's end users, newest first." })
+  async clients(
+    @Args() page: PageArgs,
+    @Arg('filter', () => ClientFilter, { nullable: true }) filter: ClientFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const result = await context.services.reads.page('Client', requireScope(context), page, (builder) => {
+      if (filter?.status) builder.andWhere('row.status = :status', { status: filter.status });
+      if (filter?.externalRef) builder.andWhere('row.externalRef = :externalRef', { externalRef: filter.externalRef });
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => CreateClientResult)
+  async createClient(
+    @Arg('input') input: CreateClientInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof CreateClientResult> {
+    const scope = requireScope(context);
+    const result = await context.services.parties.createClient(scope.platformId, input);
+    if (!result.ok) return duplicateExternalRef(input.clientMutationId, result.externalRef);
+    return Object.assign(new CreateClientPayload(), {
+      clientMutationId: input.clientMutationId ?? null,
+      client: result.value,
+    });
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => IssueClientTokenResult, {
+    description: "Issues a short-lived token with which a client's mobile app sees only that client's data.",
+  })
+  async issueClientToken(
+    @Arg('input') input: IssueClientTokenInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof IssueClientTokenResult> {
+    const clientId = fromGlobalIdOf('Client', input.clientId, 'clientId');
+    const result = await context.services.parties.issueClientToken(requireScope(context), clientId, input.ttlSeconds);
+    const clientMutationId = input.clientMutationId ?? null;
+    if (!result.ok) {
+      return Object.assign(new ClientInactiveError(), {
+        clientMutationId,
+        code: ResultErrorCode.CLIENT_INACTIVE,
+        message: 'The client is not active and cannot be issued a token',
+        client: result.client,
+      });
+    }
+    return Object.assign(new IssueClientTokenPayload(), {
+      clientMutationId,
+      token: result.token,
+      expiresAt: result.expiresAt,
+      client: result.client,
+    });
+  }
+}
+
+@Resolver(() => BizNode)
+export class BizResolver {
+  @FieldResolver(() => ID)
+  id(@Root() biz: Biz): string {
+    return toGlobalId('Biz', biz.id);
+  }
+
+  @FieldResolver(() => [AccountNode], { description: "The biz's accounts; empty for a client token." })
+  accounts(@Root() biz: Biz, @Ctx() context: RequestContext): Promise<Account[]> {
+    return context.loaders.bizAccounts(biz.id);
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Query(() => BizConnection, { description: "The platform's merchants, newest first." })
+  async bizs(
+    @Args() page: PageArgs,
+    @Arg('filter', () => BizFilter, { nullable: true }) filter: BizFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const result = await context.services.reads.page('Biz', requireScope(context), page, (builder) => {
+      if (filter?.status) builder.andWhere('row.status = :status', { status: filter.status });
+      if (filter?.externalRef) builder.andWhere('row.externalRef = :externalRef', { externalRef: filter.externalRef });
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => CreateBizResult)
+  async createBiz(
+    @Arg('input') input: CreateBizInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof CreateBizResult> {
+    const result = await context.services.parties.createBiz(requireScope(context).platformId, input);
+    if (!result.ok) return duplicateExternalRef(input.clientMutationId, result.externalRef);
+    return Object.assign(new CreateBizPayload(), {
+      clientMutationId: input.clientMutationId ?? null,
+      biz: result.value,
+    });
+  }
+}

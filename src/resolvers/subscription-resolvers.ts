@@ -1,0 +1,102 @@
+import { Arg, Ctx, Field, ID, InputType, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import type { Scope } from '../auth/viewer';
+import { EntityKind } from '../domain/enums';
+import type { Payout, StatusEvent, Transaction } from '../entities';
+import { filterAsync } from '../graphql/async-iterables';
+import { requireScope, type RequestContext } from '../graphql/context';
+import { fromGlobalIdOf } from '../graphql/global-id';
+import { Loaders } from '../graphql/loaders';
+import type { StatusEventMessage } from '../services/event-bus';
+import { PayoutNode, StatusEventNode, TransactionNode } from '../schema/object-types';
+
+@InputType({ description: 'Narrows a subscription; all given fields must match.' })
+export class UpdateFilter {
+  @Field(() => ID, { nullable: true, description: 'Only this transaction or payout.' }) id?: string;
+  @Field(() => ID, { nullable: true }) clientId?: string;
+  @Field(() => ID, { nullable: true }) bizId?: string;
+}
+
+@ObjectType({ description: 'A status change together with the current state of the transaction.' })
+export class TransactionUpdate {
+  @Field(() => StatusEventNode) event: unknown;
+  @Field(() => TransactionNode) transaction: unknown;
+}
+
+@ObjectType({ description: 'A status change together with the current state of the payout.' })
+export class PayoutUpdate {
+  @Field(() => StatusEventNode) event: unknown;
+  @Field(() => PayoutNode) payout: unknown;
+}
+
+interface DecodedFilter {
+  entityId?: string;
+  clientId?: string;
+  bizId?: string;
+}
+
+function decodeFilter(kind: EntityKind, filter: UpdateFilter | undefined): DecodedFilter {
+  return {
+    entityId: filter?.id
+      ? fromGlobalIdOf(kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout', filter.id, 'filter.id')
+      : undefined,
+    clientId: filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined,
+    bizId: filter?.bizId ? fromGlobalIdOf('Biz', filter.bizId, 'filter.bizId') : undefined,
+  };
+}
+
+/** Applies the viewer's tenancy before the subscriber's own filter: a client hears only itself. */
+function matches(message: StatusEventMessage, kind: EntityKind, scope: Scope, filter: DecodedFilter): boolean {
+  if (message.entityKind !== kind) return false;
+  if (scope.clientId && message.clientId !== scope.clientId) return false;
+  if (filter.entityId && message.entityId !== filter.entityId) return false;
+  if (filter.clientId && message.clientId !== filter.clientId) return false;
+  if (filter.bizId && message.bizId !== filter.bizId) return false;
+  return true;
+}
+
+function subscribeTo(kind: EntityKind) {
+  return ({ args, context }: { args: { filter?: UpdateFilter }; context: RequestContext }) => {
+    const scope = requireScope(context);
+    const filter = decodeFilter(kind, args.filter);
+    return filterAsync(context.services.bus.subscribe(scope.platformId), (message) =>
+      matches(message, kind, scope, filter),
+    );
+  };
+}
+
+function asEvent(message: StatusEventMessage): StatusEvent {
+  return { ...message, detail: null, createdAt: new Date(message.createdAt) } as StatusEvent;
+}
+
+@Resolver()
+export class SubscriptionResolver {
+  @Subscription(() => TransactionUpdate, {
+    subscribe: subscribeTo(EntityKind.TRANSACTION) as never,
+    description: 'Status changes of transactions you can see, as they are committed.',
+  })
+  async transactionUpdated(
+    @Root() message: StatusEventMessage,
+    @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<TransactionUpdate> {
+    // A subscription's context lives as long as the connection; fresh loaders per event keep
+    // every delivery current instead of serving rows cached at the first event.
+    context.loaders = new Loaders(context.services, context.viewer);
+    const transaction = (await context.loaders.related('Transaction', message.entityId, 'direct')) as Transaction;
+    return { event: asEvent(message), transaction };
+  }
+
+  @Subscription(() => PayoutUpdate, {
+    subscribe: subscribeTo(EntityKind.PAYOUT) as never,
+    description: 'Status changes of payouts you can see, as they are committed.',
+  })
+  async payoutUpdated(
+    @Root() message: StatusEventMessage,
+    @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<PayoutUpdate> {
+    context.loaders = new Loaders(context.services, context.viewer);
+    const payout = (await context.loaders.related('Payout', message.entityId, 'direct')) as Payout;
+    return { event: asEvent(message), payout };
+  }
+}

@@ -1,0 +1,65 @@
+import { Arg, ID, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Platform } from '../entities';
+import { requireScope, requireViewer, type RequestContext } from '../graphql/context';
+import { toGlobalId } from '../graphql/global-id';
+import { CreateApiKeyInput, RevokeApiKeyInput } from '../schema/inputs';
+import { PlatformNode, Viewer } from '../schema/object-types';
+import { CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/results';
+import { Role } from './auth-checker';
+import { badUserInput } from '../errors/app-errors';
+import { isId } from '../crypto/ids';
+
+@Resolver(() => PlatformNode)
+export class PlatformResolver {
+  @FieldResolver(() => ID)
+  id(@Root() platform: Platform): string {
+    return toGlobalId('Platform', platform.id);
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerResolver {
+  @Authorized()
+  @Query(() => Viewer, { description: 'Who your credential belongs to.' })
+  async viewer(@Ctx() context: RequestContext): Promise<Viewer> {
+    const viewer = requireViewer(context);
+    const scope = requireScope(context);
+    return {
+      kind: viewer.kind,
+      platform: await context.loaders.platformById(viewer.platformId),
+      client: scope.clientId ? await context.loaders.related('Client', scope.clientId, 'direct') : null,
+      expiresAt: viewer.kind === 'client' ? viewer.expiresAt : null,
+    };
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => CreateApiKeyPayload, { description: 'Creates another API key for your platform (e.g. to rotate).' })
+  async createApiKey(
+    @Arg('input') input: CreateApiKeyInput,
+    @Ctx() context: RequestContext,
+  ): Promise<CreateApiKeyPayload> {
+    const { apiKey, row } = await context.services.platforms.createApiKey(
+      requireScope(context).platformId,
+      input.label,
+    );
+    return Object.assign(new CreateApiKeyPayload(), {
+      clientMutationId: input.clientMutationId ?? null,
+      apiKeyId: row.id,
+      apiKey,
+    });
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => RevokeApiKeyPayload, { description: 'Revokes an API key; it stops working within 30 seconds.' })
+  async revokeApiKey(
+    @Arg('input') input: RevokeApiKeyInput,
+    @Ctx() context: RequestContext,
+  ): Promise<RevokeApiKeyPayload> {
+    if (!isId(input.apiKeyId)) throw badUserInput('apiKeyId is not an API key id', 'apiKeyId');
+    await context.services.platforms.revokeApiKey(requireScope(context).platformId, input.apiKeyId);
+    return Object.assign(new RevokeApiKeyPayload(), {
+      clientMutationId: input.clientMutationId ?? null,
+      apiKeyId: input.apiKeyId,
+    });
+  }
+}

@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { decodeDataKey, type AppConfig } from './config/config';
+import { SecretBox } from './crypto/secret-box';
+import { Database } from './db/database';
+import { startHttpServer, type RunningHttpServer } from './http/app';
+import type { Logger } from './logging/logger';
+import { InProcessEventBus } from './services/event-bus';
+import { createServices, type Services } from './services/services';
+
+/**
+ * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
+ * `npm start` works with no setup and encrypted rows stay readable across restarts.
+ */
+export function resolveDataKey(config: AppConfig, logger: Logger): Buffer {
+  if (config.dataKey) return config.dataKey;
+  const file = join(config.dataDir, 'data-key');
+  if (existsSync(file)) {
+    const key = decodeDataKey(readFileSync(file, 'utf8'));
+    if (!key) throw new Error(`${file} does not hold a 32-byte key`);
+    return key;
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  const key = randomBytes(32);
+  writeFileSync(file, key.toString('hex'), { mode: 0o600 });
+  logger.warn({ file }, 'DATA_KEY is not set: generated a development key; set DATA_KEY in production');
+  return key;
+}
+
+export interface Runtime {
+  config: AppConfig;
+  services: Services;
+  http?: RunningHttpServer;
+  startHttp(port?: number, host?: string): Promise<RunningHttpServer>;
+  stop(): Promise<void>;
+}
+
+/** Opens the database (running migrations), builds the services; HTTP is started separately. */
+export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+  const db = new Database(config.database, logger);
+  await db.open({ migrate: true });
+  const bus = new InProcessEventBus();
+  const services = createServices({
+    config,
+    db,
+    logger,
+    bus,
+    secretBox: new SecretBox(resolveDataKey(config, logger)),
+  });
+  const runtime: Runtime = {
+    config,
+    services,
+    async startHttp(port = config.port, host) {
+      runtime.http = await startHttpServer(services, port, host);
+      return runtime.http;
+    },
+    async stop() {
+      await runtime.http?.close();
+      await bus.close();
+      await db.close();
+    },
+  };
+  return runtime;
+}

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchemaSync } from 'type-graphql';
+import { AccountResolver, AccountTypeResolver } from '../resolvers/account-resolvers';
+import { authChecker } from '../resolvers/auth-checker';
+import { PayoutResolver, StatusEventResolver, TransactionResolver } from '../resolvers/money-movement-resolvers';
+import { NodeResolver } from '../resolvers/node-resolver';
+import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
+import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
+import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
+
+export const RESOLVERS = [
+  NodeResolver,
+  ViewerResolver,
+  PlatformResolver,
+  ClientResolver,
+  BizResolver,
+  AccountTypeResolver,
+  AccountResolver,
+  TransactionResolver,
+  PayoutResolver,
+  StatusEventResolver,
+  SubscriptionResolver,
+] as const;
+
+let cached: GraphQLSchema | undefined;
+
+/** The schema is the same for every instance and request, so it is built once per process. */
+export function buildPaygraphSchema(): GraphQLSchema {
+  cached ??= buildSchemaSync({
+    resolvers: RESOLVERS,
+    authChecker,
+    // Every @Subscription here supplies its own `subscribe` (scoped to the viewer's platform on
+    // the EventBus), so type-graphql's topic-based PubSub is never used; it insists on one anyway.
+    pubSub: {
+      publish: () => {
+        throw new Error('Publish through the EventBus, not type-graphql');
+      },
+      subscribe: () => {
+        throw new Error('Subscriptions supply their own subscribe function');
+      },
+    },
+    validate: { forbidUnknownValues: false },
+  });
+  return cached;
+}
+
+/** The SDL committed as schema.graphql: sorted, so diffs show real changes only. */
+export function printPaygraphSchema(): string {
+  return `${printSchema(lexicographicSortSchema(buildPaygraphSchema()))}\n`;
+}

@@ -1,0 +1,40 @@
+import { registerEnumType } from 'type-graphql';
+import {
+  AccountOwnerKind,
+  AccountTypeKind,
+  EntityKind,
+  EventSource,
+  PayoutChannel,
+  PayoutStatus,
+  RecordStatus,
+  TransactionKind,
+  TransactionStatus,
+  Vendor,
+} from '../domain/enums';
+import { ErrorCode } from '../errors/app-errors';
+
+registerEnumType(Vendor, { name: 'Vendor' });
+registerEnumType(RecordStatus, { name: 'RecordStatus', description: 'Whether a client, biz or account may transact.' });
+registerEnumType(AccountTypeKind, { name: 'AccountTypeKind' });
+registerEnumType(AccountOwnerKind, { name: 'AccountOwnerKind' });
+registerEnumType(TransactionKind, { name: 'TransactionKind' });
+registerEnumType(TransactionStatus, {
+  name: 'TransactionStatus',
+  valuesConfig: {
+    NEEDS_ATTENTION: {
+      description: 'The outcome is not confirmed by the vendor; money may or may not have moved.',
+    },
+  },
+});
+registerEnumType(PayoutChannel, { name: 'PayoutChannel' });
+registerEnumType(PayoutStatus, {
+  name: 'PayoutStatus',
+  valuesConfig: {
+    NEEDS_ATTENTION: {
+      description: 'The outcome is not confirmed by the vendor; money may or may not have moved.',
+    },
+  },
+});
+registerEnumType(EntityKind, { name: 'EntityKind' });
+registerEnumType(EventSource, { name: 'EventSource' });
+registerEnumType(ErrorCode, { name: 'ErrorCode' });

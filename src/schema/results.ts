@@ -1,0 +1,90 @@
+import { createUnionType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { ClientNode, BizNode } from './object-types';
+import { DateTime } from './scalars';
+
+/**
+ * Expected business failures a client must branch on are typed members of each mutation's
+ * result union; only unexpected failures (bad input, auth, outages) are GraphQL errors.
+ */
+export enum ResultErrorCode {
+  DUPLICATE_EXTERNAL_REF = 'DUPLICATE_EXTERNAL_REF',
+  CLIENT_INACTIVE = 'CLIENT_INACTIVE',
+}
+registerEnumType(ResultErrorCode, { name: 'ResultErrorCode' });
+
+@InterfaceType({ description: 'Every mutation result echoes the clientMutationId it was given.' })
+export abstract class MutationResult {
+  @Field(() => String, { nullable: true }) clientMutationId: string | null;
+}
+
+@InterfaceType({ implements: MutationResult, description: 'An expected business failure.' })
+export abstract class ErrorResult extends MutationResult {
+  @Field(() => ResultErrorCode) code: ResultErrorCode;
+  @Field() message: string;
+}
+
+@ObjectType({ implements: [MutationResult, ErrorResult] })
+export class DuplicateExternalRefError extends ErrorResult {
+  @Field() externalRef: string;
+}
+
+@ObjectType({ implements: [MutationResult, ErrorResult] })
+export class ClientInactiveError extends ErrorResult {
+  @Field(() => ClientNode) client: unknown;
+}
+
+@ObjectType({ implements: MutationResult })
+export class CreateClientPayload extends MutationResult {
+  @Field(() => ClientNode) client: unknown;
+}
+
+@ObjectType({ implements: MutationResult })
+export class CreateBizPayload extends MutationResult {
+  @Field(() => BizNode) biz: unknown;
+}
+
+@ObjectType({ implements: MutationResult })
+export class IssueClientTokenPayload extends MutationResult {
+  @Field({ description: 'Send as "Authorization: Bearer <token>", or in graphql-ws connection_init.' })
+  token: string;
+  @Field(() => DateTime) expiresAt: Date;
+  @Field(() => ClientNode) client: unknown;
+}
+
+@ObjectType({ implements: MutationResult })
+export class CreateApiKeyPayload extends MutationResult {
+  @Field(() => ID) apiKeyId: string;
+  @Field({ description: 'Shown once. Only a hash is stored.' }) apiKey: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class RevokeApiKeyPayload extends MutationResult {
+  @Field(() => ID) apiKeyId: string;
+}
+
+export const CreateClientResult = createUnionType({
+  name: 'CreateClientResult',
+  types: () => [CreateClientPayload, DuplicateExternalRefError] as const,
+});
+
+export const CreateBizResult = createUnionType({
+  name: 'CreateBizResult',
+  types: () => [CreateBizPayload, DuplicateExternalRefError] as const,
+});
+
+export const IssueClientTokenResult = createUnionType({
+  name: 'IssueClientTokenResult',
+  types: () => [IssueClientTokenPayload, ClientInactiveError] as const,
+});
+
+export function duplicateExternalRef(
+  clientMutationId: string | undefined,
+  externalRef: string,
+): DuplicateExternalRefError {
+  return Object.assign(new DuplicateExternalRefError(), {
+    clientMutationId: clientMutationId ?? null,
+    code: ResultErrorCode.DUPLICATE_EXTERNAL_REF,
+    message: `externalRef "${externalRef}" is already in use on this platform`,
+    externalRef,
+  });
+}

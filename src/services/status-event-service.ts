@@ -1,0 +1,149 @@
+import type { EntityManager } from 'typeorm';
+import { newId } from '../crypto/ids';
+import type { Database } from '../db/database';
+import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../domain/enums';
+import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../domain/transitions';
+import { Payout, Platform, StatusEvent, Transaction } from '../entities';
+import { notFound } from '../errors/app-errors';
+import type { Logger } from '../logging/logger';
+import type { EventBus, StatusEventMessage } from './event-bus';
+
+type Tracked = Transaction | Payout;
+
+const TRACKED = {
+  [EntityKind.TRANSACTION]: { entity: Transaction, table: TRANSACTION_TRANSITIONS },
+  [EntityKind.PAYOUT]: { entity: Payout, table: PAYOUT_TRANSITIONS },
+} as const;
+
+export interface TransitionRequest {
+  kind: EntityKind;
+  entityId: string;
+  platformId: string;
+  to: TransactionStatus | PayoutStatus;
+  source: EventSource;
+  detail?: Record<string, unknown>;
+}
+
+export type TransitionOutcome =
+  { changed: true; event: StatusEvent } | { changed: false; reason: 'same_status' | 'not_allowed'; current: string };
+
+export function toMessage(event: StatusEvent): StatusEventMessage {
+  return {
+    id: event.id,
+    platformId: event.platformId,
+    sequence: event.sequence,
+    entityKind: event.entityKind,
+    entityId: event.entityId,
+    clientId: event.clientId,
+    bizId: event.bizId,
+    fromStatus: event.fromStatus,
+    toStatus: event.toStatus,
+    source: event.source,
+    terminal: event.terminal,
+    createdAt: event.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Every status change goes through here: checked against the transitions table, written with
+ * its StatusEvent in one DB transaction, numbered with the platform's gap-free sequence, and
+ * published only after the commit succeeded.
+ */
+export class StatusEventService {
+  constructor(
+    private readonly db: Database,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  async transition(request: TransitionRequest): Promise<TransitionOutcome> {
+    const outcome = await this.db.transaction(async (manager) => {
+      const { entity, table } = TRACKED[request.kind];
+      const query = manager
+        .getRepository<Tracked>(entity)
+        .createQueryBuilder('row')
+        .where('row.id = :id AND row.platformId = :platformId', {
+          id: request.entityId,
+          platformId: request.platformId,
+        });
+      // SQLite transactions are already serialised; MySQL needs the row lock.
+      if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+      const row = await query.getOne();
+      if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+      const from = row.status as string;
+      const to = request.to as string;
+      if (from === to) return { changed: false, reason: 'same_status', current: from } as const;
+      if (!canTransition(table as Record<string, readonly string[]>, from, to)) {
+        return { changed: false, reason: 'not_allowed', current: from } as const;
+      }
+      await manager.update(entity, { id: row.id }, { status: to } as never);
+      const event = await this.appendEvent(manager, {
+        platformId: row.platformId,
+        entityKind: request.kind,
+        entityId: row.id,
+        clientId: row.clientId,
+        bizId: 'bizId' in row ? row.bizId : null,
+        fromStatus: from,
+        toStatus: to,
+        source: request.source,
+        terminal: isTerminal(table as Record<string, readonly string[]>, to),
+        detail: request.detail ?? null,
+      });
+      return { changed: true, event } as const;
+    });
+    if (outcome.changed) this.publish(outcome.event);
+    else this.logger.info({ ...request, current: outcome.current, reason: outcome.reason }, 'status change ignored');
+    return outcome;
+  }
+
+  /**
+   * Appends an event inside the caller's transaction (e.g. the creation event of a new row).
+   * The caller publishes it after its commit.
+   */
+  async appendEvent(
+    manager: EntityManager,
+    fields: Omit<StatusEvent, 'id' | 'sequence' | 'createdAt'>,
+  ): Promise<StatusEvent> {
+    // The UPDATE takes the platform row's lock, so concurrent writers get consecutive numbers
+    // in commit order and a rolled-back transaction leaves no gap.
+    await manager
+      .createQueryBuilder()
+      .update(Platform)
+      .set({ lastEventSequence: () => 'lastEventSequence + 1' })
+      .where('id = :id', { id: fields.platformId })
+      .execute();
+    const platform = await manager.findOneOrFail(Platform, {
+      where: { id: fields.platformId },
+      select: { id: true, lastEventSequence: true },
+    });
+    const event = manager.create(StatusEvent, {
+      ...fields,
+      id: newId(),
+      sequence: platform.lastEventSequence,
+      createdAt: new Date(),
+    });
+    await manager.insert(StatusEvent, event as never);
+    return event;
+  }
+
+  publish(event: StatusEvent): void {
+    this.bus.publish(toMessage(event));
+  }
+
+  async historyOf(platformId: string, keys: Array<[EntityKind, string]>): Promise<Map<string, StatusEvent[]>> {
+    const history = new Map<string, StatusEvent[]>();
+    if (keys.length === 0) return history;
+    const rows = await this.db.manager
+      .getRepository(StatusEvent)
+      .createQueryBuilder('event')
+      .where('event.platformId = :platformId', { platformId })
+      .andWhere('event.entityId IN (:...ids)', { ids: keys.map(([, id]) => id) })
+      .orderBy('event.sequence', 'ASC')
+      .getMany();
+    for (const row of rows) {
+      const key = `${row.entityKind}:${row.entityId}`;
+      history.set(key, [...(history.get(key) ?? []), row]);
+    }
+    return history;
+  }
+}
