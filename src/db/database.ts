@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type EntityManager, type Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config';
@@ -89,6 +89,7 @@ export class Database {
   readonly queries: QueryCounter;
   private source?: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
+  private lockFile?: string;
 
   constructor(
     private readonly settings: AppConfig['database'],
@@ -112,6 +113,7 @@ export class Database {
       const flavour = this.settings.kind === 'mysql' ? await detectMysqlFlavour(this.settings.url) : 'mysql';
       if (this.settings.kind === 'sqlite' && this.settings.file !== ':memory:') {
         mkdirSync(dirname(this.settings.file), { recursive: true });
+        this.lockFile = acquireSqliteLock(this.settings.file);
       }
       this.source = new DataSource(dataSourceOptions(this.settings, this.queries, flavour));
     }
@@ -127,6 +129,8 @@ export class Database {
 
   async close(): Promise<void> {
     if (this.source?.isInitialized) await this.source.destroy();
+    if (this.lockFile) rmSync(this.lockFile, { force: true });
+    this.lockFile = undefined;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -145,5 +149,36 @@ async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
     return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
   } finally {
     await connection.end();
+  }
+}
+
+/**
+ * sql.js holds the whole database in memory and rewrites the file on commit, so two processes
+ * on one file would silently overwrite each other's writes. A pid lock makes the second one
+ * (say, the CLI while `npm start` runs) fail with a clear message instead.
+ */
+function acquireSqliteLock(file: string): string {
+  const lockFile = `${file}.lock`;
+  try {
+    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+    return lockFile;
+  } catch {
+    const holder = Number(readFileSync(lockFile, 'utf8'));
+    if (holder && holder !== process.pid && isAlive(holder)) {
+      throw new Error(
+        `The SQLite database ${file} is in use by process ${holder}. Stop it first, or use DATABASE_URL=mysql://… to share one database between processes.`,
+      );
+    }
+    writeFileSync(lockFile, String(process.pid));
+    return lockFile;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -2,7 +2,7 @@ import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import type { ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 
 /**
  * Operation limits (graphql-armor). Sized so the deepest legitimate query in our own tests
@@ -11,6 +11,7 @@ import type { ValidationRule } from 'graphql';
  */
 export const OPERATION_LIMITS = {
   maxDepth: 12,
+  /** armor's cost multiplies by list sizes (`first`), so this bounds rows × fields. */
   maxCost: 5000,
   maxAliases: 15,
   maxDirectives: 20,
@@ -20,15 +21,30 @@ export const OPERATION_LIMITS = {
   maxBodyBytes: 64 * 1024,
 } as const;
 
+/**
+ * graphql-armor throws from inside the validation visitor by default, which Apollo treats as
+ * an unexpected error (HTTP 500). Reporting through the validation context instead makes a
+ * refused operation an ordinary 400 GRAPHQL_VALIDATION_FAILED, like any other invalid query.
+ */
+const reportInsteadOfThrowing = {
+  propagateOnRejection: false,
+  exposeLimits: true,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+  ],
+};
+
 export function protectionRules(): ValidationRule[] {
   return [
     maxDepthRule({
       n: OPERATION_LIMITS.maxDepth,
       flattenFragments: true,
       ignoreIntrospection: true,
-    }) as unknown as ValidationRule,
-    costLimitRule({ maxCost: OPERATION_LIMITS.maxCost, ignoreIntrospection: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: OPERATION_LIMITS.maxAliases }) as unknown as ValidationRule,
-    maxDirectivesRule({ n: OPERATION_LIMITS.maxDirectives }) as unknown as ValidationRule,
-  ];
+      ...reportInsteadOfThrowing,
+    }),
+    costLimitRule({ maxCost: OPERATION_LIMITS.maxCost, ignoreIntrospection: true, ...reportInsteadOfThrowing }),
+    maxAliasesRule({ n: OPERATION_LIMITS.maxAliases, ...reportInsteadOfThrowing }),
+    maxDirectivesRule({ n: OPERATION_LIMITS.maxDirectives, ...reportInsteadOfThrowing }),
+  ] as unknown as ValidationRule[];
 }

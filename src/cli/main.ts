@@ -1,0 +1,121 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type AppConfig } from '../config/config';
+import { Database } from '../db/database';
+import { fromGlobalId } from '../graphql/global-id';
+import { createLogger } from '../logging/logger';
+import { createRuntime, type Runtime } from '../runtime';
+import { ensureDemoPlatform } from '../services/demo-service';
+
+/**
+ * `npx paygraph <command>`. Every command prints one JSON document on stdout; logs and errors
+ * go to stderr, so the output can be piped straight into jq or a deployment script.
+ */
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function config(): AppConfig {
+  return loadConfig();
+}
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const settings = config();
+  // Logs go to stderr so stdout stays pure JSON.
+  const runtime = await createRuntime(
+    settings,
+    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr),
+  );
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.stop();
+  }
+}
+
+/** Accepts a raw platform id or its Relay global id. */
+function platformIdFrom(text: string): string {
+  if (/^[0-9a-f-]{36}$/.test(text)) return text;
+  const { type, id } = fromGlobalId(text);
+  if (type !== 'Platform') throw new Error('--platform must be a platform id');
+  return id;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('paygraph').description('paygraph operator commands (JSON on stdout)');
+  program.exitOverride();
+
+  program
+    .command('migrate')
+    .description('Apply pending database migrations')
+    .action(async () => {
+      const settings = config();
+      const database = new Database(settings.database, createLogger('warn', process.stderr));
+      await database.open({ migrate: false });
+      try {
+        const applied = await database.migrate();
+        print({ database: database.kind, applied });
+      } finally {
+        await database.close();
+      }
+    });
+
+  program
+    .command('platform:create')
+    .description('Create a platform (tenant) and its first API key')
+    .requiredOption('--name <name>', 'display name of the platform')
+    .action(async (options: { name: string }) => {
+      await withRuntime(async (runtime) => {
+        const { platform, apiKey } = await runtime.services.platforms.createPlatform(options.name);
+        print({ id: platform.id, name: platform.name, apiKey });
+      });
+    });
+
+  program
+    .command('apikey:create')
+    .description('Create another API key for a platform')
+    .requiredOption('--platform <id>', 'platform id')
+    .option('--label <label>', 'what the key is for', 'cli')
+    .action(async (options: { platform: string; label: string }) => {
+      await withRuntime(async (runtime) => {
+        const { apiKey, row } = await runtime.services.platforms.createApiKey(
+          platformIdFrom(options.platform),
+          options.label,
+        );
+        print({ id: row.id, platformId: row.platformId, apiKey });
+      });
+    });
+
+  program
+    .command('demo')
+    .description('Create the demo platform (idempotent) and print how to use it')
+    .option('--new-key', 'mint a new API key for an existing demo platform')
+    .action(async (options: { newKey?: boolean }) => {
+      await withRuntime(async (runtime) => {
+        const demo = await ensureDemoPlatform(runtime.services, { newKey: options.newKey });
+        print({
+          id: demo.platformId,
+          created: demo.created,
+          apiKey: demo.apiKey ?? null,
+          playgroundHeaders: demo.apiKey ? { Authorization: `Bearer ${demo.apiKey}` } : null,
+        });
+      });
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${JSON.stringify({ error: message })}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main(process.argv);
