@@ -19,6 +19,9 @@ export function createApolloServer(options: {
     schema: options.schema,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGINT/SIGTERM: Apollo's own handler re-raises the signal after stopping,
+    // which would kill the process before the database is closed and flushed.
+    stopOnTerminationSignals: false,
     // With introspection off, "Did you mean …?" hints would leak the schema anyway.
     hideSchemaDetailsFromClientErrors: !config.introspection,
     // CSRF prevention exists for cookie-authenticated browsers. paygraph authenticates only

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, ObjectType, Resolver, Root, Subscriptio
 import type { Scope } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
 import type { Payout, StatusEvent, Transaction } from '../entities';
-import { filterAsync } from '../graphql/async-iterables';
+import { filterAsync } from '../util/async-iterables';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Loaders } from '../graphql/loaders';

@@ -1,4 +1,5 @@
 import { createPubSub } from '@graphql-yoga/subscription';
+import { trackOpen } from '../util/async-iterables';
 
 /**
  * The JSON shape of a status event on the bus. Plain data only (dates as ISO strings), so the
@@ -23,19 +24,26 @@ export interface EventBus {
   publish(message: StatusEventMessage): void;
   /** Events of one platform, in publish order. */
   subscribe(platformId: string): AsyncIterable<StatusEventMessage>;
+  /** How many subscriptions are listening right now (health, tests). */
+  readonly activeSubscriptions: number;
   close(): Promise<void>;
 }
 
 /** The embedded default: one process, no broker. */
 export class InProcessEventBus implements EventBus {
   private readonly pubSub = createPubSub<Record<string, [StatusEventMessage]>>();
+  activeSubscriptions = 0;
 
   publish(message: StatusEventMessage): void {
     this.pubSub.publish(`status:${message.platformId}`, message);
   }
 
   subscribe(platformId: string): AsyncIterable<StatusEventMessage> {
-    return this.pubSub.subscribe(`status:${platformId}`);
+    return trackOpen(
+      this.pubSub.subscribe(`status:${platformId}`),
+      () => (this.activeSubscriptions += 1),
+      () => (this.activeSubscriptions -= 1),
+    );
   }
 
   async close(): Promise<void> {}

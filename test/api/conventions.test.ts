@@ -36,7 +36,12 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
       clientMutationId: 'abc',
       client: { externalRef: 'user-42', name: '王五', mobile: '13912345678', status: 'ACTIVE' },
     });
-    const duplicate = await graphqlData(app.url, CREATE_CLIENT, { input: { ...input, clientMutationId: 'again' } }, seeded.apiKey);
+    const duplicate = await graphqlData(
+      app.url,
+      CREATE_CLIENT,
+      { input: { ...input, clientMutationId: 'again' } },
+      seeded.apiKey,
+    );
     expect(duplicate.createClient).toEqual({
       __typename: 'DuplicateExternalRefError',
       clientMutationId: 'again',
@@ -137,7 +142,11 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
     expect(
       (await events.transition({ ...request, to: TransactionStatus.SUCCEEDED, source: EventSource.CALLBACK })).changed,
     ).toBe(true);
-    const late = await events.transition({ ...request, to: TransactionStatus.PROCESSING, source: EventSource.CALLBACK });
+    const late = await events.transition({
+      ...request,
+      to: TransactionStatus.PROCESSING,
+      source: EventSource.CALLBACK,
+    });
     expect(late).toEqual({ changed: false, reason: 'not_allowed', current: 'SUCCEEDED' });
     const data = await graphqlData(
       app.url,

@@ -24,7 +24,12 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     app = await startTestApp(database);
     alpha = await seedPlatform(app.runtime.services, 'alpha');
     beta = await seedPlatform(app.runtime.services, 'beta');
-    const issued = await graphqlData(app.url, ISSUE_TOKEN, { clientId: toGlobalId('Client', alpha.clientIds[0]) }, alpha.apiKey);
+    const issued = await graphqlData(
+      app.url,
+      ISSUE_TOKEN,
+      { clientId: toGlobalId('Client', alpha.clientIds[0]) },
+      alpha.apiKey,
+    );
     alphaClientToken = issued.issueClientToken.token;
   });
 
@@ -48,7 +53,12 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
   it('refuses anonymous and bad credentials with UNAUTHENTICATED', async () => {
     const anonymous = await graphql(app.url, '{ viewer { kind } }');
     expect(anonymous.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    for (const header of ['Bearer pgk_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43), 'Bearer nonsense', 'Basic abc', 'Bearer a.b.c']) {
+    for (const header of [
+      'Bearer pgk_AAAAAAAAAAAAAAAA_' + 'A'.repeat(43),
+      'Bearer nonsense',
+      'Basic abc',
+      'Bearer a.b.c',
+    ]) {
       const response = await graphql(app.url, '{ viewer { kind } }', {}, undefined, { authorization: header });
       expect(response.status).toBe(401);
       expect(response.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -106,7 +116,8 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       toGlobalId('Account', alpha.bizAccountId),
     ];
     for (const id of sibling) expect((await graphqlData(app.url, NODE, { id }, alphaClientToken)).node).toBeNull();
-    for (const [, id] of nodesOf(beta)) expect((await graphqlData(app.url, NODE, { id }, alphaClientToken)).node).toBeNull();
+    for (const [, id] of nodesOf(beta))
+      expect((await graphqlData(app.url, NODE, { id }, alphaClientToken)).node).toBeNull();
 
     const lists = await graphqlData(
       app.url,
@@ -142,12 +153,22 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       const response = await graphql(app.url, query, {}, alphaClientToken);
       expect([query, response.body.errors?.[0].extensions?.code]).toEqual([query, 'FORBIDDEN']);
     }
-    const issue = await graphql(app.url, ISSUE_TOKEN, { clientId: toGlobalId('Client', alpha.clientIds[1]) }, alphaClientToken);
+    const issue = await graphql(
+      app.url,
+      ISSUE_TOKEN,
+      { clientId: toGlobalId('Client', alpha.clientIds[1]) },
+      alphaClientToken,
+    );
     expect(issue.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it("cannot issue a token for another platform's client", async () => {
-    const response = await graphql(app.url, ISSUE_TOKEN, { clientId: toGlobalId('Client', beta.clientIds[0]) }, alpha.apiKey);
+    const response = await graphql(
+      app.url,
+      ISSUE_TOKEN,
+      { clientId: toGlobalId('Client', beta.clientIds[0]) },
+      alpha.apiKey,
+    );
     expect(response.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
@@ -169,7 +190,9 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       alpha.apiKey,
     );
     expect(created.createApiKey.clientMutationId).toBe('k');
-    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, created.createApiKey.apiKey)).viewer.kind).toBe('platform');
+    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, created.createApiKey.apiKey)).viewer.kind).toBe(
+      'platform',
+    );
     await graphqlData(
       app.url,
       'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKeyId } }',

@@ -31,7 +31,11 @@ export interface SeededPlatform {
   payoutIds: string[];
 }
 
-export async function seedPlatform(services: Services, name: string, transactionsPerClient = 1): Promise<SeededPlatform> {
+export async function seedPlatform(
+  services: Services,
+  name: string,
+  transactionsPerClient = 1,
+): Promise<SeededPlatform> {
   const { platform, apiKey } = await services.platforms.createPlatform(name);
   const clientIds: string[] = [];
   for (const index of [1, 2]) {

@@ -48,7 +48,9 @@ describe('global ids', () => {
 
   it('reject garbage with BAD_USER_INPUT', () => {
     for (const bad of ['', 'abc', toGlobalId('Client', 'x' as string), Buffer.from('Nope:1').toString('base64url')]) {
-      expect(() => fromGlobalId(bad)).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }));
+      expect(() => fromGlobalId(bad)).toThrow(
+        expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+      );
     }
   });
 });
@@ -56,14 +58,18 @@ describe('global ids', () => {
 describe('configuration', () => {
   it('has working defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 4000, sandbox: true, database: { kind: 'sqlite', file: 'data/paygraph.sqlite' } });
+    expect(config).toMatchObject({
+      port: 4000,
+      sandbox: true,
+      database: { kind: 'sqlite', file: 'data/paygraph.sqlite' },
+    });
     expect(config.playground).toBe(true);
   });
 
   it('names every bad variable', () => {
-    expect(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', DATA_KEY: 'short', SANDBOX: 'maybe' })).toThrow(
-      ConfigError,
-    );
+    expect(() =>
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', DATA_KEY: 'short', SANDBOX: 'maybe' }),
+    ).toThrow(ConfigError);
     try {
       loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', DATA_KEY: 'short' });
     } catch (error) {

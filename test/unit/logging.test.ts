@@ -22,7 +22,15 @@ describe('logger redaction', () => {
       'hello',
     );
     const output = lines.join('');
-    for (const secret of ['pgk_secret', 'pgk_secret2', 'pgk_x', '13800138000', '110101199001011234', '6222020000000000', '"p"']) {
+    for (const secret of [
+      'pgk_secret',
+      'pgk_secret2',
+      'pgk_x',
+      '13800138000',
+      '110101199001011234',
+      '6222020000000000',
+      '"p"',
+    ]) {
       expect(output).not.toContain(secret);
     }
     expect(output).toContain('[redacted]');

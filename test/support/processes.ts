@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { waitFor } from './wait-for';
+
+export const PROJECT_ROOT = join(__dirname, '..', '..');
+
+export interface RunningProcess {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+  stop(): Promise<number | null>;
+}
+
+/** Starts a project process with a clean environment plus `env`, capturing its output. */
+export function startProcess(args: string[], env: NodeJS.ProcessEnv): RunningProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (chunk) => (out += chunk));
+  child.stderr?.on('data', (chunk) => (err += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+/** Runs a CLI command to completion and parses its JSON stdout. */
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; json: any; stderr: string }> {
+  const running = startProcess([join(PROJECT_ROOT, 'bin', 'paygraph.js'), ...args], env);
+  const code = await running.exited;
+  let json: unknown = undefined;
+  try {
+    json = JSON.parse(running.stdout());
+  } catch {
+    json = undefined;
+  }
+  return { code, json, stderr: running.stderr() };
+}
+
+export async function waitForOutput(running: RunningProcess, pattern: RegExp, what: string): Promise<RegExpMatchArray> {
+  return waitFor(
+    () => {
+      if (running.child.exitCode !== null) throw new Error(`process exited early: ${running.stderr()}`);
+      return running.stdout().match(pattern) ?? undefined;
+    },
+    what,
+    30_000,
+  );
+}
