@@ -1,15 +1,24 @@
 import express, { type Router } from 'express';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** The only files the playground needs, each served from an installed package (no CDN). */
-const ASSETS: Record<string, { module: string; type: string }> = {
-  'graphiql.min.css': { module: 'graphiql/graphiql.min.css', type: 'text/css' },
-  'graphiql.min.js': { module: 'graphiql/graphiql.min.js', type: 'text/javascript' },
-  'react.production.min.js': { module: 'react/umd/react.production.min.js', type: 'text/javascript' },
-  'react-dom.production.min.js': { module: 'react-dom/umd/react-dom.production.min.js', type: 'text/javascript' },
-  'graphql-ws.min.js': { module: 'graphql-ws/umd/graphql-ws.min.js', type: 'text/javascript' },
+const ASSETS: Record<string, { packageName: string; file: string; type: string }> = {
+  'graphiql.min.css': { packageName: 'graphiql', file: 'graphiql.min.css', type: 'text/css' },
+  'graphiql.min.js': { packageName: 'graphiql', file: 'graphiql.min.js', type: 'text/javascript' },
+  'react.production.min.js': { packageName: 'react', file: 'umd/react.production.min.js', type: 'text/javascript' },
+  'react-dom.production.min.js': {
+    packageName: 'react-dom',
+    file: 'umd/react-dom.production.min.js',
+    type: 'text/javascript',
+  },
+  'graphql-ws.min.js': { packageName: 'graphql-ws', file: 'umd/graphql-ws.min.js', type: 'text/javascript' },
 };
+
+/** UMD builds are not in the packages' `exports`, so resolve the package root and join. */
+function assetPath(asset: { packageName: string; file: string }): string {
+  return join(dirname(require.resolve(`${asset.packageName}/package.json`)), asset.file);
+}
 
 const PLAYGROUND_DIR = join(__dirname, '..', 'playground');
 
@@ -27,6 +36,9 @@ export function playgroundRouter(): Router {
   router.get('/', (_req, res) => {
     res.type('text/html').send(read(join(PLAYGROUND_DIR, 'index.html')));
   });
+  router.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   router.get('/playground/playground.js', (_req, res) => {
     res.type('text/javascript').send(read(join(PLAYGROUND_DIR, 'playground.js')));
   });
@@ -39,7 +51,7 @@ export function playgroundRouter(): Router {
     res
       .type(asset.type)
       .set('cache-control', 'public, max-age=3600')
-      .send(read(require.resolve(asset.module)));
+      .send(read(assetPath(asset)));
   });
   return router;
 }

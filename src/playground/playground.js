@@ -29,20 +29,18 @@
     return socket;
   }
 
-  function isSubscription(params, options) {
-    var document = options && options.documentAST;
-    if (!document) return /^\s*subscription\b/.test(params.query || '');
-    return document.definitions.some(function (definition) {
-      return (
-        definition.kind === 'OperationDefinition' &&
-        definition.operation === 'subscription' &&
-        (!params.operationName || (definition.name && definition.name.value === params.operationName))
-      );
-    });
+  // Decided from the query text GraphiQL sends, not its parsed document: the parse is
+  // debounced, so right after an edit the document can still be the previous one.
+  function isSubscription(params) {
+    var text = (params.query || '').replace(/#[^\n]*/g, '');
+    if (params.operationName) {
+      return new RegExp('\\bsubscription\\s+' + params.operationName + '\\b').test(text);
+    }
+    return /^\s*subscription\b/.test(text);
   }
 
   function fetcher(params, options) {
-    if (isSubscription(params, options)) {
+    if (isSubscription(params)) {
       return socketFor(authorizationFrom(options && options.headers)).iterate(params);
     }
     return httpFetcher(params, options);
@@ -53,7 +51,7 @@
     '# 1. Open the Headers tab below and set {"Authorization": "Bearer <your API key>"}',
     "#    (`npm start` prints the demo platform's key on first start; `npx paygraph demo` too).",
     '# 2. Run this query, then try a subscription in another tab.',
-    'query Viewer {',
+    '{',
     '  viewer {',
     '    kind',
     '    platform { id name }',

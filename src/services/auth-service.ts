@@ -23,7 +23,8 @@ export class AuthService {
    * credential to anonymous hides integration bugs.
    */
   async viewerFor(authorization: string | undefined | null): Promise<Viewer> {
-    if (authorization === undefined || authorization === null || authorization === '') return ANONYMOUS;
+    // "Bearer " with nothing after it (the playground's placeholder) carries no credential.
+    if (!authorization || /^Bearer\s*$/i.test(authorization)) return ANONYMOUS;
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw unauthenticated('Authorization must be "Bearer <api key or client token>"');
     const credential = match[1];

@@ -43,11 +43,11 @@ export async function runCli(
 ): Promise<{ code: number | null; json: any; stderr: string }> {
   const running = startProcess([join(PROJECT_ROOT, 'bin', 'paygraph.js'), ...args], env);
   const code = await running.exited;
-  let json: unknown = undefined;
+  let json: unknown;
   try {
     json = JSON.parse(running.stdout());
   } catch {
-    json = undefined;
+    // Not JSON (a failed command): callers assert on code and stderr instead.
   }
   return { code, json, stderr: running.stderr() };
 }

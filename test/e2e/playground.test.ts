@@ -1,0 +1,122 @@
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { EntityKind, EventSource, TransactionStatus } from '../../src/domain/enums';
+import { startTestApp, type TestApp } from '../support/app';
+import { testDatabases } from '../support/databases';
+import { seedPlatform, type SeededPlatform } from '../support/fixtures';
+import { waitFor } from '../support/wait-for';
+
+const CHROMIUM = '/usr/bin/chromium';
+// CI installs Debian's chromium (.ci/run), so there the browser test must run, never skip.
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed it`);
+const describeInBrowser = haveBrowser ? describe : describe.skip;
+
+async function setEditor(page: Page, label: string, text: string): Promise<void> {
+  await page.evaluate(
+    ([wanted, value]) => {
+      const editors = Array.from(document.querySelectorAll('.CodeMirror')) as Array<
+        HTMLElement & { CodeMirror: { setValue(v: string): void } }
+      >;
+      const editor = editors.find(
+        (element) =>
+          element.closest('[aria-label]')?.getAttribute('aria-label') === wanted &&
+          !element.parentElement?.classList.contains('hidden'),
+      );
+      if (!editor) throw new Error(`no ${wanted} editor`);
+      editor.CodeMirror.setValue(value);
+    },
+    [label, text],
+  );
+}
+
+function resultText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const result = document.querySelector('.result-window .CodeMirror') as
+      (HTMLElement & { CodeMirror: { getValue(): string } }) | null;
+    return result?.CodeMirror.getValue() ?? '';
+  });
+}
+
+describeInBrowser('the playground in headless Chromium', () => {
+  let app: TestApp;
+  let seeded: SeededPlatform;
+  let browser: Browser;
+  const externalRequests: string[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp(testDatabases()[0]);
+    seeded = await seedPlatform(app.runtime.services, 'browser', 1);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('loads from local files only, runs a query and receives a subscription event', async () => {
+    const page = await browser.newPage();
+    page.on('request', (request) => {
+      if (!request.url().startsWith(app.url)) externalRequests.push(request.url());
+    });
+    await page.goto(`${app.url}/`);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+
+    await setEditor(page, 'Headers', JSON.stringify({ Authorization: `Bearer ${seeded.apiKey}` }));
+    await setEditor(page, 'Query Editor', '{ viewer { kind platform { name } } clients { nodes { externalRef } } }');
+    await page.click('.graphiql-execute-button');
+    const queryResult = await waitFor(
+      async () => {
+        const text = await resultText(page);
+        return text.includes('"kind"') ? text : undefined;
+      },
+      'the query result',
+      20_000,
+    );
+    expect(JSON.parse(queryResult).data).toMatchObject({
+      viewer: { kind: 'platform', platform: { name: 'browser' } },
+      clients: { nodes: [{ externalRef: 'browser-client-2' }, { externalRef: 'browser-client-1' }] },
+    });
+
+    await setEditor(
+      page,
+      'Query Editor',
+      'subscription { transactionUpdated { event { toStatus source } transaction { status } } }',
+    );
+    await page.click('.graphiql-execute-button');
+    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'the playground to subscribe', 20_000);
+    await app.runtime.services.events.transition({
+      kind: EntityKind.TRANSACTION,
+      entityId: seeded.transactionIds[0],
+      platformId: seeded.platformId,
+      to: TransactionStatus.SUCCEEDED,
+      source: EventSource.CALLBACK,
+    });
+    const eventText = await waitFor(
+      async () => {
+        const text = await resultText(page);
+        return text.includes('SUCCEEDED') ? text : undefined;
+      },
+      'the subscription event',
+      20_000,
+    );
+    expect(JSON.parse(eventText).data.transactionUpdated).toEqual({
+      event: { toStatus: 'SUCCEEDED', source: 'CALLBACK' },
+      transaction: { status: 'SUCCEEDED' },
+    });
+    if (process.env.PLAYGROUND_SCREENSHOT) await page.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT });
+    expect(externalRequests).toEqual([]);
+    await page.close();
+  });
+});
