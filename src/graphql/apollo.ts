@@ -1,6 +1,9 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { Services } from '../services/services';
@@ -43,6 +46,9 @@ export function createApolloServer(options: {
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       // Apollo's landing page loads from a CDN; we serve our own offline playground at `/`.
       ApolloServerPluginLandingPageDisabled(),
+      // The implicit cache-control plugin computes a cache policy for every field of every
+      // response; nothing here is HTTP-cacheable (all data is per-credential), so skip it.
+      ApolloServerPluginCacheControlDisabled(),
     ],
   });
 }

@@ -1,13 +1,11 @@
-import { expressMiddleware } from '@as-integrations/express5';
 import express, { type ErrorRequestHandler } from 'express';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildPaygraphSchema } from '../schema/build-schema';
 import { createApolloServer } from '../graphql/apollo';
-import { createRequestContext } from '../graphql/context';
-import { OPERATION_LIMITS } from '../graphql/protection';
 import { attachWebSocketServer } from '../graphql/websocket';
 import type { Services } from '../services/services';
+import { createGraphQLHandler } from './graphql-handler';
 import { playgroundRouter } from './playground-routes';
 
 export interface RunningHttpServer {
@@ -17,29 +15,15 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
-/** Answers body-parser failures the way a GraphQL-over-HTTP client expects: JSON, 4xx, a code. */
-const requestErrorHandler: ErrorRequestHandler = (error, _req, res, next) => {
+/** Anything unexpected on the non-GraphQL routes: JSON, a code, no stack trace. */
+const unexpectedErrorHandler: ErrorRequestHandler = (_error, _req, res, next) => {
   if (res.headersSent) {
-    next(error);
+    next(_error);
     return;
   }
-  const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 500 ? error.status : 500;
-  const message =
-    error?.type === 'entity.parse.failed'
-      ? 'The request body is not valid JSON'
-      : error?.type === 'entity.too.large'
-        ? `The request body is larger than ${OPERATION_LIMITS.maxBodyBytes} bytes`
-        : status === 500
-          ? 'Internal server error'
-          : 'Bad request';
   res
-    .status(status)
-    .type('application/json')
-    .send(
-      JSON.stringify({
-        errors: [{ message, extensions: { code: status === 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST' } }],
-      }),
-    );
+    .status(500)
+    .json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
 };
 
 /**
@@ -51,9 +35,29 @@ export async function startHttpServer(services: Services, port: number, host = '
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  const server = createServer(app);
+  let graphqlHandler: ReturnType<typeof createGraphQLHandler> | undefined;
+  const server = createServer((req, res) => {
+    const path = req.url?.split('?', 1)[0];
+    if (path === '/graphql' && graphqlHandler) {
+      graphqlHandler(req, res).catch((error) => {
+        services.logger.error({ err: error }, 'unhandled error in the GraphQL handler');
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.setHeader('content-type', 'application/json; charset=utf-8');
+          res.end(
+            JSON.stringify({
+              errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+            }),
+          );
+        } else res.end();
+      });
+      return;
+    }
+    app(req, res);
+  });
   const apollo = createApolloServer({ schema, services, httpServer: server });
   await apollo.start();
+  graphqlHandler = createGraphQLHandler(apollo, services);
   const webSockets = attachWebSocketServer(server, schema, services);
 
   app.get('/healthz', async (_req, res) => {
@@ -65,18 +69,10 @@ export async function startHttpServer(services: Services, port: number, host = '
     }
   });
   if (services.config.playground) app.use(playgroundRouter());
-  app.use(
-    '/graphql',
-    express.json({ limit: OPERATION_LIMITS.maxBodyBytes }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) =>
-        createRequestContext(await services.auth.viewerFor(req.headers.authorization), services),
-    }),
-  );
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });
   });
-  app.use(requestErrorHandler);
+  app.use(unexpectedErrorHandler);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,9 +1,9 @@
 import { Arg, ID, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { Platform } from '../entities';
+import type { Client, Platform } from '../entities';
 import { requireScope, requireViewer, type RequestContext } from '../graphql/context';
 import { toGlobalId } from '../graphql/global-id';
 import { CreateApiKeyInput, RevokeApiKeyInput } from '../schema/inputs';
-import { PlatformNode, Viewer } from '../schema/object-types';
+import { ClientNode, PlatformNode, Viewer } from '../schema/object-types';
 import { CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/results';
 import { Role } from './auth-checker';
 import { badUserInput } from '../errors/app-errors';
@@ -23,13 +23,22 @@ export class ViewerResolver {
   @Query(() => Viewer, { description: 'Who your credential belongs to.' })
   async viewer(@Ctx() context: RequestContext): Promise<Viewer> {
     const viewer = requireViewer(context);
-    const scope = requireScope(context);
-    return {
+    // platform and client are field resolvers, so `{ viewer { kind } }` costs no SQL at all.
+    return Object.assign(new Viewer(), {
       kind: viewer.kind,
-      platform: await context.loaders.platformById(viewer.platformId),
-      client: scope.clientId ? await context.loaders.related('Client', scope.clientId, 'direct') : null,
       expiresAt: viewer.kind === 'client' ? viewer.expiresAt : null,
-    };
+    });
+  }
+
+  @FieldResolver(() => PlatformNode)
+  platform(@Ctx() context: RequestContext): Promise<Platform | null> {
+    return context.loaders.platformById(requireScope(context).platformId);
+  }
+
+  @FieldResolver(() => ClientNode, { nullable: true })
+  client(@Ctx() context: RequestContext): Promise<Client | null> {
+    const scope = requireScope(context);
+    return scope.clientId ? context.loaders.related('Client', scope.clientId, 'direct') : Promise.resolve(null);
   }
 
   @Authorized(Role.PLATFORM)

@@ -118,8 +118,6 @@ export const PayoutConnection = connectionTypes(PayoutNode, 'Payout');
 @ObjectType({ description: 'Who the credential in the Authorization header belongs to.' })
 export class Viewer {
   @Field({ description: '"platform" for an API key, "client" for a client token.' }) kind: string;
-  @Field(() => PlatformNode) platform: unknown;
-  @Field(() => ClientNode, { nullable: true }) client: unknown;
   @Field(() => DateTime, { nullable: true, description: 'When a client token stops working.' })
   expiresAt: Date | null;
 }

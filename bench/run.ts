@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { createConnection } from 'mysql2/promise';
+
+/**
+ * `npm run bench`: requests per second and latency of paygraph against a raw node:http
+ * baseline measured in the same run, printed as ratios (absolute numbers vary by machine;
+ * ratios much less). Never used as a pass/fail test.
+ */
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+const SMALL_QUERY = '{ viewer { kind } }';
+const NESTED_QUERY = `{ transactions(first: 50) { nodes { id amount { yuan }
+  client { id name accounts { id balance { fen } accountType { id kind name } } } } } }`;
+
+interface Target {
+  child: ChildProcess;
+  port: number;
+  apiKey: string;
+}
+
+function startTarget(args: string[]): Promise<Target> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'server.ts'), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    // Production mode, as deployed: graphql-js skips its development-only instanceof checks.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk) => {
+      output += chunk;
+      const match = /READY (\d+) (\S+)/.exec(output);
+      if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] });
+    });
+    child.once('exit', (code) => reject(new Error(`bench target exited with ${code}`)));
+  });
+}
+
+async function stopTarget(target: Target): Promise<void> {
+  const exited = new Promise((resolve) => target.child.once('exit', resolve));
+  target.child.kill('SIGTERM');
+  await exited;
+}
+
+interface Measured {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function measure(name: string, port: number, request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }): Promise<Measured> {
+  const options = {
+    url: `http://127.0.0.1:${port}${request.path}`,
+    connections: CONNECTIONS,
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches, pool connections
+  const result = await autocannon({ ...options, duration: SECONDS });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.non2xx,
+  };
+}
+
+function graphqlRequest(apiKey: string, query: string) {
+  return {
+    method: 'POST' as const,
+    path: '/graphql',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ query }),
+  };
+}
+
+async function appScenarios(label: string, args: string[]): Promise<Measured[]> {
+  const target = await startTarget(args);
+  try {
+    return [
+      await measure(`(b) small authenticated query, ${label}`, target.port, graphqlRequest(target.apiKey, SMALL_QUERY)),
+      await measure(`(c) nested list, 50 rows, ${label}`, target.port, graphqlRequest(target.apiKey, NESTED_QUERY)),
+    ];
+  } finally {
+    await stopTarget(target);
+  }
+}
+
+async function freshMysqlDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `paygraph_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new URL(url);
+  admin.pathname = '/';
+  const connection = await createConnection(admin.toString());
+  await connection.query(`CREATE DATABASE \`${name}\``);
+  await connection.end();
+  const databaseUrl = new URL(url);
+  databaseUrl.pathname = `/${name}`;
+  return {
+    url: databaseUrl.toString(),
+    drop: async () => {
+      const again = await createConnection(admin.toString());
+      await again.query(`DROP DATABASE \`${name}\``);
+      await again.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const raw = await startTarget(['raw']);
+  const baseline = await measure('(a) raw node:http, small JSON', raw.port, { method: 'GET', path: '/' });
+  await stopTarget(raw);
+  const results = [baseline, ...(await appScenarios('SQLite', ['app', 'sqlite']))];
+  if (process.env.DATABASE_URL) {
+    const mysql = await freshMysqlDatabase(process.env.DATABASE_URL);
+    try {
+      results.push(...(await appScenarios('MySQL', ['app', 'mysql', mysql.url])));
+    } finally {
+      await mysql.drop();
+    }
+  }
+  console.log(`\npaygraph bench: ${SECONDS}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
+  console.log('scenario'.padEnd(46), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'ratio'.padStart(7), 'errors'.padStart(7));
+  for (const row of results) {
+    console.log(
+      row.name.padEnd(46),
+      row.rps.toFixed(0).padStart(9),
+      String(row.p50).padStart(8),
+      String(row.p99).padStart(8),
+      (row.rps / baseline.rps).toFixed(3).padStart(7),
+      String(row.errors).padStart(7),
+    );
+  }
+  console.log('\nratio = req/s of the scenario / req/s of (a), measured in this run. Target for (b)/(a): >= 0.5.');
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

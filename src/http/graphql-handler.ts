@@ -1,0 +1,86 @@
+import { type ApolloServer, HeaderMap } from '@apollo/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequestContext, type RequestContext } from '../graphql/context';
+import { OPERATION_LIMITS } from '../graphql/protection';
+import type { Services } from '../services/services';
+
+/**
+ * GraphQL over HTTP straight on node:http. Apollo's Express integration costs a router,
+ * body-parser and Express's response helpers on every request; on the hot path they were
+ * about a fifth of the CPU time of a small query (see README, Benchmarks). Express still
+ * serves every other route.
+ */
+export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, services: Services) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let body: unknown;
+    if (req.method === 'POST') {
+      const read = await readBody(req, OPERATION_LIMITS.maxBodyBytes);
+      if (read.kind === 'too_large') {
+        return sendError(res, 413, `The request body is larger than ${OPERATION_LIMITS.maxBodyBytes} bytes`);
+      }
+      const type = req.headers['content-type'] ?? '';
+      if (/^application\/(graphql-response\+)?json\b/i.test(type) || type === '') {
+        try {
+          body = read.text.length > 0 ? JSON.parse(read.text) : undefined;
+        } catch {
+          return sendError(res, 400, 'The request body is not valid JSON');
+        }
+      } else {
+        // Apollo answers unsupported content types with its own 400 and message.
+        body = read.text;
+      }
+    }
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = req.url ?? '/';
+    const queryStart = url.indexOf('?');
+    const response = await apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: (req.method ?? 'GET').toUpperCase(),
+        headers,
+        search: queryStart >= 0 ? url.slice(queryStart) : '',
+        body,
+      },
+      context: async () => createRequestContext(await services.auth.viewerFor(req.headers.authorization), services),
+    });
+    res.statusCode = response.status ?? 200;
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<{ kind: 'ok'; text: string } | { kind: 'too_large' }> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (declared > limit) {
+      req.resume();
+      resolve({ kind: 'too_large' });
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.on('end', () =>
+      resolve(tooLarge ? { kind: 'too_large' } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') }),
+    );
+    req.on('error', reject);
+  });
+}
+
+function sendError(res: ServerResponse, status: number, message: string): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+}
