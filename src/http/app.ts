@@ -35,10 +35,9 @@ export async function startHttpServer(services: Services, port: number, host = '
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  let graphqlHandler: ReturnType<typeof createGraphQLHandler> | undefined;
   const server = createServer((req, res) => {
     const path = req.url?.split('?', 1)[0];
-    if (path === '/graphql' && graphqlHandler) {
+    if (path === '/graphql') {
       graphqlHandler(req, res).catch((error) => {
         services.logger.error({ err: error }, 'unhandled error in the GraphQL handler');
         if (!res.headersSent) {
@@ -57,7 +56,8 @@ export async function startHttpServer(services: Services, port: number, host = '
   });
   const apollo = createApolloServer({ schema, services, httpServer: server });
   await apollo.start();
-  graphqlHandler = createGraphQLHandler(apollo, services);
+  // Referenced by the request listener above; requests only arrive after listen() below.
+  const graphqlHandler = createGraphQLHandler(apollo, services);
   const webSockets = attachWebSocketServer(server, schema, services);
 
   app.get('/healthz', async (_req, res) => {
