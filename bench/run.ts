@@ -53,7 +53,11 @@ interface Measured {
   errors: number;
 }
 
-async function measure(name: string, port: number, request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }): Promise<Measured> {
+async function measure(
+  name: string,
+  port: number,
+  request: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Measured> {
   const options = {
     url: `http://127.0.0.1:${port}${request.path}`,
     connections: CONNECTIONS,
@@ -126,7 +130,14 @@ async function main(): Promise<void> {
     }
   }
   console.log(`\npaygraph bench: ${SECONDS}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
-  console.log('scenario'.padEnd(46), 'req/s'.padStart(9), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'ratio'.padStart(7), 'errors'.padStart(7));
+  console.log(
+    'scenario'.padEnd(46),
+    'req/s'.padStart(9),
+    'p50 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'ratio'.padStart(7),
+    'errors'.padStart(7),
+  );
   for (const row of results) {
     console.log(
       row.name.padEnd(46),

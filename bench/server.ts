@@ -29,8 +29,14 @@ async function main(): Promise<void> {
     return;
   }
   const database: AppConfig['database'] =
-    kind === 'mysql' ? { kind: 'mysql', url } : { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'pg-bench-')), 'bench.sqlite') };
-  const config: AppConfig = { ...loadConfig({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }), database, logLevel: 'warn' };
+    kind === 'mysql'
+      ? { kind: 'mysql', url }
+      : { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'pg-bench-')), 'bench.sqlite') };
+  const config: AppConfig = {
+    ...loadConfig({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }),
+    database,
+    logLevel: 'warn',
+  };
   const runtime = await createRuntime(config, createLogger('warn'));
   const seeded = await seedPlatform(runtime.services, 'bench', 0);
   for (let n = 0; n < 50; n += 1) {
