@@ -6,6 +6,7 @@ import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
 import { PartyService } from './party-service';
 import { PlatformService } from './platform-service';
+import { ProviderConfigService } from './provider-config-service';
 import { ScopedReads } from './scoped-reads';
 import { StatusEventService } from './status-event-service';
 
@@ -20,6 +21,7 @@ export interface Services {
   auth: AuthService;
   parties: PartyService;
   events: StatusEventService;
+  providerConfigs: ProviderConfigService;
 }
 
 export function createServices(deps: {
@@ -42,5 +44,6 @@ export function createServices(deps: {
     auth,
     parties: new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds),
     events: new StatusEventService(deps.db, deps.bus, deps.logger),
+    providerConfigs: new ProviderConfigService(deps.db, deps.secretBox),
   };
 }

@@ -1,0 +1,53 @@
+import { Vendor } from '../domain/enums';
+
+/**
+ * What each vendor needs from a platform to be called on its behalf, named after the vendor
+ * specifications. Secrets are sealed with DATA_KEY and never returned; options are plain
+ * configuration and are returned.
+ */
+export interface VendorDescriptor {
+  vendor: Vendor;
+  title: string;
+  /** Required secret fields (write-only). */
+  secretFields: readonly string[];
+  /** Required option fields (returned by the API). */
+  requiredOptions: readonly string[];
+  /** Optional option fields the adapter understands. */
+  optionalOptions: readonly string[];
+}
+
+export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
+  [Vendor.COLOURLIFE]: {
+    vendor: Vendor.COLOURLIFE,
+    title: 'Colourlife finance platform (彩生活金融平台)',
+    // The auth micro-service account and password that obtain an access_token (spec 5.1).
+    secretFields: ['authAccount', 'authPassword'],
+    // The platform's own number (pno) and platform payment account (pano), spec 2.2.
+    requiredOptions: ['pno'],
+    optionalOptions: ['pano', 'authUrl'],
+  },
+  [Vendor.YUNZHANGHU]: {
+    vendor: Vendor.YUNZHANGHU,
+    title: 'Yunzhanghu realtime settlement (云账户)',
+    // "每个商户会获取3deskey和 appkey两个密钥" (spec 2.1).
+    secretFields: ['appKey', 'des3Key'],
+    requiredOptions: ['dealerId', 'brokerId'],
+    optionalOptions: ['endpointNames'],
+  },
+  [Vendor.CASHIER]: {
+    vendor: Vendor.CASHIER,
+    title: 'Hosted cashier (收银台)',
+    // "支付将分配商户号及签名密钥" (spec 2.1).
+    secretFields: ['signKey'],
+    requiredOptions: ['merchantId'],
+    optionalOptions: [],
+  },
+  [Vendor.SHOUQIANBA]: {
+    vendor: Vendor.SHOUQIANBA,
+    title: 'Shouqianba upay gateway v2 (收钱吧)',
+    // "签名首部: Authorization:terminalId+" "+sign", sign = MD5(body + secret) (spec 二.2).
+    secretFields: ['terminalKey'],
+    requiredOptions: ['terminalSn'],
+    optionalOptions: [],
+  },
+};
