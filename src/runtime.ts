@@ -6,7 +6,8 @@ import { SecretBox } from './crypto/secret-box';
 import { Database } from './db/database';
 import { startHttpServer, type RunningHttpServer } from './http/app';
 import type { Logger } from './logging/logger';
-import { InProcessEventBus } from './services/event-bus';
+import { InProcessEventBus, RedisEventBus, type EventBus } from './services/event-bus';
+import type { OutboxSettings } from './services/outbox-relay';
 import { createServices, type Services } from './services/services';
 
 /**
@@ -37,17 +38,26 @@ export interface Runtime {
 }
 
 /** Opens the database (running migrations), builds the services; HTTP is started separately. */
-export async function createRuntime(config: AppConfig, logger: Logger): Promise<Runtime> {
+export async function createRuntime(
+  config: AppConfig,
+  logger: Logger,
+  options: { outbox?: OutboxSettings } = {},
+): Promise<Runtime> {
   const db = new Database(config.database, logger);
   await db.open({ migrate: true });
-  const bus = new InProcessEventBus();
+  // Redis when configured, so an event committed on one instance reaches every instance.
+  const bus: EventBus = config.redisUrl
+    ? await RedisEventBus.connect(config.redisUrl, logger)
+    : new InProcessEventBus();
   const services = createServices({
     config,
     db,
     logger,
     bus,
     secretBox: new SecretBox(resolveDataKey(config, logger)),
+    outboxSettings: options.outbox,
   });
+  services.outbox.start();
   const runtime: Runtime = {
     config,
     services,
@@ -57,6 +67,7 @@ export async function createRuntime(config: AppConfig, logger: Logger): Promise<
     },
     async stop() {
       await runtime.http?.close();
+      await services.outbox.stop();
       await bus.close();
       await db.close();
     },

@@ -9,6 +9,7 @@ import { EntityKind, EventSource } from '../domain/enums';
 @Entity('status_events')
 @Index(['platformId', 'sequence'], { unique: true })
 @Index(['entityKind', 'entityId'])
+@Index(['publishedAt', 'createdAt'])
 export class StatusEvent {
   @IdColumn() id: string;
   @ForeignIdColumn() platformId: string;
@@ -24,4 +25,9 @@ export class StatusEvent {
   @Column({ type: 'boolean', default: false }) terminal: boolean;
   @JsonColumn() detail: Record<string, unknown> | null;
   @CreatedAtColumn() createdAt: Date;
+  /**
+   * Set once the event has been handed to the bus. Events still null after a grace period
+   * (the process died between commit and publish) are published by the outbox relay.
+   */
+  @Column({ type: 'datetime', precision: 6, nullable: true }) publishedAt: Date | null;
 }

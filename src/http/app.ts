@@ -63,7 +63,7 @@ export async function startHttpServer(services: Services, port: number, host = '
   app.get('/healthz', async (_req, res) => {
     try {
       await services.db.dataSource.query('SELECT 1');
-      res.json({ status: 'ok', database: services.db.kind });
+      res.json({ status: 'ok', database: services.db.kind, subscriptions: services.bus.activeSubscriptions });
     } catch {
       res.status(503).json({ status: 'unavailable', database: services.db.kind });
     }

@@ -3,6 +3,7 @@ import { EntityKind } from '../domain/enums';
 import type { Account, Biz, Client, Payout, StatusEvent, Transaction } from '../entities';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
+import { encodeEventCursor } from '../services/event-stream';
 import { toConnection, type ConnectionShape } from '../schema/connection';
 import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
 import { Money } from '../schema/money';
@@ -132,6 +133,11 @@ export class StatusEventResolver {
   @FieldResolver(() => ID)
   entityId(@Root() event: StatusEvent): string {
     return toGlobalId(event.entityKind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout', event.entityId);
+  }
+
+  @FieldResolver(() => String, { description: 'Pass as `after` to a subscription to resume after this event.' })
+  cursor(@Root() event: StatusEvent): string {
+    return encodeEventCursor(event.sequence);
   }
 
   @FieldResolver()

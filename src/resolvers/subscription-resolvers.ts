@@ -2,12 +2,15 @@ import { Arg, Ctx, Field, ID, InputType, ObjectType, Resolver, Root, Subscriptio
 import type { Scope } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
 import type { Payout, StatusEvent, Transaction } from '../entities';
-import { filterAsync } from '../util/async-iterables';
+import { decodeEventCursor, EventStream } from '../services/event-stream';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Loaders } from '../graphql/loaders';
 import type { StatusEventMessage } from '../services/event-bus';
 import { PayoutNode, StatusEventNode, TransactionNode } from '../schema/object-types';
+
+const AFTER_DESCRIPTION =
+  'The `event.cursor` of the last event you received. Every event since then is delivered first, from the event log, then live events follow, with no gap and no duplicate.';
 
 @InputType({ description: 'Narrows a subscription; all given fields must match.' })
 export class UpdateFilter {
@@ -55,10 +58,13 @@ function matches(message: StatusEventMessage, kind: EntityKind, scope: Scope, fi
 }
 
 function subscribeTo(kind: EntityKind) {
-  return ({ args, context }: { args: { filter?: UpdateFilter }; context: RequestContext }) => {
+  return async ({ args, context }: { args: { filter?: UpdateFilter; after?: string }; context: RequestContext }) => {
     const scope = requireScope(context);
     const filter = decodeFilter(kind, args.filter);
-    return filterAsync(context.services.bus.subscribe(scope.platformId), (message) =>
+    const after = args.after
+      ? decodeEventCursor(args.after)
+      : await context.services.events.lastSequence(scope.platformId);
+    return new EventStream(context.services.bus, context.services.events, scope.platformId, after, (message) =>
       matches(message, kind, scope, filter),
     );
   };
@@ -77,6 +83,7 @@ export class SubscriptionResolver {
   async transactionUpdated(
     @Root() message: StatusEventMessage,
     @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
   ): Promise<TransactionUpdate> {
     // A subscription's context lives as long as the connection; fresh loaders per event keep
@@ -93,6 +100,7 @@ export class SubscriptionResolver {
   async payoutUpdated(
     @Root() message: StatusEventMessage,
     @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
   ): Promise<PayoutUpdate> {
     context.loaders = new Loaders(context.services, context.viewer);

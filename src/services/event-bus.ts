@@ -1,5 +1,7 @@
-import { createPubSub } from '@graphql-yoga/subscription';
-import { trackOpen } from '../util/async-iterables';
+import { Redis } from 'ioredis';
+import type { StatusEvent } from '../entities';
+import type { Logger } from '../logging/logger';
+import { AsyncQueue } from '../util/async-queue';
 
 /**
  * The JSON shape of a status event on the bus. Plain data only (dates as ISO strings), so the
@@ -20,31 +22,141 @@ export interface StatusEventMessage {
   createdAt: string;
 }
 
+export function toMessage(event: StatusEvent): StatusEventMessage {
+  return {
+    id: event.id,
+    platformId: event.platformId,
+    sequence: event.sequence,
+    entityKind: event.entityKind,
+    entityId: event.entityId,
+    clientId: event.clientId,
+    bizId: event.bizId,
+    fromStatus: event.fromStatus,
+    toStatus: event.toStatus,
+    source: event.source,
+    terminal: event.terminal,
+    createdAt: event.createdAt.toISOString(),
+  };
+}
+
+/**
+ * Fan-out of committed status events to subscriptions. Delivery is best effort: subscribers
+ * order, de-duplicate and fill gaps from the event log (see EventStream), so a lost or
+ * reordered message never becomes a lost or duplicated event for a client.
+ */
 export interface EventBus {
-  publish(message: StatusEventMessage): void;
-  /** Events of one platform, in publish order. */
-  subscribe(platformId: string): AsyncIterable<StatusEventMessage>;
+  publish(message: StatusEventMessage): Promise<void>;
+  /** Events of one platform. Listening starts before this returns. */
+  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage>;
   /** How many subscriptions are listening right now (health, tests). */
   readonly activeSubscriptions: number;
   close(): Promise<void>;
 }
 
-/** The embedded default: one process, no broker. */
-export class InProcessEventBus implements EventBus {
-  private readonly pubSub = createPubSub<Record<string, [StatusEventMessage]>>();
+/** Local fan-out by platform; the whole bus in embedded mode, the last hop in Redis mode. */
+class LocalFanOut {
+  private readonly byPlatform = new Map<string, Set<AsyncQueue<StatusEventMessage>>>();
   activeSubscriptions = 0;
 
-  publish(message: StatusEventMessage): void {
-    this.pubSub.publish(`status:${message.platformId}`, message);
+  deliver(message: StatusEventMessage): void {
+    for (const queue of this.byPlatform.get(message.platformId) ?? []) queue.push(message);
   }
 
-  subscribe(platformId: string): AsyncIterable<StatusEventMessage> {
-    return trackOpen(
-      this.pubSub.subscribe(`status:${platformId}`),
-      () => (this.activeSubscriptions += 1),
-      () => (this.activeSubscriptions -= 1),
-    );
+  subscribe(platformId: string): AsyncQueue<StatusEventMessage> {
+    let queues = this.byPlatform.get(platformId);
+    if (!queues) {
+      queues = new Set();
+      this.byPlatform.set(platformId, queues);
+    }
+    const queue: AsyncQueue<StatusEventMessage> = new AsyncQueue(() => {
+      queues.delete(queue);
+      if (queues.size === 0) this.byPlatform.delete(platformId);
+      this.activeSubscriptions -= 1;
+    });
+    queues.add(queue);
+    this.activeSubscriptions += 1;
+    return queue;
   }
 
-  async close(): Promise<void> {}
+  closeAll(): void {
+    for (const queues of [...this.byPlatform.values()]) for (const queue of [...queues]) queue.close();
+  }
+}
+
+/** The embedded default: one process, no broker. */
+export class InProcessEventBus implements EventBus {
+  private readonly local = new LocalFanOut();
+
+  get activeSubscriptions(): number {
+    return this.local.activeSubscriptions;
+  }
+
+  async publish(message: StatusEventMessage): Promise<void> {
+    this.local.deliver(message);
+  }
+
+  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage> {
+    return this.local.subscribe(platformId);
+  }
+
+  async close(): Promise<void> {
+    this.local.closeAll();
+  }
+}
+
+const CHANNEL_PREFIX = 'paygraph:status:';
+
+/**
+ * Redis pub/sub between instances: one publishing and one subscribing connection per process,
+ * whatever the number of GraphQL subscribers, and local fan-out from there. A callback received
+ * by one instance reaches subscribers connected to any other.
+ */
+export class RedisEventBus implements EventBus {
+  private readonly local = new LocalFanOut();
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+
+  private constructor(
+    url: string,
+    private readonly logger: Logger,
+  ) {
+    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    this.subscriber = new Redis(url, { lazyConnect: true });
+    for (const connection of [this.publisher, this.subscriber]) {
+      // ioredis reconnects by itself; while Redis is away, subscribers recover through the
+      // event log (gap filling and resume cursors), so an outage costs latency, not events.
+      connection.on('error', (error) => this.logger.warn({ err: error.message }, 'redis connection error'));
+    }
+    this.subscriber.on('pmessage', (_pattern, _channel, text: string) => {
+      try {
+        this.local.deliver(JSON.parse(text) as StatusEventMessage);
+      } catch (error) {
+        this.logger.error({ err: error }, 'unreadable message on the status channel');
+      }
+    });
+  }
+
+  static async connect(url: string, logger: Logger): Promise<RedisEventBus> {
+    const bus = new RedisEventBus(url, logger);
+    await Promise.all([bus.publisher.connect(), bus.subscriber.connect()]);
+    await bus.subscriber.psubscribe(`${CHANNEL_PREFIX}*`);
+    return bus;
+  }
+
+  get activeSubscriptions(): number {
+    return this.local.activeSubscriptions;
+  }
+
+  async publish(message: StatusEventMessage): Promise<void> {
+    await this.publisher.publish(`${CHANNEL_PREFIX}${message.platformId}`, JSON.stringify(message));
+  }
+
+  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage> {
+    return this.local.subscribe(platformId);
+  }
+
+  async close(): Promise<void> {
+    this.local.closeAll();
+    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+  }
 }

@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
+import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
 import { PlatformService } from './platform-service';
 import { ProviderConfigService } from './provider-config-service';
@@ -16,6 +17,7 @@ export interface Services {
   db: Database;
   logger: Logger;
   bus: EventBus;
+  outbox: OutboxRelay;
   reads: ScopedReads;
   platforms: PlatformService;
   auth: AuthService;
@@ -30,20 +32,23 @@ export function createServices(deps: {
   logger: Logger;
   bus: EventBus;
   secretBox: SecretBox;
+  outboxSettings?: OutboxSettings;
 }): Services {
   const reads = new ScopedReads(deps.db);
   const platforms = new PlatformService(deps.db);
   const auth = new AuthService(platforms, deps.secretBox);
+  const outbox = new OutboxRelay(deps.db, deps.bus, deps.logger, deps.outboxSettings);
   return {
     config: deps.config,
     db: deps.db,
     logger: deps.logger,
     bus: deps.bus,
+    outbox,
     reads,
     platforms,
     auth,
     parties: new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds),
-    events: new StatusEventService(deps.db, deps.bus, deps.logger),
+    events: new StatusEventService(deps.db, outbox, deps.logger),
     providerConfigs: new ProviderConfigService(deps.db, deps.secretBox),
   };
 }

@@ -6,7 +6,7 @@ import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS 
 import { Payout, Platform, StatusEvent, Transaction } from '../entities';
 import { notFound } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
-import type { EventBus, StatusEventMessage } from './event-bus';
+import type { OutboxRelay } from './outbox-relay';
 
 type Tracked = Transaction | Payout;
 
@@ -27,23 +27,6 @@ export interface TransitionRequest {
 export type TransitionOutcome =
   { changed: true; event: StatusEvent } | { changed: false; reason: 'same_status' | 'not_allowed'; current: string };
 
-export function toMessage(event: StatusEvent): StatusEventMessage {
-  return {
-    id: event.id,
-    platformId: event.platformId,
-    sequence: event.sequence,
-    entityKind: event.entityKind,
-    entityId: event.entityId,
-    clientId: event.clientId,
-    bizId: event.bizId,
-    fromStatus: event.fromStatus,
-    toStatus: event.toStatus,
-    source: event.source,
-    terminal: event.terminal,
-    createdAt: event.createdAt.toISOString(),
-  };
-}
-
 /**
  * Every status change goes through here: checked against the transitions table, written with
  * its StatusEvent in one DB transaction, numbered with the platform's gap-free sequence, and
@@ -52,7 +35,7 @@ export function toMessage(event: StatusEvent): StatusEventMessage {
 export class StatusEventService {
   constructor(
     private readonly db: Database,
-    private readonly bus: EventBus,
+    private readonly outbox: OutboxRelay,
     private readonly logger: Logger,
   ) {}
 
@@ -102,7 +85,7 @@ export class StatusEventService {
    */
   async appendEvent(
     manager: EntityManager,
-    fields: Omit<StatusEvent, 'id' | 'sequence' | 'createdAt'>,
+    fields: Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>,
   ): Promise<StatusEvent> {
     // The UPDATE takes the platform row's lock, so concurrent writers get consecutive numbers
     // in commit order and a rolled-back transaction leaves no gap.
@@ -121,13 +104,34 @@ export class StatusEventService {
       id: newId(),
       sequence: platform.lastEventSequence,
       createdAt: new Date(),
+      publishedAt: null,
     });
     await manager.insert(StatusEvent, event as never);
     return event;
   }
 
+  /** Call after the commit that wrote `event`; never before, so nobody hears of a rollback. */
   publish(event: StatusEvent): void {
-    this.bus.publish(toMessage(event));
+    this.outbox.publishCommitted(event);
+  }
+
+  /** Events of one platform with sequence >= `fromSequence` (and <= `toSequence`), in order. */
+  async eventsFrom(platformId: string, fromSequence: number, toSequence?: number, limit = 500): Promise<StatusEvent[]> {
+    const query = this.db.manager
+      .getRepository(StatusEvent)
+      .createQueryBuilder('event')
+      .where('event.platformId = :platformId AND event.sequence >= :fromSequence', { platformId, fromSequence });
+    if (toSequence !== undefined) query.andWhere('event.sequence <= :toSequence', { toSequence });
+    return query.orderBy('event.sequence', 'ASC').limit(limit).getMany();
+  }
+
+  /** The newest sequence number of a platform (0 before its first event). */
+  async lastSequence(platformId: string): Promise<number> {
+    const platform = await this.db.manager.findOne(Platform, {
+      where: { id: platformId },
+      select: { id: true, lastEventSequence: true },
+    });
+    return platform?.lastEventSequence ?? 0;
   }
 
   async historyOf(platformId: string, keys: Array<[EntityKind, string]>): Promise<Map<string, StatusEvent[]>> {

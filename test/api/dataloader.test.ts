@@ -20,7 +20,8 @@ describe.each(testDatabases())('DataLoader batching on $name', (database) => {
   let seeded: SeededPlatform;
 
   beforeAll(async () => {
-    app = await startTestApp(database);
+    // No outbox sweep during the test: only the query's own statements may be counted.
+    app = await startTestApp(database, {}, {}, { outbox: { sweepIntervalMs: 3_600_000, graceMs: 2000 } });
     seeded = await seedPlatform(app.runtime.services, 'loader', 0);
     for (let n = 0; n < 50; n += 1) {
       const owner = n % 2;
@@ -40,6 +41,7 @@ describe.each(testDatabases())('DataLoader batching on $name', (database) => {
   async function statementsFor(first: number): Promise<number> {
     // Warm the API-key cache so only the query's own statements are counted.
     await graphqlData(app.url, '{ viewer { kind } }', {}, seeded.apiKey);
+    await app.runtime.services.outbox.flushMarks();
     const before = app.runtime.services.db.queries.count;
     const data = await graphqlData(app.url, NESTED, { first }, seeded.apiKey);
     const statements = app.runtime.services.db.queries.count - before;

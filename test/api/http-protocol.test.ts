@@ -113,7 +113,7 @@ describe('HTTP protocol and protection', () => {
     const missing = await fetch(`${app.url}/nope`);
     expect(missing.status).toBe(404);
     const health = await fetch(`${app.url}/healthz`);
-    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite', subscriptions: 0 });
   });
 });
 

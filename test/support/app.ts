@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
+import type { OutboxSettings } from '../../src/services/outbox-relay';
 import type { TestDatabase } from './databases';
 
 export interface TestApp {
@@ -18,6 +19,7 @@ export async function startTestApp(
   database: TestDatabase,
   overrides: Partial<AppConfig> = {},
   env: NodeJS.ProcessEnv = {},
+  options: { outbox?: OutboxSettings } = {},
 ): Promise<TestApp> {
   const { settings, drop } = await database.create();
   const config: AppConfig = {
@@ -33,7 +35,7 @@ export async function startTestApp(
       done();
     },
   });
-  const runtime = await createRuntime(config, createLogger(config.logLevel, sink));
+  const runtime = await createRuntime(config, createLogger(config.logLevel, sink), options);
   const http = await runtime.startHttp(0, '127.0.0.1');
   return {
     runtime,

@@ -1,3 +1,4 @@
 // Generated list: scripts/generate-migration.ts appends each new migration here.
+import { EventPublishedAt1795305991783 } from './1795305991783-EventPublishedAt';
 import { Initial1795304034000 } from './1795304034000-Initial';
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795304034000];
+export const SQLITE_MIGRATIONS: Function[] = [Initial1795304034000, EventPublishedAt1795305991783];
