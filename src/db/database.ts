@@ -182,3 +182,12 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** True for a duplicate-key error from either driver (MySQL ER_DUP_ENTRY, SQLite UNIQUE). */
+export function isUniqueViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string; errno?: number; message?: string } })?.driverError;
+  const message = String(driverError?.message ?? (error as Error)?.message ?? '');
+  return (
+    driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062 || /UNIQUE constraint failed/i.test(message)
+  );
+}

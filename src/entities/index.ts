@@ -2,14 +2,29 @@ import { Account } from './account.entity';
 import { AccountType } from './account-type.entity';
 import { ApiKey } from './api-key.entity';
 import { Biz } from './biz.entity';
+import { CallbackInbox } from './callback-inbox.entity';
 import { Client } from './client.entity';
+import { IdempotencyKey } from './idempotency-key.entity';
 import { Payout } from './payout.entity';
 import { Platform } from './platform.entity';
 import { ProviderConfig } from './provider-config.entity';
 import { StatusEvent } from './status-event.entity';
 import { Transaction } from './transaction.entity';
 
-export { Account, AccountType, ApiKey, Biz, Client, Payout, Platform, ProviderConfig, StatusEvent, Transaction };
+export {
+  Account,
+  AccountType,
+  ApiKey,
+  Biz,
+  CallbackInbox,
+  Client,
+  IdempotencyKey,
+  Payout,
+  Platform,
+  ProviderConfig,
+  StatusEvent,
+  Transaction,
+};
 
 export const ALL_ENTITIES = [
   Platform,
@@ -22,4 +37,6 @@ export const ALL_ENTITIES = [
   Transaction,
   Payout,
   StatusEvent,
+  IdempotencyKey,
+  CallbackInbox,
 ];

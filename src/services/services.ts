@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
+import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
 import { PlatformService } from './platform-service';
@@ -24,6 +25,7 @@ export interface Services {
   parties: PartyService;
   events: StatusEventService;
   providerConfigs: ProviderConfigService;
+  idempotency: IdempotencyService;
 }
 
 export function createServices(deps: {
@@ -50,5 +52,6 @@ export function createServices(deps: {
     parties: new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds),
     events: new StatusEventService(deps.db, outbox, deps.logger),
     providerConfigs: new ProviderConfigService(deps.db, deps.secretBox),
+    idempotency: new IdempotencyService(deps.db),
   };
 }

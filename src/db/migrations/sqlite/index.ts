@@ -1,4 +1,9 @@
 // Generated list: scripts/generate-migration.ts appends each new migration here.
+import { IdempotencyAndInbox1795306368006 } from './1795306368006-IdempotencyAndInbox';
 import { EventPublishedAt1795305991783 } from './1795305991783-EventPublishedAt';
 import { Initial1795304034000 } from './1795304034000-Initial';
-export const SQLITE_MIGRATIONS: Function[] = [Initial1795304034000, EventPublishedAt1795305991783];
+export const SQLITE_MIGRATIONS: Function[] = [
+  Initial1795304034000,
+  EventPublishedAt1795305991783,
+  IdempotencyAndInbox1795306368006,
+];
