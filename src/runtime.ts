@@ -41,7 +41,7 @@ export interface Runtime {
 export async function createRuntime(
   config: AppConfig,
   logger: Logger,
-  options: { outbox?: OutboxSettings } = {},
+  options: { outbox?: OutboxSettings; background?: boolean } = {},
 ): Promise<Runtime> {
   const db = new Database(config.database, logger);
   await db.open({ migrate: true });
@@ -57,7 +57,7 @@ export async function createRuntime(
     secretBox: new SecretBox(resolveDataKey(config, logger)),
     outboxSettings: options.outbox,
   });
-  services.outbox.start();
+  if (options.background !== false) services.background.start();
   const runtime: Runtime = {
     config,
     services,
@@ -67,6 +67,7 @@ export async function createRuntime(
     },
     async stop() {
       await runtime.http?.close();
+      await services.background.stop();
       await services.outbox.stop();
       await bus.close();
       await db.close();

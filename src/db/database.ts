@@ -5,17 +5,18 @@ import type { AppConfig } from '../config/config';
 import { ALL_ENTITIES } from '../entities';
 import type { Logger } from '../logging/logger';
 import { createConnection } from 'mysql2/promise';
+import { requestMetrics } from './request-metrics';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
-/** Counts statements so tests (and the N+1 check) can see how many queries a request ran. */
-export class QueryCounter implements TypeOrmLogger {
-  count = 0;
+/** Logs SQL at trace level and counts each statement against the current request (request-metrics). */
+export class SqlLogger implements TypeOrmLogger {
   constructor(private readonly logger?: Logger) {}
   logQuery(query: string): void {
-    this.count += 1;
+    const metrics = requestMetrics.getStore();
+    if (metrics) metrics.sqlStatements += 1;
     this.logger?.trace({ query }, 'sql');
   }
   logQueryError(error: string | Error, query: string): void {
@@ -86,7 +87,7 @@ export function dataSourceOptions(
  */
 export class Database {
   readonly kind: DatabaseKind;
-  readonly queries: QueryCounter;
+  private readonly sqlLogger: SqlLogger;
   private source?: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private lockFile?: string;
@@ -96,7 +97,7 @@ export class Database {
     logger?: Logger,
   ) {
     this.kind = settings.kind;
-    this.queries = new QueryCounter(logger);
+    this.sqlLogger = new SqlLogger(logger);
   }
 
   get dataSource(): DataSource {
@@ -115,7 +116,7 @@ export class Database {
         mkdirSync(dirname(this.settings.file), { recursive: true });
         this.lockFile = acquireSqliteLock(this.settings.file);
       }
-      this.source = new DataSource(dataSourceOptions(this.settings, this.queries, flavour));
+      this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour));
     }
     if (!this.source.isInitialized) await this.source.initialize();
     if (options.migrate) await this.migrate();

@@ -6,6 +6,7 @@ import { createApolloServer } from '../graphql/apollo';
 import { attachWebSocketServer } from '../graphql/websocket';
 import type { Services } from '../services/services';
 import { createGraphQLHandler } from './graphql-handler';
+import { callbackRouter } from './callback-routes';
 import { playgroundRouter } from './playground-routes';
 
 export interface RunningHttpServer {
@@ -68,6 +69,7 @@ export async function startHttpServer(services: Services, port: number, host = '
       res.status(503).json({ status: 'unavailable', database: services.db.kind });
     }
   });
+  app.use(callbackRouter(services));
   if (services.config.playground) app.use(playgroundRouter());
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

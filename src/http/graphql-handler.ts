@@ -1,5 +1,6 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestMetrics } from '../db/request-metrics';
 import { createRequestContext, type RequestContext } from '../graphql/context';
 import { OPERATION_LIMITS } from '../graphql/protection';
 import type { Services } from '../services/services';
@@ -36,17 +37,23 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
     }
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
-    const response = await apollo.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: {
-        method: (req.method ?? 'GET').toUpperCase(),
-        headers,
-        search: queryStart >= 0 ? url.slice(queryStart) : '',
-        body,
-      },
-      context: async () => createRequestContext(await services.auth.viewerFor(req.headers.authorization), services),
-    });
+    const metrics = { sqlStatements: 0 };
+    const response = await requestMetrics.run(metrics, () =>
+      apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: (req.method ?? 'GET').toUpperCase(),
+          headers,
+          search: queryStart >= 0 ? url.slice(queryStart) : '',
+          body,
+        },
+        context: async () => createRequestContext(await services.auth.viewerFor(req.headers.authorization), services),
+      }),
+    );
     res.statusCode = response.status ?? 200;
     for (const [key, value] of response.headers) res.setHeader(key, value);
+    // Outside production, show how many SQL statements the operation ran (N+1 checks, tests).
+    if (services.config.nodeEnv !== 'production')
+      res.setHeader('server-timing', `sql;desc="${metrics.sqlStatements} statements"`);
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;

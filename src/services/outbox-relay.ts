@@ -25,7 +25,6 @@ export const DEFAULT_OUTBOX_SETTINGS: OutboxSettings = { sweepIntervalMs: 1000, 
 export class OutboxRelay {
   private readonly toMark = new Set<string>();
   private markTimer?: NodeJS.Timeout;
-  private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
 
   constructor(
@@ -35,15 +34,11 @@ export class OutboxRelay {
     private readonly settings: OutboxSettings = DEFAULT_OUTBOX_SETTINGS,
   ) {}
 
-  start(): void {
-    if (this.sweepTimer) return;
-    this.sweepTimer = setInterval(() => void this.sweep(), this.settings.sweepIntervalMs);
-    this.sweepTimer.unref();
+  get sweepIntervalMs(): number {
+    return this.settings.sweepIntervalMs;
   }
 
   async stop(): Promise<void> {
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = undefined;
     await this.sweeping;
     await this.flushMarks();
   }

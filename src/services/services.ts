@@ -4,6 +4,9 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
+import { CallbackRegistry } from '../providers/callbacks';
+import { CallbackIngress } from './callback-ingress';
+import { BackgroundTasks } from './background-tasks';
 import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
@@ -26,6 +29,9 @@ export interface Services {
   events: StatusEventService;
   providerConfigs: ProviderConfigService;
   idempotency: IdempotencyService;
+  callbackHandlers: CallbackRegistry;
+  callbacks: CallbackIngress;
+  background: BackgroundTasks;
 }
 
 export function createServices(deps: {
@@ -40,6 +46,26 @@ export function createServices(deps: {
   const platforms = new PlatformService(deps.db);
   const auth = new AuthService(platforms, deps.secretBox);
   const outbox = new OutboxRelay(deps.db, deps.bus, deps.logger, deps.outboxSettings);
+  const events = new StatusEventService(deps.db, outbox, deps.logger);
+  const providerConfigs = new ProviderConfigService(deps.db, deps.secretBox);
+  const callbackHandlers = new CallbackRegistry();
+  const idempotency = new IdempotencyService(deps.db);
+  const callbacks = new CallbackIngress(
+    deps.db,
+    callbackHandlers,
+    providerConfigs,
+    events,
+    deps.secretBox,
+    deps.logger,
+  );
+  const background = new BackgroundTasks(
+    [
+      { name: 'outbox-sweep', everyMs: outbox.sweepIntervalMs, run: () => outbox.sweep() },
+      { name: 'waiting-callbacks', everyMs: 2000, run: () => callbacks.applyWaiting() },
+      { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
+    ],
+    deps.logger,
+  );
   return {
     config: deps.config,
     db: deps.db,
@@ -50,8 +76,11 @@ export function createServices(deps: {
     platforms,
     auth,
     parties: new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds),
-    events: new StatusEventService(deps.db, outbox, deps.logger),
-    providerConfigs: new ProviderConfigService(deps.db, deps.secretBox),
-    idempotency: new IdempotencyService(deps.db),
+    events,
+    providerConfigs,
+    idempotency,
+    callbackHandlers,
+    callbacks,
+    background,
   };
 }

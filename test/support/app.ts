@@ -19,7 +19,7 @@ export async function startTestApp(
   database: TestDatabase,
   overrides: Partial<AppConfig> = {},
   env: NodeJS.ProcessEnv = {},
-  options: { outbox?: OutboxSettings } = {},
+  options: { outbox?: OutboxSettings; background?: boolean } = {},
 ): Promise<TestApp> {
   const { settings, drop } = await database.create();
   const config: AppConfig = {

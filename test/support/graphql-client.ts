@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
   contentType: string | null;
+  headers: Record<string, string>;
   body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 }
 
@@ -25,7 +26,12 @@ export async function graphql<T = Record<string, any>>(
     body: JSON.stringify({ query, variables }),
   });
   const text = await response.text();
-  return { status: response.status, contentType: response.headers.get('content-type'), body: JSON.parse(text) };
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    headers: headersOf(response),
+    body: JSON.parse(text),
+  };
 }
 
 /** Returns data, failing the test with the server's errors if there were any. */
@@ -50,4 +56,10 @@ export function webSocketClient(url: string, token?: string): Client {
     retryAttempts: 0,
     lazy: true,
   });
+}
+
+function headersOf(response: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, key) => (headers[key] = value));
+  return headers;
 }

@@ -1,0 +1,143 @@
+import { newId } from '../crypto/ids';
+import type { SecretBox } from '../crypto/secret-box';
+import { isUniqueViolation, type Database } from '../db/database';
+import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../domain/enums';
+import { CallbackInbox, Payout, Transaction } from '../entities';
+import type { Logger } from '../logging/logger';
+import type { CallbackRegistry, CallbackReply, RawCallback, VerifiedNotification } from '../providers/callbacks';
+import type { ProviderConfigService } from './provider-config-service';
+import type { StatusEventService } from './status-event-service';
+
+export type IngressOutcome = 'applied' | 'duplicate' | 'waiting' | 'rejected' | 'unknown_vendor' | 'not_configured';
+
+const NOT_FOUND_REPLY: CallbackReply = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'not found' };
+
+/**
+ * Vendor callbacks: verify, store once, apply through the state machine, answer the vendor in
+ * its own format. A duplicate is acknowledged and changes nothing; a forged callback gets the
+ * vendor's failure reply and changes nothing; a callback for a row that is not committed yet
+ * is kept (WAITING) and applied once the row exists.
+ */
+export class CallbackIngress {
+  constructor(
+    private readonly db: Database,
+    private readonly registry: CallbackRegistry,
+    private readonly providerConfigs: ProviderConfigService,
+    private readonly events: StatusEventService,
+    private readonly secretBox: SecretBox,
+    private readonly logger: Logger,
+  ) {}
+
+  async receive(
+    vendor: Vendor,
+    platformId: string,
+    callback: RawCallback,
+  ): Promise<{ outcome: IngressOutcome; reply: CallbackReply }> {
+    const handler = this.registry.get(vendor);
+    if (!handler) return { outcome: 'unknown_vendor', reply: NOT_FOUND_REPLY };
+    const config = await this.providerConfigs.resolve(platformId, vendor).catch(() => undefined);
+    if (!config) return { outcome: 'not_configured', reply: NOT_FOUND_REPLY };
+
+    const verification = await handler.verify(callback, config);
+    if (!verification.ok) {
+      this.logger.warn({ vendor, platformId, reason: verification.reason }, 'callback rejected');
+      return { outcome: 'rejected', reply: handler.failure };
+    }
+    const { notification, dedupeKey } = verification;
+    const inboxId = newId();
+    try {
+      await this.db.transaction((manager) =>
+        manager.insert(CallbackInbox, {
+          id: inboxId,
+          platformId,
+          vendor,
+          dedupeKey,
+          orderNo: notification.orderNo,
+          state: 'RECEIVED',
+          payloadCiphertext: this.secretBox.encrypt(JSON.stringify(notification)),
+          attempts: 0,
+          lastError: null,
+          appliedAt: null,
+        }),
+      );
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      this.logger.info({ vendor, platformId, dedupeKey }, 'duplicate callback acknowledged');
+      return { outcome: 'duplicate', reply: handler.success };
+    }
+    const outcome = await this.apply(inboxId, platformId, notification);
+    return { outcome, reply: handler.success };
+  }
+
+  /** Applies WAITING callbacks whose row now exists (call after committing a new row, and periodically). */
+  async applyWaiting(platformId?: string, orderNo?: string): Promise<number> {
+    const waiting = await this.db.manager.find(CallbackInbox, {
+      where: { state: 'WAITING', ...(platformId ? { platformId } : {}), ...(orderNo ? { orderNo } : {}) },
+      order: { receivedAt: 'ASC' },
+      take: 200,
+    });
+    let applied = 0;
+    for (const row of waiting) {
+      // Claim the row, so two instances sweeping at once do not both apply it.
+      const claimed = await this.db.transaction((manager) =>
+        manager.update(CallbackInbox, { id: row.id, state: 'WAITING' }, { state: 'RECEIVED' }),
+      );
+      if (!claimed.affected) continue;
+      const notification = JSON.parse(this.secretBox.decrypt(row.payloadCiphertext)) as VerifiedNotification;
+      if ((await this.apply(row.id, row.platformId, notification)) === 'applied') applied += 1;
+    }
+    return applied;
+  }
+
+  private async apply(
+    inboxId: string,
+    platformId: string,
+    notification: VerifiedNotification,
+  ): Promise<'applied' | 'waiting'> {
+    const entity = notification.entityKind === EntityKind.TRANSACTION ? Transaction : Payout;
+    const row = (await this.db.manager.findOneBy(entity as typeof Transaction, {
+      platformId,
+      orderNo: notification.orderNo,
+    })) as Transaction | Payout | null;
+    if (!row) {
+      await this.db.transaction((manager) =>
+        manager.update(CallbackInbox, { id: inboxId }, { state: 'WAITING', attempts: () => 'attempts + 1' }),
+      );
+      return 'waiting';
+    }
+    const mismatch = notification.amountFen !== undefined && notification.amountFen !== row.amountFen;
+    if (mismatch) {
+      this.logger.error(
+        { platformId, orderNo: notification.orderNo, ours: row.amountFen, theirs: notification.amountFen },
+        'vendor amount differs from ours; flagged for attention',
+      );
+    }
+    const needsAttention =
+      notification.entityKind === EntityKind.TRANSACTION
+        ? TransactionStatus.NEEDS_ATTENTION
+        : PayoutStatus.NEEDS_ATTENTION;
+    await this.events.transition({
+      kind: notification.entityKind,
+      entityId: row.id,
+      platformId,
+      // A different amount is never accepted: the row goes to NEEDS_ATTENTION instead.
+      to: mismatch ? needsAttention : notification.status,
+      source: EventSource.CALLBACK,
+      detail: mismatch
+        ? {
+            ...notification.detail,
+            amountMismatch: { ours: row.amountFen, theirs: notification.amountFen },
+            reportedStatus: notification.status,
+          }
+        : notification.detail,
+    });
+    await this.db.transaction((manager) =>
+      manager.update(
+        CallbackInbox,
+        { id: inboxId },
+        { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
+      ),
+    );
+    return 'applied';
+  }
+}

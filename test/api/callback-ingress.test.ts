@@ -1,0 +1,199 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { newId } from '../../src/crypto/ids';
+import { EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../src/domain/enums';
+import { CallbackInbox, Transaction } from '../../src/entities';
+import type { CallbackHandler } from '../../src/providers/callbacks';
+import { startTestApp, type TestApp } from '../support/app';
+import { testDatabases } from '../support/databases';
+import { insertTransaction, seedPlatform, type SeededPlatform } from '../support/fixtures';
+
+/**
+ * The ingress with a minimal signed protocol of the test's own (HMAC over the raw body in a
+ * header), registered in place of the cashier's. The real vendor protocols are tested in their
+ * own suites; this one pins down what every vendor gets from the ingress.
+ */
+const testHandler: CallbackHandler = {
+  vendor: Vendor.CASHIER,
+  async verify(callback, config) {
+    const given = Buffer.from(String(callback.headers['x-signature'] ?? ''), 'hex');
+    const expected = createHmac('sha256', config.secrets.signKey).update(callback.body).digest();
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'bad signature' };
+    const body = JSON.parse(callback.body.toString('utf8'));
+    return {
+      ok: true,
+      dedupeKey: body.notifyId,
+      notification: {
+        entityKind: EntityKind.TRANSACTION,
+        orderNo: body.orderNo,
+        status: body.paid ? TransactionStatus.SUCCEEDED : TransactionStatus.FAILED,
+        amountFen: body.amountFen,
+        detail: { vendorCode: body.paid ? '0000' : '1001' },
+      },
+    };
+  },
+  success: { status: 200, contentType: 'text/plain', body: '0000' },
+  failure: { status: 200, contentType: 'text/plain', body: 'FAIL' },
+};
+
+describe.each(testDatabases())('callback ingress on $name', (database) => {
+  let app: TestApp;
+  let seeded: SeededPlatform;
+  const signKey = 'test-sign-key';
+
+  beforeAll(async () => {
+    app = await startTestApp(database, {}, {}, { background: false });
+    app.runtime.services.callbackHandlers.register(testHandler);
+    seeded = await seedPlatform(app.runtime.services, 'callbacks', 1);
+    await app.runtime.services.providerConfigs.configure(
+      { platformId: seeded.platformId },
+      {
+        vendor: Vendor.CASHIER,
+        baseUrl: 'http://127.0.0.1:1/cashier',
+        credentials: { signKey },
+        options: { merchantId: 'M1' },
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  async function post(body: Record<string, unknown>, signWith = signKey) {
+    const raw = JSON.stringify(body);
+    const response = await fetch(`${app.url}/callbacks/cashier/${seeded.platformId}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-signature': createHmac('sha256', signWith).update(raw).digest('hex'),
+      },
+      body: raw,
+    });
+    return { status: response.status, text: await response.text() };
+  }
+
+  async function statusOf(transactionId: string): Promise<string> {
+    const rows = await app.runtime.services.db.dataSource.query('SELECT status FROM transactions WHERE id = ?', [
+      transactionId,
+    ]);
+    return rows[0].status;
+  }
+
+  async function newTransaction(): Promise<{ id: string; orderNo: string }> {
+    const id = await insertTransaction(app.runtime.services, seeded.platformId, {
+      clientId: seeded.clientIds[0],
+      bizId: seeded.bizId,
+      payerAccountId: null,
+      payeeAccountId: null,
+    });
+    return { id, orderNo: `ord-${id}` };
+  }
+
+  it('applies a verified callback and answers in the vendor format', async () => {
+    const { id, orderNo } = await newTransaction();
+    expect(await post({ notifyId: 'n-1', orderNo, paid: true, amountFen: 1234 })).toEqual({
+      status: 200,
+      text: '0000',
+    });
+    expect(await statusOf(id)).toBe('SUCCEEDED');
+    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    expect(history.get(`TRANSACTION:${id}`)?.map((event) => [event.toStatus, event.source])).toEqual([
+      ['PENDING', 'API'],
+      ['SUCCEEDED', 'CALLBACK'],
+    ]);
+  });
+
+  it('acknowledges a duplicate with the success reply and changes nothing', async () => {
+    const { id, orderNo } = await newTransaction();
+    await post({ notifyId: 'n-dup', orderNo, paid: true, amountFen: 1234 });
+    const eventsBefore = await app.runtime.services.events.lastSequence(seeded.platformId);
+    // Same notification id, even with a different (late, contradictory) body.
+    expect(await post({ notifyId: 'n-dup', orderNo, paid: false, amountFen: 1234 })).toEqual({
+      status: 200,
+      text: '0000',
+    });
+    expect(await statusOf(id)).toBe('SUCCEEDED');
+    expect(await app.runtime.services.events.lastSequence(seeded.platformId)).toBe(eventsBefore);
+  });
+
+  it('never moves a payment backwards on a late, out-of-order callback', async () => {
+    const { id, orderNo } = await newTransaction();
+    await post({ notifyId: 'n-late-1', orderNo, paid: true, amountFen: 1234 });
+    expect(await post({ notifyId: 'n-late-0', orderNo, paid: false, amountFen: 1234 })).toEqual({
+      status: 200,
+      text: '0000',
+    });
+    expect(await statusOf(id)).toBe('SUCCEEDED');
+  });
+
+  it('rejects a forged callback with the failure reply and stores nothing', async () => {
+    const { id, orderNo } = await newTransaction();
+    expect(await post({ notifyId: 'n-forged', orderNo, paid: true, amountFen: 1234 }, 'wrong-key')).toEqual({
+      status: 200,
+      text: 'FAIL',
+    });
+    expect(await statusOf(id)).toBe('PENDING');
+    expect(await app.runtime.services.db.manager.countBy(CallbackInbox, { dedupeKey: 'n-forged' })).toBe(0);
+  });
+
+  it('flags a vendor amount that differs from ours instead of accepting it', async () => {
+    const { id, orderNo } = await newTransaction();
+    await post({ notifyId: 'n-amount', orderNo, paid: true, amountFen: 1 });
+    expect(await statusOf(id)).toBe('NEEDS_ATTENTION');
+    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    expect(history.get(`TRANSACTION:${id}`)?.[1].detail).toMatchObject({
+      amountMismatch: { ours: 1234, theirs: 1 },
+      reportedStatus: 'SUCCEEDED',
+    });
+  });
+
+  it('keeps a callback that arrives before its row exists and applies it once the row is committed', async () => {
+    const futureId = newId();
+    const orderNo = `ord-${futureId}`;
+    expect(await post({ notifyId: 'n-early', orderNo, paid: true, amountFen: 1234 })).toEqual({
+      status: 200,
+      text: '0000',
+    });
+    expect((await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' })).state).toBe(
+      'WAITING',
+    );
+    // The row commits later (the vendor called back before our transaction committed).
+    await app.runtime.services.db.transaction((manager) =>
+      manager.insert(Transaction, {
+        id: futureId,
+        platformId: seeded.platformId,
+        vendor: Vendor.CASHIER,
+        kind: TransactionKind.PAYMENT,
+        parentId: null,
+        clientId: seeded.clientIds[0],
+        bizId: null,
+        payerAccountId: null,
+        payeeAccountId: null,
+        amountFen: 1234,
+        currency: 'CNY',
+        status: TransactionStatus.PENDING,
+        orderNo,
+        vendorRef: null,
+        description: null,
+        vendorData: null,
+      }),
+    );
+    expect(await app.runtime.services.callbacks.applyWaiting()).toBe(1);
+    expect(await statusOf(futureId)).toBe('SUCCEEDED');
+    expect((await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' })).state).toBe(
+      'APPLIED',
+    );
+  });
+
+  it('answers 404 for an unknown vendor, a malformed platform id or an unconfigured platform', async () => {
+    for (const path of [
+      '/callbacks/paypal/' + seeded.platformId,
+      '/callbacks/cashier/not-a-uuid',
+      '/callbacks/shouqianba/' + seeded.platformId,
+    ]) {
+      const response = await fetch(`${app.url}${path}`, { method: 'POST', body: '{}' });
+      expect([path, response.status]).toEqual([path, 404]);
+    }
+  });
+});
