@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${http.port}`;
   logger.info({ url: `${base}/graphql`, database: runtime.services.db.kind }, 'paygraph is listening');
   if (config.sandbox) {
-    const demo = await ensureDemoPlatform(runtime.services);
+    const demo = await ensureDemoPlatform(runtime.services, { sandboxes: runtime.sandboxes });
     // Printed, not logged: the key is shown to the person at the terminal exactly once.
     if (demo.apiKey) {
       process.stdout.write(

@@ -8,6 +8,7 @@ import { startHttpServer, type RunningHttpServer } from './http/app';
 import type { Logger } from './logging/logger';
 import { InProcessEventBus, RedisEventBus, type EventBus } from './services/event-bus';
 import type { OutboxSettings } from './services/outbox-relay';
+import { Sandboxes } from './sandbox/sandboxes';
 import { createServices, type Services } from './services/services';
 
 /**
@@ -32,6 +33,8 @@ export function resolveDataKey(config: AppConfig, logger: Logger): Buffer {
 export interface Runtime {
   config: AppConfig;
   services: Services;
+  /** The vendor emulators, when SANDBOX is on. */
+  sandboxes?: Sandboxes;
   http?: RunningHttpServer;
   startHttp(port?: number, host?: string): Promise<RunningHttpServer>;
   stop(): Promise<void>;
@@ -58,15 +61,22 @@ export async function createRuntime(
     outboxSettings: options.outbox,
   });
   if (options.background !== false) services.background.start();
+  const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;
+  if (sandboxes) await sandboxes.restoreMerchants(services);
   const runtime: Runtime = {
     config,
     services,
+    sandboxes,
     async startHttp(port = config.port, host) {
-      runtime.http = await startHttpServer(services, port, host);
+      runtime.http = await startHttpServer(services, port, host, sandboxes);
+      if (!config.publicUrlExplicit) {
+        config.publicUrl = `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${runtime.http.port}`;
+      }
       return runtime.http;
     },
     async stop() {
       await runtime.http?.close();
+      sandboxes?.stop();
       await services.background.stop();
       await services.outbox.stop();
       await bus.close();

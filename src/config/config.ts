@@ -41,7 +41,9 @@ export interface AppConfig {
   database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
   dataDir: string;
   redisUrl?: string;
+  /** What vendors call back to. Without PUBLIC_URL it follows the port actually bound. */
   publicUrl: string;
+  publicUrlExplicit: boolean;
   sandbox: boolean;
   /** 32 raw bytes; undefined means "generate or load a development key under DATA_DIR". */
   dataKey?: Buffer;
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrlExplicit: values.PUBLIC_URL !== undefined,
     sandbox: values.SANDBOX,
     dataKey: values.DATA_KEY ? decodeDataKey(values.DATA_KEY) : undefined,
     logLevel: values.LOG_LEVEL,

@@ -6,6 +6,7 @@ import { createApolloServer } from '../graphql/apollo';
 import { attachWebSocketServer } from '../graphql/websocket';
 import type { Services } from '../services/services';
 import { createGraphQLHandler } from './graphql-handler';
+import type { Sandboxes } from '../sandbox/sandboxes';
 import { callbackRouter } from './callback-routes';
 import { playgroundRouter } from './playground-routes';
 
@@ -31,7 +32,12 @@ const unexpectedErrorHandler: ErrorRequestHandler = (_error, _req, res, next) =>
  * The HTTP surface: GraphQL (HTTP and graphql-ws on /graphql), the playground at /, health.
  * Vendor callbacks (/callbacks/…) and sandboxes (/sandbox/…) mount here too.
  */
-export async function startHttpServer(services: Services, port: number, host = '0.0.0.0'): Promise<RunningHttpServer> {
+export async function startHttpServer(
+  services: Services,
+  port: number,
+  host = '0.0.0.0',
+  sandboxes?: Sandboxes,
+): Promise<RunningHttpServer> {
   const schema = buildPaygraphSchema();
   const app = express();
   app.disable('x-powered-by');
@@ -70,6 +76,7 @@ export async function startHttpServer(services: Services, port: number, host = '
     }
   });
   app.use(callbackRouter(services));
+  if (sandboxes) app.use(sandboxes.router());
   if (services.config.playground) app.use(playgroundRouter());
   app.use((_req, res) => {
     res.status(404).json({ errors: [{ message: 'Not found', extensions: { code: 'NOT_FOUND' } }] });

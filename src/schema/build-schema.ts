@@ -6,6 +6,7 @@ import { authChecker } from '../resolvers/auth-checker';
 import { PayoutResolver, StatusEventResolver, TransactionResolver } from '../resolvers/money-movement-resolvers';
 import { NodeResolver } from '../resolvers/node-resolver';
 import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
+import { PaymentResolver } from '../resolvers/payment-resolvers';
 import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
 import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
 import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   PayoutResolver,
   StatusEventResolver,
   ProviderConfigResolver,
+  PaymentResolver,
   SubscriptionResolver,
 ] as const;
 

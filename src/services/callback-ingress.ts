@@ -32,7 +32,7 @@ export class CallbackIngress {
     vendor: Vendor,
     platformId: string,
     callback: RawCallback,
-  ): Promise<{ outcome: IngressOutcome; reply: CallbackReply }> {
+  ): Promise<{ outcome: IngressOutcome; reply: CallbackReply; orderNo?: string }> {
     const handler = this.registry.get(vendor);
     if (!handler) return { outcome: 'unknown_vendor', reply: NOT_FOUND_REPLY };
     const config = await this.providerConfigs.resolve(platformId, vendor).catch(() => undefined);
@@ -63,10 +63,10 @@ export class CallbackIngress {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       this.logger.info({ vendor, platformId, dedupeKey }, 'duplicate callback acknowledged');
-      return { outcome: 'duplicate', reply: handler.success };
+      return { outcome: 'duplicate', reply: handler.success, orderNo: notification.orderNo };
     }
     const outcome = await this.apply(inboxId, platformId, notification);
-    return { outcome, reply: handler.success };
+    return { outcome, reply: handler.success, orderNo: notification.orderNo };
   }
 
   /** Applies WAITING callbacks whose row now exists (call after committing a new row, and periodically). */

@@ -6,7 +6,11 @@ import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
 import { CallbackRegistry } from '../providers/callbacks';
 import { CallbackIngress } from './callback-ingress';
+import { CashierAdapter } from '../providers/cashier/adapter';
+import { cashierCallbackHandler } from '../providers/cashier/callbacks';
+import { VendorHttpClient } from '../providers/http-client';
 import { BackgroundTasks } from './background-tasks';
+import { PaymentService } from './payment-service';
 import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
@@ -32,6 +36,7 @@ export interface Services {
   callbackHandlers: CallbackRegistry;
   callbacks: CallbackIngress;
   background: BackgroundTasks;
+  payments: PaymentService;
 }
 
 export function createServices(deps: {
@@ -49,6 +54,8 @@ export function createServices(deps: {
   const events = new StatusEventService(deps.db, outbox, deps.logger);
   const providerConfigs = new ProviderConfigService(deps.db, deps.secretBox);
   const callbackHandlers = new CallbackRegistry();
+  callbackHandlers.register(cashierCallbackHandler);
+  const http = new VendorHttpClient(deps.logger);
   const idempotency = new IdempotencyService(deps.db);
   const callbacks = new CallbackIngress(
     deps.db,
@@ -82,5 +89,16 @@ export function createServices(deps: {
     callbackHandlers,
     callbacks,
     background,
+    payments: new PaymentService(
+      deps.db,
+      reads,
+      events,
+      idempotency,
+      providerConfigs,
+      callbacks,
+      deps.secretBox,
+      new CashierAdapter(http),
+      () => deps.config.publicUrl,
+    ),
   };
 }

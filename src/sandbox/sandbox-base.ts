@@ -1,0 +1,75 @@
+import express, { type Request, type Response, type Router } from 'express';
+import type { Logger } from '../logging/logger';
+import { SandboxClock } from './clock';
+import { emptyFaultPlan, parseFaultPlan, type FaultPlan } from './faults';
+import { NotificationDispatcher } from './notifier';
+
+/**
+ * What every vendor emulator shares: a clock, a fault plan, a notification dispatcher and the
+ * `_admin` endpoints (faults, clock). A vendor sandbox adds its own routes and state.
+ */
+export abstract class SandboxBase {
+  readonly clock = new SandboxClock();
+  faults: FaultPlan = emptyFaultPlan();
+  readonly notifier: NotificationDispatcher;
+
+  constructor(protected readonly logger: Logger) {
+    this.notifier = new NotificationDispatcher(this.clock, () => this.faults, logger);
+  }
+
+  /** The vendor's own routes, relative to the sandbox base URL. */
+  protected abstract vendorRoutes(router: Router): void;
+
+  router(): Router {
+    const router = express.Router();
+    router.get('/_admin/faults', (_req, res) => res.json(this.faults));
+    router.put('/_admin/faults', express.json(), (req, res) => {
+      try {
+        this.faults = parseFaultPlan(req.body, emptyFaultPlan());
+        res.json(this.faults);
+      } catch (error) {
+        res.status(400).json({ error: (error as Error).message });
+      }
+    });
+    router.post('/_admin/clock/advance', express.json(), async (req, res) => {
+      const ms = Number((req.body as { ms?: unknown })?.ms);
+      if (!Number.isInteger(ms) || ms < 0) {
+        res.status(400).json({ error: 'ms must be a whole number of milliseconds' });
+        return;
+      }
+      await this.clock.advance(ms);
+      res.json({ now: new Date(this.clock.now()).toISOString(), pendingTimers: this.clock.pending });
+    });
+    router.get('/_admin/notifications', (_req, res) => res.json(this.notifier.attempts));
+    this.vendorRoutes(router);
+    return router;
+  }
+
+  /**
+   * Runs an API request under the fault plan: latency first, then the next request fault, if
+   * any. `work` produces the answer; for 'unknown' it runs and the connection is then dropped.
+   */
+  protected async withFaults(req: Request, res: Response, work: () => Promise<(res: Response) => void>): Promise<void> {
+    if (this.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
+    const fault = this.faults.nextRequests.shift();
+    if (fault === 'timeout') {
+      // Never answer; the client's own timeout ends it. Free the socket eventually.
+      setTimeout(() => req.socket.destroy(), 120_000).unref();
+      return;
+    }
+    if (fault === 'http500') {
+      res.status(500).type('text/plain').send('Internal Server Error');
+      return;
+    }
+    const answer = await work();
+    if (fault === 'unknown') {
+      req.socket.destroy();
+      return;
+    }
+    answer(res);
+  }
+
+  stop(): void {
+    this.clock.stop();
+  }
+}

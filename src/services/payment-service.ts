@@ -1,0 +1,217 @@
+import type { Scope } from '../auth/viewer';
+import { newId } from '../crypto/ids';
+import type { SecretBox } from '../crypto/secret-box';
+import type { Database } from '../db/database';
+import { CURRENCY_CNY, EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
+import { Transaction } from '../entities';
+import { badUserInput } from '../errors/app-errors';
+import type { CashierAdapter, CashierCheckout } from '../providers/cashier/adapter';
+import { cashierSettlement, cashierStatus } from '../providers/cashier/status-map';
+import type { CashierAction } from '../providers/cashier/wire-types';
+import { UnknownOutcomeError, VendorUnavailableError } from '../providers/http-client';
+import type { CallbackIngress } from './callback-ingress';
+import type { IdempotencyService } from './idempotency-service';
+import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
+import type { ScopedReads } from './scoped-reads';
+import type { StatusEventService } from './status-event-service';
+
+export interface CheckoutPaymentInput {
+  idempotencyKey: string;
+  amountFen: number;
+  clientId?: string;
+  bizId?: string;
+  description?: string;
+  action: CashierAction;
+  /** Where the payer's browser lands after our front-notification page (the platform's page). */
+  returnUrl?: string;
+  payerName?: string;
+  payerIdNumber?: string;
+}
+
+export type CreatePaymentOutcome =
+  | { ok: true; transaction: Transaction; checkout: CashierCheckout; replayed: boolean }
+  | { ok: false; error: 'PROVIDER_NOT_CONFIGURED'; vendor: Vendor };
+
+export type SyncOutcome =
+  | { ok: true; transaction: Transaction; changed: boolean }
+  | {
+      ok: false;
+      error: 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'VENDOR_REFUSED';
+      transaction: Transaction;
+      message: string;
+    };
+
+interface CheckoutVendorData {
+  method: 'CHECKOUT';
+  action: CashierAction;
+  returnUrl: string | null;
+  /** Payer name and ID number for bound-card payments, sealed with DATA_KEY. */
+  payerCiphertext: string | null;
+  settlement?: string | null;
+}
+
+function checkUrl(value: string | undefined, field: string): void {
+  if (value === undefined) return;
+  try {
+    if (!['http:', 'https:'].includes(new URL(value).protocol)) throw new Error();
+  } catch {
+    throw badUserInput(`${field} must be an absolute http(s) URL`, field);
+  }
+}
+
+/**
+ * Payments collected through a payment vendor. Creating a checkout payment persists the
+ * transaction (with its order number) before anything is handed to the payer, so every later
+ * notification or query finds it, and an idempotency key makes retries return the same one.
+ */
+export class PaymentService {
+  constructor(
+    private readonly db: Database,
+    private readonly reads: ScopedReads,
+    private readonly events: StatusEventService,
+    private readonly idempotency: IdempotencyService,
+    private readonly providerConfigs: ProviderConfigService,
+    private readonly callbacks: CallbackIngress,
+    private readonly secretBox: SecretBox,
+    private readonly cashier: CashierAdapter,
+    private readonly publicUrl: () => string,
+  ) {}
+
+  async createCheckoutPayment(scope: Scope, input: CheckoutPaymentInput): Promise<CreatePaymentOutcome> {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+      throw badUserInput('amountFen must be a positive whole number of fen', 'amountFen');
+    }
+    checkUrl(input.returnUrl, 'checkout.returnUrl');
+    if ((input.payerName === undefined) !== (input.payerIdNumber === undefined)) {
+      throw badUserInput('payerName and payerIdNumber go together (bound-card payments)', 'checkout.payerName');
+    }
+    // A client token pays for itself only.
+    if (scope.clientId && input.clientId && input.clientId !== scope.clientId) {
+      throw badUserInput('a client token can only create payments for its own client', 'clientId');
+    }
+    const clientId = scope.clientId ?? input.clientId;
+    if (clientId) await this.reads.get('Client', scope, clientId);
+    if (input.bizId) await this.reads.get('Biz', { platformId: scope.platformId }, input.bizId);
+    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.CASHIER).catch(() => undefined);
+    if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.CASHIER };
+
+    const { replayed, result } = await this.idempotency.run(
+      scope.platformId,
+      input.idempotencyKey,
+      'createPayment',
+      { ...input, clientId },
+      async () => {
+        const id = newId();
+        const vendorData: CheckoutVendorData = {
+          method: 'CHECKOUT',
+          action: input.action,
+          returnUrl: input.returnUrl ?? null,
+          payerCiphertext: input.payerName
+            ? this.secretBox.encrypt(JSON.stringify({ name: input.payerName, idNumber: input.payerIdNumber }))
+            : null,
+        };
+        const transaction = Object.assign(new Transaction(), {
+          id,
+          platformId: scope.platformId,
+          vendor: Vendor.CASHIER,
+          kind: TransactionKind.PAYMENT,
+          parentId: null,
+          clientId: clientId ?? null,
+          bizId: input.bizId ?? null,
+          payerAccountId: null,
+          payeeAccountId: null,
+          amountFen: input.amountFen,
+          currency: CURRENCY_CNY,
+          // The checkout is open for the payer from now on: nothing is pending on our side.
+          status: TransactionStatus.PROCESSING,
+          // §3.1.3: 8-32 letters and digits; the UUID's hex is 32, unique, and stable on retries.
+          orderNo: id.replace(/-/g, ''),
+          vendorRef: null,
+          description: input.description ?? null,
+          vendorData: vendorData as unknown as Record<string, unknown>,
+        });
+        const event = await this.db.transaction(async (manager) => {
+          await manager.save(Transaction, transaction);
+          return this.events.appendEvent(manager, {
+            platformId: scope.platformId,
+            entityKind: EntityKind.TRANSACTION,
+            entityId: id,
+            clientId: transaction.clientId,
+            bizId: transaction.bizId,
+            fromStatus: null,
+            toStatus: TransactionStatus.PROCESSING,
+            source: EventSource.API,
+            terminal: false,
+            detail: { method: 'CHECKOUT', action: input.action },
+          });
+        });
+        this.events.publish(event);
+        // A notification may have raced ahead of this commit; apply it now.
+        await this.callbacks.applyWaiting(scope.platformId, transaction.orderNo);
+        return { kind: 'Transaction', id };
+      },
+    );
+    const transaction = await this.reads.get('Transaction', scope, result.id);
+    return { ok: true, transaction, checkout: this.checkoutFor(config, transaction), replayed };
+  }
+
+  /** Rebuilt from the stored row, so a replayed request gets byte-identical signed data. */
+  checkoutFor(config: ResolvedProviderConfig, transaction: Transaction): CashierCheckout {
+    const data = transaction.vendorData as unknown as CheckoutVendorData;
+    const payer = data.payerCiphertext
+      ? (JSON.parse(this.secretBox.decrypt(data.payerCiphertext)) as { name: string; idNumber: string })
+      : undefined;
+    const base = `${this.publicUrl()}/callbacks/cashier/${transaction.platformId}`;
+    return this.cashier.buildCheckout(config, {
+      orderNo: transaction.orderNo,
+      amountFen: transaction.amountFen,
+      action: data.action,
+      backUrl: base,
+      frontUrl: `${base}/front`,
+      payerName: payer?.name,
+      payerIdNumber: payer?.idNumber,
+    });
+  }
+
+  /** Asks the vendor for the payment's state and applies it (source POLL). */
+  async syncPayment(scope: Scope, transactionId: string): Promise<SyncOutcome> {
+    const transaction = await this.reads.get('Transaction', scope, transactionId);
+    if (transaction.vendor !== Vendor.CASHIER) throw badUserInput('only cashier payments can be synced so far', 'id');
+    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.CASHIER);
+    let result;
+    try {
+      result = await this.cashier.query(config, transaction.orderNo);
+    } catch (error) {
+      if (error instanceof VendorUnavailableError)
+        return { ok: false, error: 'VENDOR_UNREACHABLE', transaction, message: error.message };
+      if (error instanceof UnknownOutcomeError)
+        return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: error.message };
+      throw error;
+    }
+    if (result.kind === 'refused') {
+      return { ok: false, error: 'VENDOR_REFUSED', transaction, message: `${result.respcode} ${result.respmsg}` };
+    }
+    if (result.kind === 'unverifiable')
+      return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: result.reason };
+    const { response } = result;
+    const mismatch = response.txnamt !== undefined && response.txnamt !== transaction.amountFen;
+    const outcome = await this.events.transition({
+      kind: EntityKind.TRANSACTION,
+      entityId: transaction.id,
+      platformId: scope.platformId,
+      to: mismatch ? TransactionStatus.NEEDS_ATTENTION : cashierStatus(response.resultcode),
+      source: EventSource.POLL,
+      detail: {
+        resultcode: response.resultcode,
+        resultmsg: response.resultmsg ?? null,
+        settlement: cashierSettlement(response.resultcode) ?? null,
+        ...(mismatch ? { amountMismatch: { ours: transaction.amountFen, theirs: response.txnamt } } : {}),
+      },
+    });
+    return {
+      ok: true,
+      transaction: await this.reads.get('Transaction', scope, transactionId),
+      changed: outcome.changed,
+    };
+  }
+}
