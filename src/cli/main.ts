@@ -1,10 +1,13 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type AppConfig } from '../config/config';
 import { Database } from '../db/database';
 import { fromGlobalId } from '../graphql/global-id';
 import { createLogger } from '../logging/logger';
 import { createRuntime, type Runtime } from '../runtime';
+import { SANDBOX_VENDORS, Sandboxes, type SandboxVendor } from '../sandbox/sandboxes';
 import { ensureDemoPlatform } from '../services/demo-service';
 
 /**
@@ -100,6 +103,33 @@ export function buildProgram(): Command {
           playgroundHeaders: demo.apiKey ? { Authorization: `Bearer ${demo.apiKey}` } : null,
         });
       });
+    });
+  program
+    .command('sandbox <vendor>')
+    .description(`Run a vendor sandbox on its own port (${SANDBOX_VENDORS.join(', ')}); it serves until stopped`)
+    .option('--port <port>', 'port to listen on', '4100')
+    .option('--merchant <id>', 'register a merchant and print its key')
+    .action(async (vendor: string, options: { port: string; merchant?: string }) => {
+      if (!(SANDBOX_VENDORS as readonly string[]).includes(vendor)) {
+        throw new Error(`unknown sandbox ${vendor}; choose one of ${SANDBOX_VENDORS.join(', ')}`);
+      }
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
+      const logger = createLogger(process.env.LOG_LEVEL ?? 'info', process.stderr);
+      const sandbox = Sandboxes.create(vendor as SandboxVendor, logger, '');
+      const app = express();
+      app.use('/', sandbox.router());
+      const server = app.listen(port, '0.0.0.0');
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      const actual = (server.address() as AddressInfo).port;
+      const merchant = options.merchant ? sandbox.registerMerchant(options.merchant) : undefined;
+      print({ vendor, baseUrl: `http://localhost:${actual}`, merchant: merchant ?? null });
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      sandbox.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     });
   return program;
 }

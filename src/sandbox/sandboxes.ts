@@ -12,8 +12,16 @@ export type SandboxVendor = (typeof SANDBOX_VENDORS)[number];
 export class Sandboxes {
   readonly cashier: CashierSandbox;
 
-  constructor(logger: Logger, mountPrefix = '/sandbox') {
-    this.cashier = new CashierSandbox(logger, `${mountPrefix}/cashier`);
+  constructor(logger: Logger) {
+    this.cashier = Sandboxes.create('cashier', logger, '/sandbox/cashier');
+  }
+
+  /** One emulator, for mounting at `mountPath` (in-process) or at the root (standalone). */
+  static create(vendor: SandboxVendor, logger: Logger, mountPath: string): CashierSandbox {
+    switch (vendor) {
+      case 'cashier':
+        return new CashierSandbox(logger, mountPath);
+    }
   }
 
   router(): Router {

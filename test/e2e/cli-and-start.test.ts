@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testDatabases } from '../support/databases';
 import { graphqlData } from '../support/graphql-client';
-import { runCli, startProcess, waitForOutput } from '../support/processes';
+import { Vendor } from '../../src/domain/enums';
+import { createLogger } from '../../src/logging/logger';
+import { CashierAdapter } from '../../src/providers/cashier/adapter';
+import { VendorHttpClient } from '../../src/providers/http-client';
+import { PROJECT_ROOT, runCli, startProcess, waitForOutput } from '../support/processes';
 
 describe.each(testDatabases())('operator CLI on $name', (database) => {
   let env: NodeJS.ProcessEnv;
@@ -88,6 +92,41 @@ describe('npm start on the embedded default', () => {
       }
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('npx paygraph sandbox cashier', () => {
+  it('runs the cashier emulator on its own port, usable by any client', async () => {
+    const running = startProcess(
+      [join(PROJECT_ROOT, 'bin', 'paygraph.js'), 'sandbox', 'cashier', '--port', '0', '--merchant', 'M9'],
+      {},
+    );
+    try {
+      await waitForOutput(running, /\n}\n$/, 'the sandbox to print its address');
+      const started = JSON.parse(running.stdout());
+      expect(started).toMatchObject({ vendor: 'cashier', merchant: { merid: 'M9' } });
+      const config = {
+        vendor: Vendor.CASHIER,
+        baseUrl: started.baseUrl,
+        secrets: { signKey: started.merchant.signKey },
+        options: { merchantId: 'M9' },
+      };
+      const adapter = new CashierAdapter(new VendorHttpClient(createLogger('silent')));
+      const checkout = adapter.buildCheckout(config, {
+        orderNo: 'STANDALONE0001',
+        amountFen: 4200,
+        action: 'AliPay',
+        backUrl: 'http://127.0.0.1:9/never-called',
+      });
+      const page = await fetch(checkout.url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('¥42.00');
+      const queried = await adapter.query(config, 'STANDALONE0001');
+      expect(queried).toMatchObject({ kind: 'found', response: { respcode: '00', resultcode: '1001', txnamt: 4200 } });
+      expect(await adapter.query(config, 'NOSUCHORDER01')).toMatchObject({ kind: 'refused', respcode: '14' });
+    } finally {
+      await running.stop();
     }
   });
 });
