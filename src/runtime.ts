@@ -10,6 +10,9 @@ import { InProcessEventBus, RedisEventBus, type EventBus } from './services/even
 import type { OutboxSettings } from './services/outbox-relay';
 import { Sandboxes } from './sandbox/sandboxes';
 import { createServices, type Services } from './services/services';
+import { BullMqJobQueue } from './jobs/bullmq-job-queue';
+import { InProcessJobQueue, type JobQueue } from './jobs/job-queue';
+import { PaymentService } from './services/payment-service';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
@@ -52,15 +55,24 @@ export async function createRuntime(
   const bus: EventBus = config.redisUrl
     ? await RedisEventBus.connect(config.redisUrl, logger)
     : new InProcessEventBus();
+  const jobs: JobQueue = config.redisUrl
+    ? new BullMqJobQueue(config.redisUrl, logger, config.jobQueue)
+    : new InProcessJobQueue(logger);
   const services = createServices({
     config,
     db,
     logger,
     bus,
+    jobs,
     secretBox: new SecretBox(resolveDataKey(config, logger)),
     outboxSettings: options.outbox,
   });
-  if (options.background !== false) services.background.start();
+  if (options.background !== false) {
+    services.background.start();
+    await jobs.start({ [PaymentService.POLL_JOB]: (data, attempt) => services.payments.pollPayment(data, attempt) });
+    // In-process jobs die with the process; the database says what still needs polling.
+    if (jobs.kind === 'in-process') await services.payments.rescheduleOpenPayments();
+  }
   const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;
   if (sandboxes) await sandboxes.restoreMerchants(services);
   const runtime: Runtime = {
@@ -78,6 +90,7 @@ export async function createRuntime(
       await runtime.http?.close();
       sandboxes?.stop();
       await services.background.stop();
+      await jobs.close();
       await services.outbox.stop();
       await bus.close();
       await db.close();

@@ -33,6 +33,13 @@ const environmentSchema = z.object({
   PLAYGROUND: booleanFlag.optional(),
   /** Lifetime of client tokens issued to end users' mobile apps. */
   CLIENT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+  /** First query of a payment whose outcome has not arrived by notification; then backing off. */
+  PAYMENT_POLL_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** BullMQ queue name: deployments sharing one Redis need different names. */
+  JOB_QUEUE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only')
+    .default('paygraph-jobs'),
 });
 
 export interface AppConfig {
@@ -51,6 +58,8 @@ export interface AppConfig {
   introspection: boolean;
   playground: boolean;
   clientTokenTtlSeconds: number;
+  paymentPollDelayMs: number;
+  jobQueue: string;
 }
 
 export class ConfigError extends Error {
@@ -94,5 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     introspection: values.INTROSPECTION ?? !isProduction,
     playground: values.PLAYGROUND ?? !isProduction,
     clientTokenTtlSeconds: values.CLIENT_TOKEN_TTL_SECONDS,
+    paymentPollDelayMs: values.PAYMENT_POLL_DELAY_SECONDS * 1000,
+    jobQueue: values.JOB_QUEUE,
   };
 }

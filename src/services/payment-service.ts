@@ -9,6 +9,7 @@ import type { CashierAdapter, CashierCheckout } from '../providers/cashier/adapt
 import { cashierSettlement, cashierStatus } from '../providers/cashier/status-map';
 import type { CashierAction } from '../providers/cashier/wire-types';
 import { UnknownOutcomeError, VendorUnavailableError } from '../providers/http-client';
+import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { CallbackIngress } from './callback-ingress';
 import type { IdempotencyService } from './idempotency-service';
 import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
@@ -40,6 +41,14 @@ export type SyncOutcome =
       transaction: Transaction;
       message: string;
     };
+
+const FINAL_STATUSES = new Set<string>([
+  TransactionStatus.SUCCEEDED,
+  TransactionStatus.FAILED,
+  TransactionStatus.CANCELED,
+]);
+/** The cashier gives no checkout expiry; after a day without an outcome we stop asking. */
+const POLL_GIVE_UP_MS = 24 * 3_600_000;
 
 interface CheckoutVendorData {
   method: 'CHECKOUT';
@@ -75,7 +84,49 @@ export class PaymentService {
     private readonly secretBox: SecretBox,
     private readonly cashier: CashierAdapter,
     private readonly publicUrl: () => string,
+    private readonly jobs: JobQueue,
+    private readonly pollDelayMs: () => number,
   ) {}
+
+  /** The job that queries the vendor until a payment reaches a final state (or 24 hours pass). */
+  static readonly POLL_JOB = 'payment-poll';
+
+  schedulePoll(transaction: Pick<Transaction, 'id' | 'platformId'>, delayMs = this.pollDelayMs()): Promise<void> {
+    return this.jobs.schedule({
+      name: PaymentService.POLL_JOB,
+      id: `payment-poll.${transaction.id}`,
+      data: { platformId: transaction.platformId, transactionId: transaction.id },
+      delayMs,
+    });
+  }
+
+  /** The poll job: done when final or too old; otherwise query again later, backing off to hourly. */
+  async pollPayment(data: Record<string, unknown>, attempt: number): Promise<JobOutcome> {
+    const scope = { platformId: String(data.platformId) };
+    const transaction = await this.reads
+      .findByIds('Transaction', scope, [String(data.transactionId)])
+      .then((rows) => rows.get(String(data.transactionId)));
+    if (!transaction || FINAL_STATUSES.has(transaction.status)) return { done: true };
+    if (Date.now() - transaction.createdAt.getTime() > POLL_GIVE_UP_MS) return { done: true };
+    const outcome = await this.syncPayment(scope, transaction.id);
+    if (outcome.ok && FINAL_STATUSES.has(outcome.transaction.status)) return { done: true };
+    return { done: false, retryInMs: Math.min(this.pollDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+  }
+
+  /** After a restart of the in-process queue: poll again every payment still open. */
+  async rescheduleOpenPayments(): Promise<number> {
+    const open = await this.db.manager
+      .getRepository(Transaction)
+      .createQueryBuilder('t')
+      .where('t.vendor = :vendor AND t.kind = :kind', { vendor: Vendor.CASHIER, kind: TransactionKind.PAYMENT })
+      .andWhere('t.status IN (:...statuses)', {
+        statuses: [TransactionStatus.PROCESSING, TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING],
+      })
+      .andWhere('t.createdAt > :since', { since: new Date(Date.now() - POLL_GIVE_UP_MS) })
+      .getMany();
+    for (const transaction of open) await this.schedulePoll(transaction);
+    return open.length;
+  }
 
   async createCheckoutPayment(scope: Scope, input: CheckoutPaymentInput): Promise<CreatePaymentOutcome> {
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
@@ -148,6 +199,8 @@ export class PaymentService {
         this.events.publish(event);
         // A notification may have raced ahead of this commit; apply it now.
         await this.callbacks.applyWaiting(scope.platformId, transaction.orderNo);
+        // If no notification ever comes (lost, or the payer walked away), ask the vendor.
+        await this.schedulePoll(transaction);
         return { kind: 'Transaction', id };
       },
     );

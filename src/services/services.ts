@@ -9,6 +9,7 @@ import { CallbackIngress } from './callback-ingress';
 import { CashierAdapter } from '../providers/cashier/adapter';
 import { cashierCallbackHandler } from '../providers/cashier/callbacks';
 import { VendorHttpClient } from '../providers/http-client';
+import type { JobQueue } from '../jobs/job-queue';
 import { BackgroundTasks } from './background-tasks';
 import { PaymentService } from './payment-service';
 import { IdempotencyService } from './idempotency-service';
@@ -37,6 +38,7 @@ export interface Services {
   callbacks: CallbackIngress;
   background: BackgroundTasks;
   payments: PaymentService;
+  jobs: JobQueue;
 }
 
 export function createServices(deps: {
@@ -45,6 +47,7 @@ export function createServices(deps: {
   logger: Logger;
   bus: EventBus;
   secretBox: SecretBox;
+  jobs: JobQueue;
   outboxSettings?: OutboxSettings;
 }): Services {
   const reads = new ScopedReads(deps.db);
@@ -89,6 +92,7 @@ export function createServices(deps: {
     callbackHandlers,
     callbacks,
     background,
+    jobs: deps.jobs,
     payments: new PaymentService(
       deps.db,
       reads,
@@ -99,6 +103,8 @@ export function createServices(deps: {
       deps.secretBox,
       new CashierAdapter(http),
       () => deps.config.publicUrl,
+      deps.jobs,
+      () => deps.config.paymentPollDelayMs,
     ),
   };
 }

@@ -30,12 +30,14 @@ describeScaleOut('two instances on one MySQL and one Redis', () => {
       name: 'mysql',
       create: async () => ({ settings: created.settings, drop: async () => undefined }),
     };
-    instanceA = await startTestApp(shared, { redisUrl, dataKey });
+    const jobQueue = `paygraph-test-${randomBytes(4).toString('hex')}`;
+    instanceA = await startTestApp(shared, { redisUrl, dataKey, jobQueue });
     seeded = await seedPlatform(instanceA.runtime.services, 'scale', 1);
     instanceB = startProcess(['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')], {
       DATABASE_URL: created.settings.kind === 'mysql' ? created.settings.url : '',
       REDIS_URL: redisUrl,
       DATA_KEY: dataKey.toString('hex'),
+      JOB_QUEUE: jobQueue,
       LOG_LEVEL: 'warn',
       SANDBOX: 'off',
     });

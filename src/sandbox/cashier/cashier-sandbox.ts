@@ -59,6 +59,8 @@ export class CashierSandbox extends SandboxBase {
   private readonly merchants = new Map<string, SandboxMerchant>();
   private readonly orders = new Map<string, SandboxOrder>();
   private readonly byQueryId = new Map<string, SandboxOrder>();
+  /** Query API calls answered, by order id (tests check that a poll runs once). */
+  readonly queriesByOrder = new Map<string, number>();
 
   constructor(
     logger: Logger,
@@ -224,6 +226,8 @@ export class CashierSandbox extends SandboxBase {
       const order = request.queryid
         ? this.byQueryId.get(request.queryid)
         : this.orders.get(`${merchant.merid}:${request.orderid}`);
+      if (request.orderid)
+        this.queriesByOrder.set(request.orderid, (this.queriesByOrder.get(request.orderid) ?? 0) + 1);
       if (!order || order.merid !== merchant.merid) return answer({ respcode: '14', respmsg: '订单不存在' });
       return answer({ respcode: '00', respmsg: '成功', ...this.notification(order, true) });
     });

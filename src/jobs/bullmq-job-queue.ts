@@ -1,0 +1,82 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logging/logger';
+import type { JobHandler, JobQueue, JobRequest } from './job-queue';
+
+const QUEUE_NAME = 'paygraph-jobs';
+
+interface StoredJob {
+  name: string;
+  baseId: string;
+  attempt: number;
+  data: Record<string, unknown>;
+}
+
+/**
+ * BullMQ on Redis. A job's BullMQ id is its deterministic id (plus `#<attempt>` for retries),
+ * and BullMQ ignores an add whose id already exists, so instances that schedule the same
+ * work concurrently create one job, run by one worker. Delayed jobs live in Redis and survive
+ * restarts of every instance.
+ */
+export class BullMqJobQueue implements JobQueue {
+  readonly kind = 'bullmq' as const;
+  private readonly connection: Redis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(
+    redisUrl: string,
+    private readonly logger: Logger,
+    private readonly queueName = QUEUE_NAME,
+  ) {
+    // BullMQ's blocking commands need maxRetriesPerRequest: null.
+    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    this.connection.on('error', (error) => this.logger.warn({ err: error.message }, 'job queue redis error'));
+    this.queue = new Queue(this.queueName, { connection: this.connection });
+  }
+
+  async schedule(request: JobRequest): Promise<void> {
+    await this.add({ name: request.name, baseId: request.id, attempt: 1, data: request.data }, request.delayMs);
+  }
+
+  async start(handlers: Record<string, JobHandler>): Promise<void> {
+    this.worker = new Worker(
+      this.queueName,
+      async (job: Job<StoredJob>) => {
+        const stored = job.data;
+        const handler = handlers[stored.name];
+        if (!handler) return;
+        const outcome = await handler(stored.data, stored.attempt);
+        if (!outcome.done) await this.add({ ...stored, attempt: stored.attempt + 1 }, outcome.retryInMs);
+      },
+      { connection: (this.workerConnection = this.connection.duplicate()), concurrency: 4 },
+    );
+    this.worker.on('failed', (job, error) =>
+      this.logger.warn({ job: job?.data?.name, id: job?.id, err: error.message }, 'job failed'),
+    );
+    await this.worker.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    // Connections handed to BullMQ are ours to close.
+    await Promise.all(
+      [this.workerConnection?.quit(), this.connection.quit()].map((quit) => quit?.catch(() => undefined)),
+    );
+  }
+
+  private async add(stored: StoredJob, delayMs: number): Promise<void> {
+    const jobId = stored.attempt === 1 ? stored.baseId : `${stored.baseId}#${stored.attempt}`;
+    await this.queue.add(stored.name, stored, {
+      jobId,
+      delay: Math.max(0, delayMs),
+      // Failed attempts are retried by BullMQ with backoff; completed ones are cleaned up.
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 30_000 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fromGlobalId, toGlobalId } from '../../src/graphql/global-id';
+import type { CashierSandbox } from '../../src/sandbox/cashier/cashier-sandbox';
+import { startTestApp, type TestApp } from '../support/app';
+import { testDatabases, type TestDatabase } from '../support/databases';
+import { seedPlatform, type SeededPlatform } from '../support/fixtures';
+import { graphqlData } from '../support/graphql-client';
+import { PROJECT_ROOT, startProcess, waitForOutput, type RunningProcess } from '../support/processes';
+import { waitFor } from '../support/wait-for';
+
+const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) {
+  ... on CreatePaymentPayload { transaction { id orderNo } checkout { url } } } }`;
+
+async function wireCashier(app: TestApp, seeded: SeededPlatform, sandboxUrl: string): Promise<CashierSandbox> {
+  const sandbox = app.runtime.sandboxes!.cashier;
+  const merchant = sandbox.registerMerchant(`M${randomBytes(3).toString('hex')}`);
+  await app.runtime.services.providerConfigs.configure(
+    { platformId: seeded.platformId },
+    {
+      vendor: 'CASHIER' as never,
+      baseUrl: sandboxUrl,
+      credentials: { signKey: merchant.signKey },
+      options: { merchantId: merchant.merid },
+    },
+  );
+  return sandbox;
+}
+
+async function payWithoutNotification(app: TestApp, sandbox: CashierSandbox, url: string): Promise<void> {
+  const html = await (await fetch(url)).text();
+  const queryid = /\/checkout\/(Q[0-9a-f]+)\//.exec(html)?.[1] as string;
+  // Every back notification is lost: only a query can tell us the payer paid.
+  sandbox.faults = { ...sandbox.faults, dropCallbacks: 100 };
+  sandbox.settle(sandbox.order(queryid)!, '0000');
+}
+
+async function statusHistory(
+  app: TestApp,
+  apiKey: string,
+  id: string,
+): Promise<Array<{ toStatus: string; source: string }>> {
+  const data = await graphqlData(
+    app.url,
+    'query($id: ID!) { node(id: $id) { ... on Transaction { statusHistory { toStatus source } } } }',
+    { id },
+    apiKey,
+  );
+  return data.node.statusHistory;
+}
+
+describe.each(testDatabases())('the payment poll job (in-process) on $name', (database) => {
+  let app: TestApp;
+  let seeded: SeededPlatform;
+  let sandbox: CashierSandbox;
+
+  beforeAll(async () => {
+    app = await startTestApp(database, { paymentPollDelayMs: 100 });
+    seeded = await seedPlatform(app.runtime.services, 'poll', 0);
+    sandbox = await wireCashier(app, seeded, `${app.url}/sandbox/cashier`);
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('queries the vendor when no notification arrives, and stops once the payment is final', async () => {
+    const created = await graphqlData(
+      app.url,
+      CREATE,
+      {
+        input: {
+          idempotencyKey: 'poll-1',
+          method: 'CHECKOUT',
+          amountFen: 100,
+          clientId: toGlobalId('Client', seeded.clientIds[0]),
+          checkout: { action: 'BANK' },
+        },
+      },
+      seeded.apiKey,
+    );
+    const { transaction, checkout } = created.createPayment;
+    await payWithoutNotification(app, sandbox, checkout.url);
+    await waitFor(
+      async () => (await statusHistory(app, seeded.apiKey, transaction.id)).some((e) => e.toStatus === 'SUCCEEDED'),
+      'the poll to find the payment',
+    );
+    expect(await statusHistory(app, seeded.apiKey, transaction.id)).toEqual([
+      { toStatus: 'PROCESSING', source: 'API' },
+      { toStatus: 'SUCCEEDED', source: 'POLL' },
+    ]);
+    const queries = sandbox.queriesByOrder.get(transaction.orderNo) ?? 0;
+    // Final: no further polls, however long we wait for the queue to go quiet.
+    await app.runtime.services.jobs.close();
+    expect(sandbox.queriesByOrder.get(transaction.orderNo)).toBe(queries);
+  });
+});
+
+const mysql = testDatabases().find((database) => database.name === 'mysql');
+const redisUrl = process.env.REDIS_URL;
+const describeBullMq = mysql && redisUrl ? describe : describe.skip;
+
+describeBullMq('the payment poll job on BullMQ with two instances', () => {
+  let drop: () => Promise<void>;
+  let instanceA: TestApp;
+  let instanceB: RunningProcess;
+  let seeded: SeededPlatform;
+  let sandbox: CashierSandbox;
+  const queue = `paygraph-test-${randomBytes(4).toString('hex')}`;
+
+  beforeAll(async () => {
+    const created = await (mysql as TestDatabase).create();
+    drop = created.drop;
+    const dataKey = randomBytes(32);
+    const shared: TestDatabase = {
+      name: 'mysql',
+      create: async () => ({ settings: created.settings, drop: async () => undefined }),
+    };
+    instanceA = await startTestApp(shared, { redisUrl, dataKey, paymentPollDelayMs: 300, jobQueue: queue });
+    seeded = await seedPlatform(instanceA.runtime.services, 'bull', 0);
+    sandbox = await wireCashier(instanceA, seeded, `${instanceA.url}/sandbox/cashier`);
+    instanceB = startProcess(['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')], {
+      DATABASE_URL: created.settings.kind === 'mysql' ? created.settings.url : '',
+      REDIS_URL: redisUrl,
+      DATA_KEY: dataKey.toString('hex'),
+      JOB_QUEUE: queue,
+      PAYMENT_POLL_DELAY_SECONDS: '1',
+      LOG_LEVEL: 'warn',
+      SANDBOX: 'off',
+    });
+    await waitForOutput(instanceB, /READY (\d+)/, 'instance B');
+  });
+
+  afterAll(async () => {
+    await instanceB?.stop();
+    await instanceA?.stop();
+    await drop?.();
+  });
+
+  it('runs a poll scheduled by both instances exactly once', async () => {
+    const created = await graphqlData(
+      instanceA.url,
+      CREATE,
+      { input: { idempotencyKey: 'bull-1', method: 'CHECKOUT', amountFen: 100, checkout: { action: 'BANK' } } },
+      seeded.apiKey,
+    );
+    const { transaction, checkout } = created.createPayment;
+    await payWithoutNotification(instanceA, sandbox, checkout.url);
+    // Instance A scheduled the poll when the payment was created; B schedules the same job.
+    const rawId = fromGlobalId(transaction.id).id;
+    await instanceA.runtime.services.payments.schedulePoll({ id: rawId, platformId: seeded.platformId });
+    await waitFor(
+      async () =>
+        (await statusHistory(instanceA, seeded.apiKey, transaction.id)).some((e) => e.toStatus === 'SUCCEEDED'),
+      'the poll',
+      20_000,
+    );
+    expect(sandbox.queriesByOrder.get(transaction.orderNo)).toBe(1);
+    expect(
+      (await statusHistory(instanceA, seeded.apiKey, transaction.id)).filter((e) => e.source === 'POLL'),
+    ).toHaveLength(1);
+  });
+});
