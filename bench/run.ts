@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
+import { measureCallbackLatency } from './callback-latency';
 
 /**
  * `npm run bench`: requests per second and latency of paygraph against a raw node:http
@@ -149,6 +150,50 @@ async function main(): Promise<void> {
     );
   }
   console.log('\nratio = req/s of the scenario / req/s of (a), measured in this run. Target for (b)/(a): >= 0.5.');
+
+  const latency = [await measureCallbackLatency('embedded (SQLite, in-process bus)', ['sqlite'])];
+  if (process.env.DATABASE_URL && process.env.REDIS_URL) {
+    const mysql = await freshMysqlDatabase(process.env.DATABASE_URL);
+    try {
+      latency.push(
+        await measureCallbackLatency('MySQL + Redis', ['mysql', mysql.url], { REDIS_URL: process.env.REDIS_URL }),
+      );
+    } finally {
+      await mysql.drop();
+    }
+  }
+  console.log(
+    '\ncallback -> subscriber latency (signed cashier notifications, one client-token subscriber per client)\n',
+  );
+  console.log(
+    'setup'.padEnd(36),
+    'subs'.padStart(6),
+    'rate/s'.padStart(7),
+    'sent'.padStart(6),
+    'recv'.padStart(6),
+    'lost'.padStart(5),
+    'p50 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'max ms'.padStart(8),
+    'send s'.padStart(7),
+  );
+  for (const row of latency) {
+    console.log(
+      row.label.padEnd(36),
+      String(row.subscribers).padStart(6),
+      String(row.rate).padStart(7),
+      String(row.sent).padStart(6),
+      String(row.received).padStart(6),
+      String(row.sent - row.received).padStart(5),
+      row.p50.toFixed(1).padStart(8),
+      row.p99.toFixed(1).padStart(8),
+      row.max.toFixed(1).padStart(8),
+      row.sendSeconds.toFixed(1).padStart(7),
+    );
+  }
+  console.log(
+    '\nTarget: p99 <= 10 ms with zero events lost. "send s" above 1 s per 1000 callbacks means the server could not keep the rate.',
+  );
 }
 
 main().catch((error) => {

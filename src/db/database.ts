@@ -11,6 +11,9 @@ import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
+/** How long embedded mode may hold commits in memory before writing the file. */
+const SQLITE_SAVE_MS = 200;
+
 /** Logs SQL at trace level and counts each statement against the current request (request-metrics). */
 export class SqlLogger implements TypeOrmLogger {
   constructor(private readonly logger?: Logger) {}
@@ -64,18 +67,9 @@ export function dataSourceOptions(
     ...common,
     type: 'sqljs',
     location: file === ':memory:' ? undefined : file,
-    autoSave: file !== ':memory:',
-    // sql.js keeps the database in memory; write it out atomically after every commit so a
-    // crash mid-write never leaves a truncated file behind.
-    autoSaveCallback:
-      file === ':memory:'
-        ? undefined
-        : (bytes: Uint8Array) => {
-            mkdirSync(dirname(file), { recursive: true });
-            const temporary = `${file}.tmp`;
-            writeFileSync(temporary, bytes);
-            renameSync(temporary, file);
-          },
+    // sql.js keeps the database in memory; Database writes the file itself, batched (see
+    // scheduleSqliteSave), instead of exporting the whole database after every commit.
+    autoSave: false,
     migrations: SQLITE_MIGRATIONS,
   };
 }
@@ -91,6 +85,7 @@ export class Database {
   private source?: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private lockFile?: string;
+  private saveTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly settings: AppConfig['database'],
@@ -125,10 +120,12 @@ export class Database {
   /** Applies pending migrations; returns their names. */
   async migrate(): Promise<string[]> {
     const applied = await this.dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length > 0) this.saveSqliteNow();
     return applied.map((migration) => migration.name);
   }
 
   async close(): Promise<void> {
+    if (this.saveTimer) this.saveSqliteNow();
     if (this.source?.isInitialized) await this.source.destroy();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
     this.lockFile = undefined;
@@ -138,7 +135,32 @@ export class Database {
     if (this.kind === 'mysql') return this.dataSource.transaction(work);
     const run = this.sqliteQueue.then(() => this.dataSource.transaction(work));
     this.sqliteQueue = run.catch(() => undefined);
-    return run;
+    return run.then((result) => {
+      this.scheduleSqliteSave();
+      return result;
+    });
+  }
+
+  /**
+   * Embedded mode writes the file at most every SQLITE_SAVE_MS after a commit (and on close).
+   * Exporting sql.js's whole database on every commit made each callback cost a full file
+   * write; the price is that a crash of the process loses the last fraction of a second of
+   * commits. Production runs on MySQL, where every commit is durable.
+   */
+  private scheduleSqliteSave(): void {
+    if (this.settings.kind !== 'sqlite' || this.settings.file === ':memory:' || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => this.saveSqliteNow(), SQLITE_SAVE_MS);
+  }
+
+  private saveSqliteNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (this.settings.kind !== 'sqlite' || this.settings.file === ':memory:' || !this.source?.isInitialized) return;
+    const bytes = (this.source.driver as unknown as { export(): Uint8Array }).export();
+    const temporary = `${this.settings.file}.tmp`;
+    // Written to a temporary file and renamed, so a crash mid-write never truncates the database.
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, this.settings.file);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
 import { isUniqueViolation, type Database } from '../db/database';
@@ -6,7 +7,7 @@ import { CallbackInbox, Payout, Transaction } from '../entities';
 import type { Logger } from '../logging/logger';
 import type { CallbackRegistry, CallbackReply, RawCallback, VerifiedNotification } from '../providers/callbacks';
 import type { ProviderConfigService } from './provider-config-service';
-import type { StatusEventService } from './status-event-service';
+import type { StatusEventService, TransitionOutcome, TransitionRequest } from './status-event-service';
 
 export type IngressOutcome = 'applied' | 'duplicate' | 'waiting' | 'rejected' | 'unknown_vendor' | 'not_configured';
 
@@ -44,10 +45,13 @@ export class CallbackIngress {
       return { outcome: 'rejected', reply: handler.failure };
     }
     const { notification, dedupeKey } = verification;
-    const inboxId = newId();
+    // Store and apply in one DB transaction: the inbox row, the status change and its event
+    // commit together or not at all.
+    let result: ApplyResult;
     try {
-      await this.db.transaction((manager) =>
-        manager.insert(CallbackInbox, {
+      result = await this.db.transaction(async (manager) => {
+        const inboxId = newId();
+        await manager.insert(CallbackInbox, {
           id: inboxId,
           platformId,
           vendor,
@@ -58,15 +62,16 @@ export class CallbackIngress {
           attempts: 0,
           lastError: null,
           appliedAt: null,
-        }),
-      );
+        });
+        return this.applyWithin(manager, inboxId, platformId, notification);
+      });
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       this.logger.info({ vendor, platformId, dedupeKey }, 'duplicate callback acknowledged');
       return { outcome: 'duplicate', reply: handler.success, orderNo: notification.orderNo };
     }
-    const outcome = await this.apply(inboxId, platformId, notification);
-    return { outcome, reply: handler.success, orderNo: notification.orderNo };
+    if (result.transition) this.events.afterCommit(result.transition.request, result.transition.outcome);
+    return { outcome: result.outcome, reply: handler.success, orderNo: notification.orderNo };
   }
 
   /** Applies WAITING callbacks whose row now exists (call after committing a new row, and periodically). */
@@ -94,16 +99,25 @@ export class CallbackIngress {
     platformId: string,
     notification: VerifiedNotification,
   ): Promise<'applied' | 'waiting'> {
+    const result = await this.db.transaction((manager) => this.applyWithin(manager, inboxId, platformId, notification));
+    if (result.transition) this.events.afterCommit(result.transition.request, result.transition.outcome);
+    return result.outcome;
+  }
+
+  private async applyWithin(
+    manager: EntityManager,
+    inboxId: string,
+    platformId: string,
+    notification: VerifiedNotification,
+  ): Promise<ApplyResult> {
     const entity = notification.entityKind === EntityKind.TRANSACTION ? Transaction : Payout;
-    const row = (await this.db.manager.findOneBy(entity as typeof Transaction, {
+    const row = (await manager.findOneBy(entity as typeof Transaction, {
       platformId,
       orderNo: notification.orderNo,
     })) as Transaction | Payout | null;
     if (!row) {
-      await this.db.transaction((manager) =>
-        manager.update(CallbackInbox, { id: inboxId }, { state: 'WAITING', attempts: () => 'attempts + 1' }),
-      );
-      return 'waiting';
+      await manager.update(CallbackInbox, { id: inboxId }, { state: 'WAITING', attempts: () => 'attempts + 1' });
+      return { outcome: 'waiting' };
     }
     const mismatch = notification.amountFen !== undefined && notification.amountFen !== row.amountFen;
     if (mismatch) {
@@ -116,7 +130,7 @@ export class CallbackIngress {
       notification.entityKind === EntityKind.TRANSACTION
         ? TransactionStatus.NEEDS_ATTENTION
         : PayoutStatus.NEEDS_ATTENTION;
-    await this.events.transition({
+    const request: TransitionRequest = {
       kind: notification.entityKind,
       entityId: row.id,
       platformId,
@@ -130,14 +144,20 @@ export class CallbackIngress {
             reportedStatus: notification.status,
           }
         : notification.detail,
-    });
-    await this.db.transaction((manager) =>
-      manager.update(
-        CallbackInbox,
-        { id: inboxId },
-        { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
-      ),
+    };
+    // The inbox row first: the transition takes the platform's sequence lock, which every
+    // status change of the platform waits for, so it comes last, just before COMMIT.
+    await manager.update(
+      CallbackInbox,
+      { id: inboxId },
+      { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
     );
-    return 'applied';
+    const outcome = await this.events.transitionWithin(manager, request);
+    return { outcome: 'applied', transition: { request, outcome } };
   }
+}
+
+interface ApplyResult {
+  outcome: 'applied' | 'waiting';
+  transition?: { request: TransitionRequest; outcome: TransitionOutcome };
 }

@@ -50,7 +50,12 @@ function assertStringMap(value: Record<string, unknown>, field: string): Record<
  * A platform's vendor settings. Pointing a platform at a sandbox or at the real vendor is a
  * change of baseUrl (and credentials); nothing else in paygraph knows the difference.
  */
+/** How long a decrypted configuration is reused; a change made on another instance applies within it. */
+const RESOLVED_CACHE_MS = 10_000;
+
 export class ProviderConfigService {
+  private readonly resolved = new Map<string, { config: ResolvedProviderConfig; until: number }>();
+
   constructor(
     private readonly db: Database,
     private readonly secretBox: SecretBox,
@@ -96,6 +101,7 @@ export class ProviderConfigService {
         enabled: input.enabled ?? existing?.enabled ?? true,
       });
       await manager.save(ProviderConfig, row);
+      this.resolved.delete(`${scope.platformId}:${input.vendor}`);
       return row;
     });
   }
@@ -106,6 +112,17 @@ export class ProviderConfigService {
 
   /** For adapters only: the decrypted configuration of one platform's vendor. */
   async resolve(platformId: string, vendor: Vendor): Promise<ResolvedProviderConfig> {
+    // Every callback and vendor call needs this; caching skips a read and a decryption each time.
+    const key = `${platformId}:${vendor}`;
+    const cached = this.resolved.get(key);
+    if (cached && cached.until > Date.now()) return cached.config;
+    const config = await this.load(platformId, vendor);
+    if (this.resolved.size > 10_000) this.resolved.clear();
+    this.resolved.set(key, { config, until: Date.now() + RESOLVED_CACHE_MS });
+    return config;
+  }
+
+  private async load(platformId: string, vendor: Vendor): Promise<ResolvedProviderConfig> {
     const row = await this.db.manager.findOneBy(ProviderConfig, { platformId, vendor, enabled: true });
     if (!row) throw notFound(`${vendor} configuration`);
     return { vendor, baseUrl: row.baseUrl, secrets: this.openSecrets(row), options: row.options ?? {} };

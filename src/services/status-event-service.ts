@@ -40,43 +40,54 @@ export class StatusEventService {
   ) {}
 
   async transition(request: TransitionRequest): Promise<TransitionOutcome> {
-    const outcome = await this.db.transaction(async (manager) => {
-      const { entity, table } = TRACKED[request.kind];
-      const query = manager
-        .getRepository<Tracked>(entity)
-        .createQueryBuilder('row')
-        .where('row.id = :id AND row.platformId = :platformId', {
-          id: request.entityId,
-          platformId: request.platformId,
-        });
-      // SQLite transactions are already serialised; MySQL needs the row lock.
-      if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-      const row = await query.getOne();
-      if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
-      const from = row.status as string;
-      const to = request.to as string;
-      if (from === to) return { changed: false, reason: 'same_status', current: from } as const;
-      if (!canTransition(table as Record<string, readonly string[]>, from, to)) {
-        return { changed: false, reason: 'not_allowed', current: from } as const;
-      }
-      await manager.update(entity, { id: row.id }, { status: to } as never);
-      const event = await this.appendEvent(manager, {
-        platformId: row.platformId,
-        entityKind: request.kind,
-        entityId: row.id,
-        clientId: row.clientId,
-        bizId: 'bizId' in row ? row.bizId : null,
-        fromStatus: from,
-        toStatus: to,
-        source: request.source,
-        terminal: isTerminal(table as Record<string, readonly string[]>, to),
-        detail: request.detail ?? null,
-      });
-      return { changed: true, event } as const;
-    });
+    const outcome = await this.db.transaction((manager) => this.transitionWithin(manager, request));
+    this.afterCommit(request, outcome);
+    return outcome;
+  }
+
+  /** Publishes (or logs) a transition's outcome; call only after its transaction committed. */
+  afterCommit(request: TransitionRequest, outcome: TransitionOutcome): void {
     if (outcome.changed) this.publish(outcome.event);
     else this.logger.info({ ...request, current: outcome.current, reason: outcome.reason }, 'status change ignored');
-    return outcome;
+  }
+
+  /**
+   * The transition inside the caller's DB transaction (the row is locked, checked against the
+   * table, updated, and its event appended). The caller must call afterCommit once committed.
+   */
+  async transitionWithin(manager: EntityManager, request: TransitionRequest): Promise<TransitionOutcome> {
+    const { entity, table } = TRACKED[request.kind];
+    const query = manager
+      .getRepository<Tracked>(entity)
+      .createQueryBuilder('row')
+      .where('row.id = :id AND row.platformId = :platformId', {
+        id: request.entityId,
+        platformId: request.platformId,
+      });
+    // SQLite transactions are already serialised; MySQL needs the row lock.
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    const row = await query.getOne();
+    if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+    const from = row.status as string;
+    const to = request.to as string;
+    if (from === to) return { changed: false, reason: 'same_status', current: from } as const;
+    if (!canTransition(table as Record<string, readonly string[]>, from, to)) {
+      return { changed: false, reason: 'not_allowed', current: from } as const;
+    }
+    await manager.update(entity, { id: row.id }, { status: to } as never);
+    const event = await this.appendEvent(manager, {
+      platformId: row.platformId,
+      entityKind: request.kind,
+      entityId: row.id,
+      clientId: row.clientId,
+      bizId: 'bizId' in row ? row.bizId : null,
+      fromStatus: from,
+      toStatus: to,
+      source: request.source,
+      terminal: isTerminal(table as Record<string, readonly string[]>, to),
+      detail: request.detail ?? null,
+    });
+    return { changed: true, event } as const;
   }
 
   /**

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { Agent, get as httpGet } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { encodeClientToken } from '../src/auth/client-token-codec';
+import { SecretBox } from '../src/crypto/secret-box';
+import { seal } from '../src/providers/cashier/signing';
+
+export interface LatencyResult {
+  label: string;
+  subscribers: number;
+  rate: number;
+  sent: number;
+  received: number;
+  p50: number;
+  p99: number;
+  max: number;
+  sendSeconds: number;
+}
+
+interface Prepared {
+  port: number;
+  platformId: string;
+  signKey: string;
+  merchantId: string;
+  payments: Array<{ orderNo: string; clientId: string; amountFen: number }>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * Callback → subscriber latency: SUBSCRIBERS mobile apps (client tokens, one graphql-ws socket
+ * each) watch their own payments while signed cashier back notifications arrive at RATE per
+ * second. Latency is from sending the callback to the subscriber receiving the event; every
+ * event sent is expected exactly once.
+ */
+export async function measureCallbackLatency(
+  label: string,
+  database: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<LatencyResult> {
+  const subscribers = Number(process.env.BENCH_CLIENTS ?? 1000);
+  const rate = Number(process.env.BENCH_CALLBACK_RATE ?? 1000);
+  const dataKey = randomBytes(32).toString('hex');
+  const outFile = join(mkdtempSync(join(tmpdir(), 'pg-cb-bench-')), 'prepared.json');
+  const child = spawn(
+    process.execPath,
+    [
+      // BENCH_PROFILE=<dir> writes a CPU profile of the server, to see where the time goes.
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      '-r',
+      '@swc-node/register',
+      join(__dirname, 'callback-server.ts'),
+      database[0],
+      outFile,
+      ...database.slice(1),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env, NODE_ENV: 'production', DATA_KEY: dataKey, BENCH_CLIENTS: String(subscribers) },
+    },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('READY') && resolve());
+    child.once('exit', (code) => reject(new Error(`callback bench target exited with ${code}`)));
+  });
+  const prepared = JSON.parse(readFileSync(outFile, 'utf8')) as Prepared;
+  const base = `http://127.0.0.1:${prepared.port}`;
+  const tokenKey = new SecretBox(Buffer.from(dataKey, 'hex')).deriveKey('client-token');
+  const iat = Math.floor(Date.now() / 1000);
+  const clientIds = [...new Set(prepared.payments.map((payment) => payment.clientId))];
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let received = 0;
+  const sockets: Client[] = [];
+  for (const clientId of clientIds) {
+    const token = encodeClientToken({ platformId: prepared.platformId, clientId, iat, exp: iat + 3600 }, tokenKey);
+    const socket = createClient({
+      url: `ws://127.0.0.1:${prepared.port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      retryAttempts: 0,
+    });
+    socket.subscribe(
+      { query: 'subscription { transactionUpdated { event { entityId toStatus } } }' },
+      {
+        next: (value: any) => {
+          const entityId = Buffer.from(value.data.transactionUpdated.event.entityId, 'base64url')
+            .toString()
+            .split(':')[1];
+          const started = sentAt.get(entityId.replace(/-/g, ''));
+          if (started !== undefined) latencies.push(performance.now() - started);
+          received += 1;
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    sockets.push(socket);
+  }
+  // Wait until the server holds every subscription.
+  for (let waited = 0; ; waited += 50) {
+    const health = (await (await fetch(`${base}/healthz`)).json()) as { subscriptions: number };
+    if (health.subscriptions >= clientIds.length) break;
+    if (waited > 60_000) throw new Error(`only ${health.subscriptions} subscriptions after 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // A bounded keep-alive pool, as a vendor's notifier would use; unbounded sockets only
+  // measure the load generator's connect timeouts.
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const started = performance.now();
+  const sends: Array<Promise<unknown>> = [];
+  for (let index = 0; index < prepared.payments.length; index += 1) {
+    const payment = prepared.payments[index];
+    const due = started + (index * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { payload, sign } = seal(
+      {
+        resultcode: '0000',
+        resultmsg: '交易成功',
+        queryid: `Q${index}`,
+        txnamt: payment.amountFen,
+        merid: prepared.merchantId,
+        orderid: payment.orderNo,
+        paytime: '2026-11-22 08:00:00',
+      },
+      prepared.signKey,
+    );
+    sentAt.set(payment.orderNo, performance.now());
+    sends.push(
+      get(
+        agent,
+        prepared.port,
+        `/callbacks/cashier/${prepared.platformId}?resp=${encodeURIComponent(payload)}&sign=${sign}`,
+      ),
+    );
+  }
+  await Promise.all(sends);
+  agent.destroy();
+  const sendSeconds = (performance.now() - started) / 1000;
+  for (let waited = 0; received < sentAt.size && waited < 15_000; waited += 50)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  await Promise.all(sockets.map((socket) => socket.dispose()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    subscribers: clientIds.length,
+    rate,
+    sent: sentAt.size,
+    received,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    sendSeconds,
+  };
+}
+
+function get(agent: Agent, port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet({ host: '127.0.0.1', port, path, agent }, (response) => {
+      let body = '';
+      response.on('data', (chunk) => (body += chunk));
+      response.on('end', () => resolve(body));
+    });
+    request.on('error', reject);
+  });
+}
