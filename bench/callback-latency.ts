@@ -91,10 +91,9 @@ export async function measureCallbackLatency(
     socket.subscribe(
       { query: 'subscription { transactionUpdated { event { entityId toStatus } } }' },
       {
-        next: (value: any) => {
-          const entityId = Buffer.from(value.data.transactionUpdated.event.entityId, 'base64url')
-            .toString()
-            .split(':')[1];
+        next: (value) => {
+          const data = value.data as { transactionUpdated: { event: { entityId: string } } };
+          const entityId = Buffer.from(data.transactionUpdated.event.entityId, 'base64url').toString().split(':')[1];
           const started = sentAt.get(entityId.replace(/-/g, ''));
           if (started !== undefined) latencies.push(performance.now() - started);
           received += 1;
