@@ -1,55 +1,28 @@
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { Client } from 'graphql-ws';
 import { EntityKind, EventSource, TransactionStatus } from '../../src/domain/enums';
-import { startTestApp, type TestApp } from '../support/app';
-import { testDatabases, type TestDatabase } from '../support/databases';
+import type { TestApp } from '../support/app';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { webSocketClient } from '../support/graphql-client';
-import { PROJECT_ROOT, startProcess, waitForOutput, type RunningProcess } from '../support/processes';
+import { describeWithMysqlAndRedis, startTwoInstances, type TwoInstances } from '../support/two-instances';
 import { waitFor } from '../support/wait-for';
 
-const mysql = testDatabases().find((database) => database.name === 'mysql');
-const redisUrl = process.env.REDIS_URL;
-// Runs whenever MySQL and Redis are configured (always in CI); embedded mode has one process.
-const describeScaleOut = mysql && redisUrl ? describe : describe.skip;
-
-describeScaleOut('two instances on one MySQL and one Redis', () => {
-  let drop: () => Promise<void>;
+describeWithMysqlAndRedis('two instances on one MySQL and one Redis', () => {
+  let instances: TwoInstances;
   let instanceA: TestApp;
-  let instanceB: RunningProcess;
   let urlB: string;
   let seeded: SeededPlatform;
   const sockets: Client[] = [];
 
   beforeAll(async () => {
-    const created = await (mysql as TestDatabase).create();
-    drop = created.drop;
-    const dataKey = randomBytes(32);
-    const shared: TestDatabase = {
-      name: 'mysql',
-      create: async () => ({ settings: created.settings, drop: async () => undefined }),
-    };
-    const jobQueue = `paygraph-test-${randomBytes(4).toString('hex')}`;
-    instanceA = await startTestApp(shared, { redisUrl, dataKey, jobQueue });
+    instances = await startTwoInstances();
+    instanceA = instances.a;
+    urlB = instances.urlB;
     seeded = await seedPlatform(instanceA.runtime.services, 'scale', 1);
-    instanceB = startProcess(['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')], {
-      DATABASE_URL: created.settings.kind === 'mysql' ? created.settings.url : '',
-      REDIS_URL: redisUrl,
-      DATA_KEY: dataKey.toString('hex'),
-      JOB_QUEUE: jobQueue,
-      LOG_LEVEL: 'warn',
-      SANDBOX: 'off',
-    });
-    const [, port] = await waitForOutput(instanceB, /READY (\d+)/, 'instance B');
-    urlB = `http://127.0.0.1:${port}`;
   });
 
   afterAll(async () => {
     await Promise.all(sockets.map((socket) => socket.dispose()));
-    await instanceB?.stop();
-    await instanceA?.stop();
-    await drop?.();
+    await instances?.stop();
   });
 
   it('delivers a status change committed on instance A to a subscriber connected to instance B', async () => {

@@ -1,16 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import { toGlobalId } from '../../src/graphql/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { graphqlData, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
-
-const CHROMIUM = '/usr/bin/chromium';
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed it`);
-const describeInBrowser = haveBrowser ? describe : describe.skip;
 
 describeInBrowser('a person pays through the hosted cashier in headless Chromium', () => {
   let app: TestApp;
@@ -34,16 +29,7 @@ describeInBrowser('a person pays through the hosted cashier in headless Chromium
         options: { merchantId: merchant.merid },
       },
     );
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -1,17 +1,11 @@
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { describeInBrowser, launchChromium } from '../support/browser';
 import { EntityKind, EventSource, TransactionStatus } from '../../src/domain/enums';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { waitFor } from '../support/wait-for';
-
-const CHROMIUM = '/usr/bin/chromium';
-// CI installs Debian's chromium (.ci/run), so there the browser test must run, never skip.
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run should have installed it`);
-const describeInBrowser = haveBrowser ? describe : describe.skip;
 
 async function setEditor(page: Page, label: string, text: string): Promise<void> {
   await page.evaluate(
@@ -48,16 +42,7 @@ describeInBrowser('the playground in headless Chromium', () => {
   beforeAll(async () => {
     app = await startTestApp(testDatabases()[0]);
     seeded = await seedPlatform(app.runtime.services, 'browser', 1);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

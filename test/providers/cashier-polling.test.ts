@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/global-id';
 import type { CashierSandbox } from '../../src/sandbox/cashier/cashier-sandbox';
 import { startTestApp, type TestApp } from '../support/app';
-import { testDatabases, type TestDatabase } from '../support/databases';
+import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { graphqlData } from '../support/graphql-client';
-import { PROJECT_ROOT, startProcess, waitForOutput, type RunningProcess } from '../support/processes';
+import { describeWithMysqlAndRedis, startTwoInstances, type TwoInstances } from '../support/two-instances';
 import { waitFor } from '../support/wait-for';
 
 const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) {
@@ -96,45 +95,21 @@ describe.each(testDatabases())('the payment poll job (in-process) on $name', (da
   });
 });
 
-const mysql = testDatabases().find((database) => database.name === 'mysql');
-const redisUrl = process.env.REDIS_URL;
-const describeBullMq = mysql && redisUrl ? describe : describe.skip;
-
-describeBullMq('the payment poll job on BullMQ with two instances', () => {
-  let drop: () => Promise<void>;
+describeWithMysqlAndRedis('the payment poll job on BullMQ with two instances', () => {
+  let instances: TwoInstances;
   let instanceA: TestApp;
-  let instanceB: RunningProcess;
   let seeded: SeededPlatform;
   let sandbox: CashierSandbox;
-  const queue = `paygraph-test-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
-    const created = await (mysql as TestDatabase).create();
-    drop = created.drop;
-    const dataKey = randomBytes(32);
-    const shared: TestDatabase = {
-      name: 'mysql',
-      create: async () => ({ settings: created.settings, drop: async () => undefined }),
-    };
-    instanceA = await startTestApp(shared, { redisUrl, dataKey, paymentPollDelayMs: 300, jobQueue: queue });
+    instances = await startTwoInstances({ paymentPollDelayMs: 300 }, { PAYMENT_POLL_DELAY_SECONDS: '1' });
+    instanceA = instances.a;
     seeded = await seedPlatform(instanceA.runtime.services, 'bull', 0);
     sandbox = await wireCashier(instanceA, seeded, `${instanceA.url}/sandbox/cashier`);
-    instanceB = startProcess(['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')], {
-      DATABASE_URL: created.settings.kind === 'mysql' ? created.settings.url : '',
-      REDIS_URL: redisUrl,
-      DATA_KEY: dataKey.toString('hex'),
-      JOB_QUEUE: queue,
-      PAYMENT_POLL_DELAY_SECONDS: '1',
-      LOG_LEVEL: 'warn',
-      SANDBOX: 'off',
-    });
-    await waitForOutput(instanceB, /READY (\d+)/, 'instance B');
   });
 
   afterAll(async () => {
-    await instanceB?.stop();
-    await instanceA?.stop();
-    await drop?.();
+    await instances?.stop();
   });
 
   it('runs a poll scheduled by both instances exactly once', async () => {
