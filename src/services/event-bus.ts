@@ -47,28 +47,39 @@ export function toMessage(event: StatusEvent): StatusEventMessage {
 export interface EventBus {
   publish(message: StatusEventMessage): Promise<void>;
   /** Events of one platform. Listening starts before this returns. */
-  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage>;
+  subscribe(platformId: string): AsyncIterableIterator<BusItem>;
   /** How many subscriptions are listening right now (health, tests). */
   readonly activeSubscriptions: number;
   close(): Promise<void>;
 }
 
+/**
+ * What a subscription reads from the bus: an event, or a hint that messages may have been
+ * lost (the bus reconnected) and the subscription should catch up from the event log.
+ */
+export type BusItem = { kind: 'event'; message: StatusEventMessage } | { kind: 'resync' };
+
 /** Local fan-out by platform; the whole bus in embedded mode, the last hop in Redis mode. */
 class LocalFanOut {
-  private readonly byPlatform = new Map<string, Set<AsyncQueue<StatusEventMessage>>>();
+  private readonly byPlatform = new Map<string, Set<AsyncQueue<BusItem>>>();
   activeSubscriptions = 0;
 
   deliver(message: StatusEventMessage): void {
-    for (const queue of this.byPlatform.get(message.platformId) ?? []) queue.push(message);
+    for (const queue of this.byPlatform.get(message.platformId) ?? []) queue.push({ kind: 'event', message });
   }
 
-  subscribe(platformId: string): AsyncQueue<StatusEventMessage> {
+  /** Tells every local subscription to catch up from the log. */
+  resyncAll(): void {
+    for (const queues of this.byPlatform.values()) for (const queue of queues) queue.push({ kind: 'resync' });
+  }
+
+  subscribe(platformId: string): AsyncQueue<BusItem> {
     let queues = this.byPlatform.get(platformId);
     if (!queues) {
       queues = new Set();
       this.byPlatform.set(platformId, queues);
     }
-    const queue: AsyncQueue<StatusEventMessage> = new AsyncQueue(() => {
+    const queue: AsyncQueue<BusItem> = new AsyncQueue(() => {
       queues.delete(queue);
       if (queues.size === 0) this.byPlatform.delete(platformId);
       this.activeSubscriptions -= 1;
@@ -95,7 +106,7 @@ export class InProcessEventBus implements EventBus {
     this.local.deliver(message);
   }
 
-  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage> {
+  subscribe(platformId: string): AsyncIterableIterator<BusItem> {
     return this.local.subscribe(platformId);
   }
 
@@ -105,6 +116,8 @@ export class InProcessEventBus implements EventBus {
 }
 
 const CHANNEL_PREFIX = 'paygraph:status:';
+/** Time for ioredis to resubscribe after a reconnect before the second catch-up. */
+const RESYNC_SETTLE_MS = 1000;
 
 /**
  * Redis pub/sub between instances: one publishing and one subscribing connection per process,
@@ -115,6 +128,7 @@ export class RedisEventBus implements EventBus {
   private readonly local = new LocalFanOut();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
+  private lastErrorLoggedAt = 0;
 
   private constructor(
     url: string,
@@ -125,8 +139,24 @@ export class RedisEventBus implements EventBus {
     for (const connection of [this.publisher, this.subscriber]) {
       // ioredis reconnects by itself; while Redis is away, subscribers recover through the
       // event log (gap filling and resume cursors), so an outage costs latency, not events.
-      connection.on('error', (error) => this.logger.warn({ err: error.message }, 'redis connection error'));
+      connection.on('error', (error) => {
+        // One line per outage, not one per reconnect attempt.
+        if (Date.now() - this.lastErrorLoggedAt < 10_000) return;
+        this.lastErrorLoggedAt = Date.now();
+        this.logger.warn({ err: error.message }, 'redis connection error');
+      });
     }
+    // After a reconnect, messages published while this connection was away are gone: tell the
+    // subscriptions to read the log. Once at once, and once after resubscribing has settled.
+    let connectedBefore = false;
+    this.subscriber.on('ready', () => {
+      if (connectedBefore) {
+        this.logger.info('redis subscriber reconnected; subscriptions catch up from the event log');
+        this.local.resyncAll();
+        setTimeout(() => this.local.resyncAll(), RESYNC_SETTLE_MS).unref();
+      }
+      connectedBefore = true;
+    });
     this.subscriber.on('pmessage', (_pattern, _channel, text: string) => {
       try {
         this.local.deliver(JSON.parse(text) as StatusEventMessage);
@@ -151,7 +181,7 @@ export class RedisEventBus implements EventBus {
     await this.publisher.publish(`${CHANNEL_PREFIX}${message.platformId}`, JSON.stringify(message));
   }
 
-  subscribe(platformId: string): AsyncIterableIterator<StatusEventMessage> {
+  subscribe(platformId: string): AsyncIterableIterator<BusItem> {
     return this.local.subscribe(platformId);
   }
 

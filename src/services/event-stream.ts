@@ -1,6 +1,6 @@
 import type { StatusEvent } from '../entities';
 import { badUserInput } from '../errors/app-errors';
-import { toMessage, type EventBus, type StatusEventMessage } from './event-bus';
+import { toMessage, type BusItem, type EventBus, type StatusEventMessage } from './event-bus';
 import type { StatusEventService } from './status-event-service';
 
 /** Opaque resume cursor of an event: its per-platform sequence number. */
@@ -31,7 +31,7 @@ export function decodeEventCursor(cursor: string): number {
 export class EventStream implements AsyncIterableIterator<StatusEventMessage> {
   private readonly ready: StatusEventMessage[] = [];
   private nextSequence = 0;
-  private readonly live: AsyncIterableIterator<StatusEventMessage>;
+  private readonly live: AsyncIterableIterator<BusItem>;
   private started?: Promise<void>;
 
   constructor(
@@ -52,8 +52,9 @@ export class EventStream implements AsyncIterableIterator<StatusEventMessage> {
       const waiting = this.ready.shift();
       if (waiting) return { done: false, value: waiting };
       const result = await this.live.next();
-      if (result.done) return result;
-      await this.accept(result.value);
+      if (result.done) return { done: true, value: undefined };
+      if (result.value.kind === 'resync') await this.fillFromLog();
+      else await this.accept(result.value.message);
     }
   }
 
