@@ -4,7 +4,8 @@ import { toGlobalId } from '../../src/graphql/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
-import { graphqlData, webSocketClient } from '../support/graphql-client';
+import { webSocketClient } from '../support/graphql-client';
+import { createCheckoutPayment } from '../support/payments';
 import { waitFor } from '../support/wait-for';
 
 describeInBrowser('a person pays through the hosted cashier in headless Chromium', () => {
@@ -38,22 +39,10 @@ describeInBrowser('a person pays through the hosted cashier in headless Chromium
   });
 
   it('opens the checkout from createPayment, pays, lands on the front page, and the subscription reports SUCCEEDED', async () => {
-    const created = await graphqlData(
-      app.url,
-      `mutation($input: CreatePaymentInput!) { createPayment(input: $input) {
-        ... on CreatePaymentPayload { transaction { id } checkout { url } } } }`,
-      {
-        input: {
-          idempotencyKey: 'browser-1',
-          method: 'CHECKOUT',
-          amountFen: 2599,
-          clientId: toGlobalId('Client', seeded.clientIds[0]),
-          checkout: { action: 'ARBI' },
-        },
-      },
-      seeded.apiKey,
-    );
-    const { transaction, checkout } = created.createPayment;
+    const { transaction, checkout } = await createCheckoutPayment(app.url, seeded.apiKey, 'browser-1', {
+      amountFen: 2599,
+      clientId: toGlobalId('Client', seeded.clientIds[0]),
+    });
 
     const socket = webSocketClient(app.url, seeded.apiKey);
     const statuses: string[] = [];

@@ -4,16 +4,9 @@ import type { CashierSandbox } from '../../src/sandbox/cashier/cashier-sandbox';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
-import { graphql, graphqlData } from '../support/graphql-client';
+import { graphqlData } from '../support/graphql-client';
+import { CREATE_PAYMENT, checkoutInput, createCheckoutPayment, sendCreatePayment } from '../support/payments';
 import { waitFor } from '../support/wait-for';
-
-const CREATE = `mutation($input: CreatePaymentInput!) {
-  createPayment(input: $input) {
-    __typename
-    ... on CreatePaymentPayload { replayed transaction { id status orderNo amount { fen } } checkout { url formAction formFields html } }
-    ... on ErrorResult { code message }
-  }
-}`;
 
 const SYNC = `mutation($id: ID!) {
   syncPayment(input: { id: $id }) {
@@ -55,23 +48,12 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     await app?.stop();
   });
 
-  async function createPayment(idempotencyKey: string, amountFen = 1234, extra: Record<string, unknown> = {}) {
-    const data = await graphqlData(
-      app.url,
-      CREATE,
-      {
-        input: {
-          idempotencyKey,
-          method: 'CHECKOUT',
-          amountFen,
-          clientId: toGlobalId('Client', seeded.clientIds[0]),
-          checkout: { action: 'ARBI' },
-          ...extra,
-        },
-      },
-      seeded.apiKey,
-    );
-    return data.createPayment;
+  function createPayment(idempotencyKey: string, amountFen = 1234, extra: Record<string, unknown> = {}) {
+    return createCheckoutPayment(app.url, seeded.apiKey, idempotencyKey, {
+      amountFen,
+      clientId: toGlobalId('Client', seeded.clientIds[0]),
+      ...extra,
+    });
   }
 
   async function openCheckout(url: string): Promise<{ html: string; queryid: string }> {
@@ -146,19 +128,10 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     expect(again.replayed).toBe(true);
     expect(again.transaction.id).toBe(first.transaction.id);
     expect(again.checkout).toEqual(first.checkout);
-    const changed = await graphql(
+    const changed = await sendCreatePayment(
       app.url,
-      CREATE,
-      {
-        input: {
-          idempotencyKey: 'pay-replay',
-          method: 'CHECKOUT',
-          amountFen: 501,
-          clientId: toGlobalId('Client', seeded.clientIds[0]),
-          checkout: { action: 'ARBI' },
-        },
-      },
       seeded.apiKey,
+      checkoutInput('pay-replay', { amountFen: 501, clientId: toGlobalId('Client', seeded.clientIds[0]) }),
     );
     expect(changed.body.errors?.[0].extensions?.code).toBe('CONFLICT');
   });
@@ -240,7 +213,7 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     const { apiKey } = await app.runtime.services.platforms.createPlatform('no-cashier');
     const data = await graphqlData(
       app.url,
-      CREATE,
+      CREATE_PAYMENT,
       { input: { idempotencyKey: 'k', method: 'CHECKOUT', amountFen: 1, checkout: { action: 'BANK' } } },
       apiKey,
     );

@@ -5,11 +5,9 @@ import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { graphqlData } from '../support/graphql-client';
+import { createCheckoutPayment } from '../support/payments';
 import { describeWithMysqlAndRedis, startTwoInstances, type TwoInstances } from '../support/two-instances';
 import { waitFor } from '../support/wait-for';
-
-const CREATE = `mutation($input: CreatePaymentInput!) { createPayment(input: $input) {
-  ... on CreatePaymentPayload { transaction { id orderNo } checkout { url } } } }`;
 
 async function wireCashier(app: TestApp, seeded: SeededPlatform, sandboxUrl: string): Promise<CashierSandbox> {
   const sandbox = app.runtime.sandboxes!.cashier;
@@ -64,21 +62,11 @@ describe.each(testDatabases())('the payment poll job (in-process) on $name', (da
   });
 
   it('queries the vendor when no notification arrives, and stops once the payment is final', async () => {
-    const created = await graphqlData(
-      app.url,
-      CREATE,
-      {
-        input: {
-          idempotencyKey: 'poll-1',
-          method: 'CHECKOUT',
-          amountFen: 100,
-          clientId: toGlobalId('Client', seeded.clientIds[0]),
-          checkout: { action: 'BANK' },
-        },
-      },
-      seeded.apiKey,
-    );
-    const { transaction, checkout } = created.createPayment;
+    const { transaction, checkout } = await createCheckoutPayment(app.url, seeded.apiKey, 'poll-1', {
+      amountFen: 100,
+      clientId: toGlobalId('Client', seeded.clientIds[0]),
+      checkout: { action: 'BANK' },
+    });
     await payWithoutNotification(app, sandbox, checkout.url);
     await waitFor(
       async () => (await statusHistory(app, seeded.apiKey, transaction.id)).some((e) => e.toStatus === 'SUCCEEDED'),
@@ -113,13 +101,10 @@ describeWithMysqlAndRedis('the payment poll job on BullMQ with two instances', (
   });
 
   it('runs a poll scheduled by both instances exactly once', async () => {
-    const created = await graphqlData(
-      instanceA.url,
-      CREATE,
-      { input: { idempotencyKey: 'bull-1', method: 'CHECKOUT', amountFen: 100, checkout: { action: 'BANK' } } },
-      seeded.apiKey,
-    );
-    const { transaction, checkout } = created.createPayment;
+    const { transaction, checkout } = await createCheckoutPayment(instanceA.url, seeded.apiKey, 'bull-1', {
+      amountFen: 100,
+      checkout: { action: 'BANK' },
+    });
     await payWithoutNotification(instanceA, sandbox, checkout.url);
     // Instance A scheduled the poll when the payment was created; B schedules the same job.
     const rawId = fromGlobalId(transaction.id).id;
