@@ -5,8 +5,8 @@ import type { Database } from '../db/database';
 import { CURRENCY_CNY, EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
+import type { ProviderRegistry } from '../providers/capabilities';
 import type { CashierAdapter, CashierCheckout } from '../providers/cashier/adapter';
-import { cashierSettlement, cashierStatus } from '../providers/cashier/status-map';
 import type { CashierAction } from '../providers/cashier/wire-types';
 import { UnknownOutcomeError, VendorUnavailableError } from '../providers/http-client';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
@@ -83,6 +83,7 @@ export class PaymentService {
     private readonly callbacks: CallbackIngress,
     private readonly secretBox: SecretBox,
     private readonly cashier: CashierAdapter,
+    private readonly providers: ProviderRegistry,
     private readonly publicUrl: () => string,
     private readonly jobs: JobQueue,
     private readonly pollDelayMs: () => number,
@@ -229,11 +230,12 @@ export class PaymentService {
   /** Asks the vendor for the payment's state and applies it (source POLL). */
   async syncPayment(scope: Scope, transactionId: string): Promise<SyncOutcome> {
     const transaction = await this.reads.get('Transaction', scope, transactionId);
-    if (transaction.vendor !== Vendor.CASHIER) throw badUserInput('only cashier payments can be synced so far', 'id');
-    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.CASHIER);
+    const adapter = this.providers.paymentsAdapter(transaction.vendor);
+    if (!adapter) throw badUserInput(`${transaction.vendor} payments cannot be synced`, 'id');
+    const config = await this.providerConfigs.resolve(scope.platformId, transaction.vendor);
     let result;
     try {
-      result = await this.cashier.query(config, transaction.orderNo);
+      result = await adapter.queryPayment(config, transaction.orderNo);
     } catch (error) {
       if (error instanceof VendorUnavailableError)
         return { ok: false, error: 'VENDOR_UNREACHABLE', transaction, message: error.message };
@@ -241,24 +243,23 @@ export class PaymentService {
         return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: error.message };
       throw error;
     }
-    if (result.kind === 'refused') {
-      return { ok: false, error: 'VENDOR_REFUSED', transaction, message: `${result.respcode} ${result.respmsg}` };
-    }
+    if (result.kind === 'refused')
+      return { ok: false, error: 'VENDOR_REFUSED', transaction, message: `${result.code} ${result.message}` };
     if (result.kind === 'unverifiable')
       return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: result.reason };
-    const { response } = result;
-    const mismatch = response.txnamt !== undefined && response.txnamt !== transaction.amountFen;
+    const mismatch = result.amountFen !== undefined && result.amountFen !== transaction.amountFen;
     const outcome = await this.events.transition({
       kind: EntityKind.TRANSACTION,
       entityId: transaction.id,
       platformId: scope.platformId,
-      to: mismatch ? TransactionStatus.NEEDS_ATTENTION : cashierStatus(response.resultcode),
+      // A different amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
+      to: mismatch ? TransactionStatus.NEEDS_ATTENTION : result.status,
       source: EventSource.POLL,
       detail: {
-        resultcode: response.resultcode,
-        resultmsg: response.resultmsg ?? null,
-        settlement: cashierSettlement(response.resultcode) ?? null,
-        ...(mismatch ? { amountMismatch: { ours: transaction.amountFen, theirs: response.txnamt } } : {}),
+        ...result.detail,
+        ...(mismatch
+          ? { amountMismatch: { ours: transaction.amountFen, theirs: result.amountFen }, reportedStatus: result.status }
+          : {}),
       },
     });
     return {

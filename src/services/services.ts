@@ -6,6 +6,7 @@ import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
 import { CallbackRegistry } from '../providers/callbacks';
 import { CallbackIngress } from './callback-ingress';
+import { ProviderRegistry } from '../providers/capabilities';
 import { CashierAdapter } from '../providers/cashier/adapter';
 import { cashierCallbackHandler } from '../providers/cashier/callbacks';
 import { VendorHttpClient } from '../providers/http-client';
@@ -59,6 +60,9 @@ export function createServices(deps: {
   const callbackHandlers = new CallbackRegistry();
   callbackHandlers.register(cashierCallbackHandler);
   const http = new VendorHttpClient(deps.logger);
+  const cashier = new CashierAdapter(http);
+  const providers = new ProviderRegistry();
+  providers.registerPayments(cashier);
   const idempotency = new IdempotencyService(deps.db);
   const callbacks = new CallbackIngress(
     deps.db,
@@ -101,7 +105,8 @@ export function createServices(deps: {
       providerConfigs,
       callbacks,
       deps.secretBox,
-      new CashierAdapter(http),
+      cashier,
+      providers,
       () => deps.config.publicUrl,
       deps.jobs,
       () => deps.config.paymentPollDelayMs,

@@ -1,6 +1,8 @@
 import { Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import type { VendorHttpClient } from '../http-client';
+import { cashierSettlement, cashierStatus } from './status-map';
 import { decodePayload, seal, verifyPayload } from './signing';
 import { parseQueryResponse, toPayRequest, type CheckoutOrder } from './transformers';
 import type { CashierQueryResponse } from './wire-types';
@@ -29,8 +31,30 @@ function escapeHtml(text: string): string {
  * signed request is handed to the payer's browser, and the outcome arrives by notification
  * or by query.
  */
-export class CashierAdapter {
+export class CashierAdapter implements PaymentsAdapter {
+  readonly vendor = Vendor.CASHIER;
+
   constructor(private readonly http: VendorHttpClient) {}
+
+  /** The query in our terms: the status map applied, settlement kept in the detail. */
+  async queryPayment(config: ResolvedProviderConfig, orderNo: string): Promise<PaymentQueryOutcome> {
+    const result = await this.query(config, orderNo);
+    if (result.kind === 'refused') return { kind: 'refused', code: result.respcode, message: result.respmsg };
+    if (result.kind === 'unverifiable') return result;
+    const { response } = result;
+    return {
+      kind: 'found',
+      status: cashierStatus(response.resultcode),
+      amountFen: response.txnamt,
+      vendorRef: response.queryid,
+      detail: {
+        resultcode: response.resultcode,
+        resultmsg: response.resultmsg ?? null,
+        settlement: cashierSettlement(response.resultcode) ?? null,
+        paytime: response.paytime ?? null,
+      },
+    };
+  }
 
   buildCheckout(config: ResolvedProviderConfig, order: CheckoutOrder): CashierCheckout {
     const request = toPayRequest(order, String(config.options.merchantId));
