@@ -1,9 +1,11 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger';
+import { within } from '../util/timeouts';
 import type { JobHandler, JobQueue, JobRequest } from './job-queue';
 
 const QUEUE_NAME = 'paygraph-jobs';
+const CLOSE_TIMEOUT_MS = 3000;
 
 interface StoredJob {
   name: string;
@@ -52,6 +54,8 @@ export class BullMqJobQueue implements JobQueue {
       },
       { connection: (this.workerConnection = this.connection.duplicate()), concurrency: 4 },
     );
+    // Without a listener BullMQ prints Redis outages to the console; log them once instead.
+    this.worker.on('error', (error) => this.logger.debug({ err: error.message }, 'job worker redis error'));
     this.worker.on('failed', (job, error) =>
       this.logger.warn({ job: job?.data?.name, id: job?.id, err: error.message }, 'job failed'),
     );
@@ -59,12 +63,11 @@ export class BullMqJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
+    // BullMQ waits for Redis to close cleanly; with Redis gone that would hang shutdown.
+    await within(this.worker?.close() ?? Promise.resolve(), CLOSE_TIMEOUT_MS, undefined);
+    await within(this.queue.close(), CLOSE_TIMEOUT_MS, undefined);
     // Connections handed to BullMQ are ours to close.
-    await Promise.all(
-      [this.workerConnection?.quit(), this.connection.quit()].map((quit) => quit?.catch(() => undefined)),
-    );
+    for (const connection of [this.workerConnection, this.connection]) connection?.disconnect();
   }
 
   private async add(stored: StoredJob, delayMs: number): Promise<void> {

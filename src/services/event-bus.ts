@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import type { StatusEvent } from '../entities';
 import type { Logger } from '../logging/logger';
 import { AsyncQueue } from '../util/async-queue';
+import { within } from '../util/timeouts';
 
 /**
  * The JSON shape of a status event on the bus. Plain data only (dates as ISO strings), so the
@@ -187,6 +188,13 @@ export class RedisEventBus implements EventBus {
 
   async close(): Promise<void> {
     this.local.closeAll();
-    await Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]);
+    // quit() waits for Redis to answer; if it is down, fall back to dropping the sockets.
+    await within(
+      Promise.allSettled([this.subscriber.quit(), this.publisher.quit()]).then(() => undefined),
+      1000,
+      undefined,
+    );
+    this.subscriber.disconnect();
+    this.publisher.disconnect();
   }
 }
