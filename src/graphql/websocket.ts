@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { type ExecutionArgs, GraphQLError, type GraphQLSchema, parse, specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-
 import type { Services } from '../services/services';
 import { createRequestContext, type RequestContext } from './context';
 import { createErrorFormatter } from './format-error';

@@ -1,7 +1,7 @@
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
-import type { Database } from '../db/database';
+import { isUniqueViolation, type Database } from '../db/database';
 import { RecordStatus } from '../domain/enums';
 import { Biz, Client } from '../entities';
 import { badUserInput } from '../errors/app-errors';
@@ -103,12 +103,18 @@ export class PartyService {
     if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(externalRef)) {
       throw badUserInput('externalRef must be 1 to 64 letters, digits or _ . : -', 'externalRef');
     }
-    return this.db.transaction(async (manager) => {
-      const existing = await manager.findOneBy(entity as never, { platformId, externalRef } as never);
-      if (existing) return { ok: false, error: 'DUPLICATE_EXTERNAL_REF', externalRef } as const;
-      const row = build();
-      await manager.insert(entity, row as never);
-      return { ok: true, value: row } as const;
-    });
+    try {
+      return await this.db.transaction(async (manager) => {
+        const existing = await manager.findOneBy(entity as never, { platformId, externalRef } as never);
+        if (existing) return { ok: false, error: 'DUPLICATE_EXTERNAL_REF', externalRef } as const;
+        const row = build();
+        await manager.insert(entity, row as never);
+        return { ok: true, value: row } as const;
+      });
+    } catch (error) {
+      // Two concurrent creates: the unique index lets one win; the other is the same typed result.
+      if (isUniqueViolation(error)) return { ok: false, error: 'DUPLICATE_EXTERNAL_REF', externalRef };
+      throw error;
+    }
   }
 }

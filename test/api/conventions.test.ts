@@ -51,6 +51,16 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
     });
   });
 
+  it('answers concurrent creates with the same externalRef with one client and typed duplicates', async () => {
+    const input = { externalRef: 'racer', name: 'Racer' };
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => graphqlData(app.url, CREATE_CLIENT, { input }, seeded.apiKey)),
+    );
+    const types = results.map((result) => result.createClient.__typename).sort();
+    expect(types.filter((type) => type === 'CreateClientPayload')).toHaveLength(1);
+    expect(types.filter((type) => type === 'DuplicateExternalRefError')).toHaveLength(9);
+  });
+
   it('keeps personal data encrypted at rest and out of the logs', async () => {
     await graphqlData(
       app.url,
