@@ -98,23 +98,32 @@ async function appScenarios(label: string, args: string[]): Promise<Measured[]> 
   }
 }
 
-async function freshMysqlDatabase(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/** Runs `work` against a new, empty MySQL database next to the one in `url`, then drops it. */
+async function withFreshMysql<T>(url: string, work: (databaseUrl: string) => Promise<T>): Promise<T> {
   const name = `paygraph_bench_${randomBytes(4).toString('hex')}`;
   const admin = new URL(url);
   admin.pathname = '/';
-  const connection = await createConnection(admin.toString());
-  await connection.query(`CREATE DATABASE \`${name}\``);
-  await connection.end();
+  const run = async (sql: string) => {
+    const connection = await createConnection(admin.toString());
+    await connection.query(sql);
+    await connection.end();
+  };
+  await run(`CREATE DATABASE \`${name}\``);
   const databaseUrl = new URL(url);
   databaseUrl.pathname = `/${name}`;
-  return {
-    url: databaseUrl.toString(),
-    drop: async () => {
-      const again = await createConnection(admin.toString());
-      await again.query(`DROP DATABASE \`${name}\``);
-      await again.end();
-    },
-  };
+  try {
+    return await work(databaseUrl.toString());
+  } finally {
+    await run(`DROP DATABASE \`${name}\``);
+  }
+}
+
+/** Prints rows under a header; the first column is left-aligned, the rest right-aligned. */
+function printTable(columns: Array<[title: string, width: number]>, rows: string[][]): void {
+  const line = (cells: string[]) =>
+    cells.map((cell, index) => (index === 0 ? cell.padEnd(columns[0][1]) : cell.padStart(columns[index][1]))).join(' ');
+  console.log(line(columns.map(([title]) => title)));
+  for (const row of rows) console.log(line(row));
 }
 
 async function main(): Promise<void> {
@@ -123,74 +132,69 @@ async function main(): Promise<void> {
   await stopTarget(raw);
   const results = [baseline, ...(await appScenarios('SQLite', ['app', 'sqlite']))];
   if (process.env.DATABASE_URL) {
-    const mysql = await freshMysqlDatabase(process.env.DATABASE_URL);
-    try {
-      results.push(...(await appScenarios('MySQL', ['app', 'mysql', mysql.url])));
-    } finally {
-      await mysql.drop();
-    }
-  }
-  console.log(`\npaygraph bench: ${SECONDS}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
-  console.log(
-    'scenario'.padEnd(46),
-    'req/s'.padStart(9),
-    'p50 ms'.padStart(8),
-    'p99 ms'.padStart(8),
-    'ratio'.padStart(7),
-    'errors'.padStart(7),
-  );
-  for (const row of results) {
-    console.log(
-      row.name.padEnd(46),
-      row.rps.toFixed(0).padStart(9),
-      String(row.p50).padStart(8),
-      String(row.p99).padStart(8),
-      (row.rps / baseline.rps).toFixed(3).padStart(7),
-      String(row.errors).padStart(7),
+    results.push(
+      ...(await withFreshMysql(process.env.DATABASE_URL, (url) => appScenarios('MySQL', ['app', 'mysql', url]))),
     );
   }
+  console.log(`\npaygraph bench: ${SECONDS}s per scenario, ${CONNECTIONS} connections, node ${process.version}\n`);
+  printTable(
+    [
+      ['scenario', 46],
+      ['req/s', 9],
+      ['p50 ms', 8],
+      ['p99 ms', 8],
+      ['ratio', 7],
+      ['errors', 7],
+    ],
+    results.map((row) => [
+      row.name,
+      row.rps.toFixed(0),
+      String(row.p50),
+      String(row.p99),
+      (row.rps / baseline.rps).toFixed(3),
+      String(row.errors),
+    ]),
+  );
   console.log('\nratio = req/s of the scenario / req/s of (a), measured in this run. Target for (b)/(a): >= 0.5.');
 
   const latency = [await measureCallbackLatency('embedded (SQLite, in-process bus)', ['sqlite'])];
-  if (process.env.DATABASE_URL && process.env.REDIS_URL) {
-    const mysql = await freshMysqlDatabase(process.env.DATABASE_URL);
-    try {
-      latency.push(
-        await measureCallbackLatency('MySQL + Redis', ['mysql', mysql.url], { REDIS_URL: process.env.REDIS_URL }),
-      );
-    } finally {
-      await mysql.drop();
-    }
+  const redisUrl = process.env.REDIS_URL;
+  if (process.env.DATABASE_URL && redisUrl) {
+    latency.push(
+      await withFreshMysql(process.env.DATABASE_URL, (url) =>
+        measureCallbackLatency('MySQL + Redis', ['mysql', url], { REDIS_URL: redisUrl }),
+      ),
+    );
   }
   console.log(
     '\ncallback -> subscriber latency (signed cashier notifications, one client-token subscriber per client)\n',
   );
-  console.log(
-    'setup'.padEnd(36),
-    'subs'.padStart(6),
-    'rate/s'.padStart(7),
-    'sent'.padStart(6),
-    'recv'.padStart(6),
-    'lost'.padStart(5),
-    'p50 ms'.padStart(8),
-    'p99 ms'.padStart(8),
-    'max ms'.padStart(8),
-    'send s'.padStart(7),
+  printTable(
+    [
+      ['setup', 36],
+      ['subs', 6],
+      ['rate/s', 7],
+      ['sent', 6],
+      ['recv', 6],
+      ['lost', 5],
+      ['p50 ms', 8],
+      ['p99 ms', 8],
+      ['max ms', 8],
+      ['send s', 7],
+    ],
+    latency.map((row) => [
+      row.label,
+      String(row.subscribers),
+      String(row.rate),
+      String(row.sent),
+      String(row.received),
+      String(row.sent - row.received),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      row.max.toFixed(1),
+      row.sendSeconds.toFixed(1),
+    ]),
   );
-  for (const row of latency) {
-    console.log(
-      row.label.padEnd(36),
-      String(row.subscribers).padStart(6),
-      String(row.rate).padStart(7),
-      String(row.sent).padStart(6),
-      String(row.received).padStart(6),
-      String(row.sent - row.received).padStart(5),
-      row.p50.toFixed(1).padStart(8),
-      row.p99.toFixed(1).padStart(8),
-      row.max.toFixed(1).padStart(8),
-      row.sendSeconds.toFixed(1).padStart(7),
-    );
-  }
   console.log(
     '\nTarget: p99 <= 10 ms with zero events lost. "send s" above 1 s per 1000 callbacks means the server could not keep the rate.',
   );
