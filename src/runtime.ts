@@ -13,6 +13,8 @@ import { createServices, type Services } from './services/services';
 import { BullMqJobQueue } from './jobs/bullmq-job-queue';
 import { InProcessJobQueue, type JobQueue } from './jobs/job-queue';
 import { PaymentService } from './services/payment-service';
+import { InStorePaymentService } from './services/in-store-payment-service';
+import { RefundService } from './services/refund-service';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
@@ -69,9 +71,17 @@ export async function createRuntime(
   });
   if (options.background !== false) {
     services.background.start();
-    await jobs.start({ [PaymentService.POLL_JOB]: (data, attempt) => services.payments.pollPayment(data, attempt) });
-    // In-process jobs die with the process; the database says what still needs polling.
-    if (jobs.kind === 'in-process') await services.payments.rescheduleOpenPayments();
+    await jobs.start({
+      [PaymentService.POLL_JOB]: (data, attempt) => services.payments.pollPayment(data, attempt),
+      [InStorePaymentService.POLL_JOB]: (data, attempt) => services.inStorePayments.pollThenCancel(data, attempt),
+      [RefundService.RETRY_JOB]: (data, attempt) => services.refunds.retry(data, attempt),
+    });
+    // In-process jobs die with the process; the database says what still needs work.
+    if (jobs.kind === 'in-process') {
+      await services.payments.rescheduleOpenPayments();
+      await services.inStorePayments.rescheduleOpen();
+      await services.refunds.rescheduleUncertain();
+    }
   }
   const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;
   if (sandboxes) await sandboxes.restoreMerchants(services);

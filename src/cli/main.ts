@@ -108,7 +108,7 @@ export function buildProgram(): Command {
     .command('sandbox <vendor>')
     .description(`Run a vendor sandbox on its own port (${SANDBOX_VENDORS.join(', ')}); it serves until stopped`)
     .option('--port <port>', 'port to listen on', '4100')
-    .option('--merchant <id>', 'register a merchant and print its key')
+    .option('--merchant <id>', 'register a merchant (cashier) or terminal (shouqianba) and print its key')
     .action(async (vendor: string, options: { port: string; merchant?: string }) => {
       if (!(SANDBOX_VENDORS as readonly string[]).includes(vendor)) {
         throw new Error(`unknown sandbox ${vendor}; choose one of ${SANDBOX_VENDORS.join(', ')}`);
@@ -122,7 +122,7 @@ export function buildProgram(): Command {
       const server = app.listen(port, '0.0.0.0');
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
       const actual = (server.address() as AddressInfo).port;
-      const merchant = options.merchant ? sandbox.registerMerchant(options.merchant) : undefined;
+      const merchant = options.merchant ? Sandboxes.registerAccount(sandbox, options.merchant) : undefined;
       print({ vendor, baseUrl: `http://localhost:${actual}`, merchant: merchant ?? null });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());

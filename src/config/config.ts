@@ -35,6 +35,14 @@ const environmentSchema = z.object({
   CLIENT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   /** First query of a payment whose outcome has not arrived by notification; then backing off. */
   PAYMENT_POLL_DELAY_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
+  /** Shouqianba §2.4: query every N seconds while a barcode or QR payment is in progress. */
+  UPAY_POLL_INTERVAL_SECONDS: z.coerce.number().min(0.05).max(60).default(5),
+  /** Shouqianba §2.4: cancel a barcode payment still in progress after this long. */
+  UPAY_BARCODE_DEADLINE_SECONDS: z.coerce.number().min(1).max(3600).default(45),
+  /** Shouqianba: cancel an unpaid QR payment after this long (the QR code's life). */
+  UPAY_QR_DEADLINE_SECONDS: z.coerce.number().min(1).max(3600).default(240),
+  /** Shouqianba per-request timeout; a pay request outliving it is an unknown outcome. */
+  UPAY_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(30),
   /** BullMQ queue name: deployments sharing one Redis need different names. */
   JOB_QUEUE: z
     .string()
@@ -59,7 +67,16 @@ export interface AppConfig {
   playground: boolean;
   clientTokenTtlSeconds: number;
   paymentPollDelayMs: number;
+  inStore: InStoreSettings;
   jobQueue: string;
+}
+
+/** Shouqianba's poll-then-cancel timing (§2.4), all in milliseconds. */
+export interface InStoreSettings {
+  pollIntervalMs: number;
+  barcodeDeadlineMs: number;
+  qrDeadlineMs: number;
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +103,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (isProduction && !values.DATA_KEY) {
     throw new ConfigError(['DATA_KEY: required in production (it encrypts vendor secrets and personal data at rest)']);
   }
+  if (values.UPAY_REQUEST_TIMEOUT_SECONDS >= values.UPAY_BARCODE_DEADLINE_SECONDS) {
+    // Otherwise a pay request could still be in flight when the deadline's cancel is sent.
+    throw new ConfigError(['UPAY_REQUEST_TIMEOUT_SECONDS: must be shorter than UPAY_BARCODE_DEADLINE_SECONDS']);
+  }
   const port = values.PORT;
   return {
     nodeEnv: values.NODE_ENV,
@@ -104,6 +125,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     playground: values.PLAYGROUND ?? !isProduction,
     clientTokenTtlSeconds: values.CLIENT_TOKEN_TTL_SECONDS,
     paymentPollDelayMs: values.PAYMENT_POLL_DELAY_SECONDS * 1000,
+    inStore: {
+      pollIntervalMs: Math.round(values.UPAY_POLL_INTERVAL_SECONDS * 1000),
+      barcodeDeadlineMs: Math.round(values.UPAY_BARCODE_DEADLINE_SECONDS * 1000),
+      qrDeadlineMs: Math.round(values.UPAY_QR_DEADLINE_SECONDS * 1000),
+      requestTimeoutMs: Math.round(values.UPAY_REQUEST_TIMEOUT_SECONDS * 1000),
+    },
     jobQueue: values.JOB_QUEUE,
   };
 }

@@ -1,5 +1,5 @@
 import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { EntityKind } from '../domain/enums';
+import { EntityKind, TransactionKind, TransactionStatus } from '../domain/enums';
 import type { Account, Biz, Client, Payout, StatusEvent, Transaction } from '../entities';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
@@ -15,6 +15,7 @@ import {
   PayoutNode,
   StatusEventNode,
   TransactionConnection,
+  TransactionFailure,
   TransactionNode,
 } from '../schema/object-types';
 
@@ -60,7 +61,33 @@ export class TransactionResolver {
     return context.loaders.refunds(transaction.id);
   }
 
-  @FieldResolver(() => [StatusEventNode], { description: 'Every status change, oldest first.' })
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description: 'For a payment: what its SUCCEEDED refunds have returned so far.',
+  })
+  async refundedAmount(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Money | null> {
+    if (transaction.kind !== TransactionKind.PAYMENT) return null;
+    const refunds = await context.loaders.refunds(transaction.id);
+    const fen = refunds
+      .filter((refund) => refund.status === TransactionStatus.SUCCEEDED)
+      .reduce((sum, refund) => sum + refund.amountFen, 0);
+    return Money.of(fen, transaction.currency);
+  }
+
+  @FieldResolver(() => TransactionFailure, { nullable: true, description: 'Why the vendor refused or failed it.' })
+  failure(@Root() transaction: Transaction): TransactionFailure | null {
+    const failure = (transaction.vendorData as { failure?: TransactionFailure | null } | null)?.failure;
+    return failure ?? null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'QR_CODE payments: the content to show as a QR code.' })
+  qrCode(@Root() transaction: Transaction): string | null {
+    return (transaction.vendorData as { qrCode?: string | null } | null)?.qrCode ?? null;
+  }
+
+  @FieldResolver(() => [StatusEventNode], {
+    description: 'Every status change and vendor step, oldest first.',
+  })
   statusHistory(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
     return context.loaders.statusHistory(EntityKind.TRANSACTION, transaction.id);
   }

@@ -22,9 +22,9 @@ import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results'
 import { JSONObject, SafeInt } from '../schema/scalars';
 
 export enum PaymentMethod {
-  /** The payer's barcode, scanned by the merchant (Shouqianba; not available yet). */
+  /** The payer's payment code, scanned by the merchant (Shouqianba pay, B scans C). */
   BARCODE = 'BARCODE',
-  /** A QR code the payer scans (Shouqianba; not available yet). */
+  /** A QR code the payer scans with a wallet (Shouqianba precreate, C scans B). */
   QR_CODE = 'QR_CODE',
   /** A hosted checkout page (the cashier). */
   CHECKOUT = 'CHECKOUT',
@@ -61,6 +61,24 @@ export class CheckoutInput {
   @Field(() => String, { nullable: true }) @IsOptional() @Length(15, 18) payerIdNumber?: string;
 }
 
+export enum Wallet {
+  ALIPAY = 'ALIPAY',
+  WECHAT = 'WECHAT',
+}
+registerEnumType(Wallet, { name: 'Wallet' });
+
+@InputType()
+export class BarcodeInput {
+  @Field({ description: "The payer's payment code as scanned (never stored)." })
+  @Length(1, 32)
+  dynamicId: string;
+}
+
+@InputType()
+export class QrCodeInput {
+  @Field(() => Wallet, { description: 'The wallet the payer scans with.' }) wallet: Wallet;
+}
+
 @InputType()
 export class CreatePaymentInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
@@ -74,6 +92,12 @@ export class CreatePaymentInput {
   @Field(() => ID, { nullable: true, description: 'The merchant being paid.' }) bizId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) description?: string;
   @Field(() => CheckoutInput, { nullable: true, description: 'Required for CHECKOUT.' }) checkout?: CheckoutInput;
+  @Field(() => BarcodeInput, { nullable: true, description: 'Required for BARCODE.' }) barcode?: BarcodeInput;
+  @Field(() => QrCodeInput, { nullable: true, description: 'Required for QR_CODE.' }) qrCode?: QrCodeInput;
+  @Field(() => String, { nullable: true, description: 'The store operator (BARCODE, QR_CODE); "paygraph" by default.' })
+  @IsOptional()
+  @Length(1, 32)
+  operator?: string;
 }
 
 @ObjectType({ description: 'How to send the payer to the hosted checkout.' })
@@ -87,7 +111,10 @@ export class Checkout {
 @ObjectType({ implements: MutationResult })
 export class CreatePaymentPayload extends MutationResult {
   @Field(() => TransactionNode) transaction: unknown;
-  @Field(() => Checkout, { nullable: true }) checkout: Checkout | null;
+  @Field(() => Checkout, { nullable: true, description: 'CHECKOUT: where to send the payer.' })
+  checkout: Checkout | null;
+  @Field(() => String, { nullable: true, description: 'QR_CODE: the content to show as a QR code.' })
+  qrCode: string | null;
   @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
 }
 
@@ -96,14 +123,9 @@ export class ProviderNotConfiguredError extends ErrorResult {
   @Field(() => Vendor) vendor: Vendor;
 }
 
-@ObjectType({ implements: [MutationResult, ErrorResult] })
-export class MethodNotAvailableError extends ErrorResult {
-  @Field(() => PaymentMethod) method: PaymentMethod;
-}
-
 export const CreatePaymentResult = createUnionType({
   name: 'CreatePaymentResult',
-  types: () => [CreatePaymentPayload, ProviderNotConfiguredError, MethodNotAvailableError] as const,
+  types: () => [CreatePaymentPayload, ProviderNotConfiguredError] as const,
 });
 
 @InputType()
@@ -128,6 +150,15 @@ export const SyncPaymentResult = createUnionType({
   types: () => [SyncPaymentPayload, VendorQueryFailedError] as const,
 });
 
+function providerNotConfigured(clientMutationId: string | null, vendor: Vendor): ProviderNotConfiguredError {
+  return Object.assign(new ProviderNotConfiguredError(), {
+    clientMutationId,
+    code: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
+    message: `Configure ${vendor} with configureProvider first`,
+    vendor,
+  });
+}
+
 @Resolver()
 export class PaymentResolver {
   @Authorized()
@@ -139,38 +170,50 @@ export class PaymentResolver {
     @Ctx() context: RequestContext,
   ): Promise<typeof CreatePaymentResult> {
     const clientMutationId = input.clientMutationId ?? null;
-    if (input.method !== PaymentMethod.CHECKOUT) {
-      return Object.assign(new MethodNotAvailableError(), {
-        clientMutationId,
-        code: ResultErrorCode.METHOD_NOT_AVAILABLE,
-        message: `${input.method} payments are not available yet`,
-        method: input.method,
-      });
-    }
-    if (!input.checkout) throw badUserInput('checkout is required for CHECKOUT payments', 'checkout');
-    const outcome = await context.services.payments.createCheckoutPayment(requireScope(context), {
+    const scope = requireScope(context);
+    const common = {
       idempotencyKey: input.idempotencyKey,
       amountFen: input.amountFen,
       clientId: input.clientId ? fromGlobalIdOf('Client', input.clientId, 'clientId') : undefined,
       bizId: input.bizId ? fromGlobalIdOf('Biz', input.bizId, 'bizId') : undefined,
       description: input.description,
+    };
+    if (input.method !== PaymentMethod.CHECKOUT) {
+      if (input.method === PaymentMethod.BARCODE && !input.barcode)
+        throw badUserInput('barcode is required for BARCODE payments', 'barcode');
+      if (input.method === PaymentMethod.QR_CODE && !input.qrCode)
+        throw badUserInput('qrCode is required for QR_CODE payments', 'qrCode');
+      const outcome = await context.services.inStorePayments.create(scope, {
+        ...common,
+        method: input.method,
+        operator: input.operator,
+        dynamicId: input.barcode?.dynamicId,
+        wallet: input.qrCode?.wallet,
+      });
+      if (!outcome.ok) return providerNotConfigured(clientMutationId, outcome.vendor);
+      const vendorData = (outcome.transaction.vendorData ?? {}) as { qrCode?: string | null };
+      return Object.assign(new CreatePaymentPayload(), {
+        clientMutationId,
+        transaction: outcome.transaction,
+        checkout: null,
+        qrCode: vendorData.qrCode ?? null,
+        replayed: outcome.replayed,
+      });
+    }
+    if (!input.checkout) throw badUserInput('checkout is required for CHECKOUT payments', 'checkout');
+    const outcome = await context.services.payments.createCheckoutPayment(scope, {
+      ...common,
       action: CASHIER_ACTION[input.checkout.action],
       returnUrl: input.checkout.returnUrl,
       payerName: input.checkout.payerName,
       payerIdNumber: input.checkout.payerIdNumber,
     });
-    if (!outcome.ok) {
-      return Object.assign(new ProviderNotConfiguredError(), {
-        clientMutationId,
-        code: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
-        message: `Configure ${outcome.vendor} with configureProvider first`,
-        vendor: outcome.vendor,
-      });
-    }
+    if (!outcome.ok) return providerNotConfigured(clientMutationId, outcome.vendor);
     return Object.assign(new CreatePaymentPayload(), {
       clientMutationId,
       transaction: outcome.transaction,
       checkout: outcome.checkout,
+      qrCode: null,
       replayed: outcome.replayed,
     });
   }

@@ -71,7 +71,7 @@ function subscribeTo(kind: EntityKind) {
 }
 
 function asEvent(message: StatusEventMessage): StatusEvent {
-  return { ...message, detail: null, createdAt: new Date(message.createdAt) } as StatusEvent;
+  return { ...message, detail: message.detail ?? null, createdAt: new Date(message.createdAt) } as StatusEvent;
 }
 
 @Resolver()

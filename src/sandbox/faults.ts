@@ -9,7 +9,9 @@ export type RequestFault =
   /** Answer HTTP 500 without doing anything. */
   | 'http500'
   /** Do the work, then drop the connection: the vendor acted, the client cannot know. */
-  | 'unknown';
+  | 'unknown'
+  /** The vendor's own "down for maintenance" answer, without doing anything. */
+  | 'maintenance';
 
 export interface FaultPlan {
   /** Added to every API answer. */
@@ -28,7 +30,7 @@ export function emptyFaultPlan(): FaultPlan {
   return { latencyMs: 0, nextRequests: [], dropCallbacks: 0, duplicateCallbacks: 0, reorderNextCallback: false };
 }
 
-const REQUEST_FAULTS: readonly RequestFault[] = ['timeout', 'http500', 'unknown'];
+const REQUEST_FAULTS: readonly RequestFault[] = ['timeout', 'http500', 'unknown', 'maintenance'];
 
 /** Validates a partial plan from the admin endpoint. */
 export function parseFaultPlan(input: unknown, current: FaultPlan): FaultPlan {

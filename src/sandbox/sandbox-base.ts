@@ -57,6 +57,10 @@ export abstract class SandboxBase {
       setTimeout(() => req.socket.destroy(), 120_000).unref();
       return;
     }
+    if (fault === 'maintenance') {
+      this.maintenanceReply(res);
+      return;
+    }
     if (fault === 'http500') {
       res.status(500).type('text/plain').send('Internal Server Error');
       return;
@@ -67,6 +71,11 @@ export abstract class SandboxBase {
       return;
     }
     answer(res);
+  }
+
+  /** The vendor's answer while it is down for maintenance; vendors with their own override it. */
+  protected maintenanceReply(res: Response): void {
+    res.status(503).type('text/plain').send('Service Unavailable');
   }
 
   stop(): void {

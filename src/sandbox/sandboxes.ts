@@ -4,29 +4,43 @@ import { ProviderConfig } from '../entities';
 import type { Logger } from '../logging/logger';
 import type { Services } from '../services/services';
 import { CashierSandbox } from './cashier/cashier-sandbox';
+import { ShouqianbaSandbox } from './shouqianba/shouqianba-sandbox';
 
-export const SANDBOX_VENDORS = ['cashier'] as const;
+export const SANDBOX_VENDORS = ['cashier', 'shouqianba'] as const;
 export type SandboxVendor = (typeof SANDBOX_VENDORS)[number];
+export type AnySandbox = CashierSandbox | ShouqianbaSandbox;
 
 /** The vendor emulators that ship with paygraph, mounted under /sandbox/<vendor>. */
 export class Sandboxes {
   readonly cashier: CashierSandbox;
+  readonly shouqianba: ShouqianbaSandbox;
 
   constructor(logger: Logger) {
-    this.cashier = Sandboxes.create('cashier', logger, '/sandbox/cashier');
+    this.cashier = new CashierSandbox(logger, '/sandbox/cashier');
+    this.shouqianba = new ShouqianbaSandbox(logger, '/sandbox/shouqianba');
   }
 
   /** One emulator, for mounting at `mountPath` (in-process) or at the root (standalone). */
-  static create(vendor: SandboxVendor, logger: Logger, mountPath: string): CashierSandbox {
+  static create(vendor: SandboxVendor, logger: Logger, mountPath: string): AnySandbox {
     switch (vendor) {
       case 'cashier':
         return new CashierSandbox(logger, mountPath);
+      case 'shouqianba':
+        return new ShouqianbaSandbox(logger, mountPath);
     }
+  }
+
+  /** Registers a merchant (cashier) or terminal (Shouqianba) and returns its credentials. */
+  static registerAccount(sandbox: AnySandbox, id: string): Record<string, unknown> {
+    return sandbox instanceof CashierSandbox
+      ? { ...sandbox.registerMerchant(id) }
+      : { ...sandbox.registerTerminal(id) };
   }
 
   router(): Router {
     const router = express.Router();
     router.use('/sandbox/cashier', this.cashier.router());
+    router.use('/sandbox/shouqianba', this.shouqianba.router());
     return router;
   }
 
@@ -36,23 +50,30 @@ export class Sandboxes {
   }
 
   /**
-   * Sandbox state lives in memory; on start, re-register the merchants of every platform that
-   * points at this server's sandboxes, so their credentials keep working across restarts.
+   * Sandbox state lives in memory; on start, re-register the merchants and terminals of every
+   * platform that points at this server's sandboxes, so their credentials keep working.
    */
   async restoreMerchants(services: Services): Promise<number> {
-    const configs = await services.db.manager.findBy(ProviderConfig, { vendor: Vendor.CASHIER });
     let restored = 0;
-    for (const config of configs) {
-      if (!config.baseUrl.endsWith('/sandbox/cashier')) continue;
-      const resolved = await services.providerConfigs.resolve(config.platformId, Vendor.CASHIER).catch(() => undefined);
-      if (!resolved) continue;
-      this.cashier.registerMerchant(String(resolved.options.merchantId), resolved.secrets.signKey);
-      restored += 1;
+    for (const vendor of [Vendor.CASHIER, Vendor.SHOUQIANBA]) {
+      const configs = await services.db.manager.findBy(ProviderConfig, { vendor });
+      for (const config of configs) {
+        if (!config.baseUrl.endsWith(`/sandbox/${vendor.toLowerCase()}`)) continue;
+        const resolved = await services.providerConfigs.resolve(config.platformId, vendor).catch(() => undefined);
+        if (!resolved) continue;
+        if (vendor === Vendor.CASHIER) {
+          this.cashier.registerMerchant(String(resolved.options.merchantId), resolved.secrets.signKey);
+        } else {
+          this.shouqianba.registerTerminal(String(resolved.options.terminalSn), resolved.secrets.terminalKey);
+        }
+        restored += 1;
+      }
     }
     return restored;
   }
 
   stop(): void {
     this.cashier.stop();
+    this.shouqianba.stop();
   }
 }

@@ -7,6 +7,7 @@ import { PayoutResolver, StatusEventResolver, TransactionResolver } from '../res
 import { NodeResolver } from '../resolvers/node-resolver';
 import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
 import { PaymentResolver } from '../resolvers/payment-resolvers';
+import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
 import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
 import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   StatusEventResolver,
   ProviderConfigResolver,
   PaymentResolver,
+  RefundCancelResolver,
   SubscriptionResolver,
 ] as const;
 

@@ -4,6 +4,7 @@ import {
   AccountTypeKind,
   EntityKind,
   EventSource,
+  FailureReason,
   PayoutChannel,
   PayoutStatus,
   RecordStatus,
@@ -25,6 +26,10 @@ registerEnumType(TransactionStatus, {
       description: 'The outcome is not confirmed by the vendor; money may or may not have moved.',
     },
   },
+});
+registerEnumType(FailureReason, {
+  name: 'FailureReason',
+  description: "Why a vendor refused or failed an operation; the vendor's own code travels with it.",
 });
 registerEnumType(PayoutChannel, { name: 'PayoutChannel' });
 registerEnumType(PayoutStatus, {

@@ -4,6 +4,7 @@ import {
   AccountTypeKind,
   EntityKind,
   EventSource,
+  FailureReason,
   PayoutChannel,
   PayoutStatus,
   RecordStatus,
@@ -15,7 +16,7 @@ import { connectionTypes } from './connection';
 import './enums';
 import { Money } from './money';
 import { Node } from './node';
-import { DateTime, SafeInt } from './scalars';
+import { DateTime, JSONObject, SafeInt } from './scalars';
 
 /*
  * GraphQL shapes of the domain. At run time the resolvers return entity rows; fields whose
@@ -81,7 +82,20 @@ export class StatusEventNode {
   @Field() toStatus: string;
   @Field(() => EventSource) source: EventSource;
   @Field({ description: 'True when no further change can follow.' }) terminal: boolean;
+  @Field(() => JSONObject, {
+    nullable: true,
+    description:
+      'What the vendor said (codes, amounts) or which step ran. A step that changes nothing has fromStatus equal to toStatus.',
+  })
+  detail: Record<string, unknown> | null;
   @Field(() => DateTime) occurredAt: Date;
+}
+
+@ObjectType({ description: 'Why the vendor refused or failed a transaction.' })
+export class TransactionFailure {
+  @Field(() => FailureReason) reason: FailureReason;
+  @Field({ description: "The vendor's own error code, verbatim." }) vendorCode: string;
+  @Field({ description: "The vendor's message, verbatim." }) message: string;
 }
 
 @ObjectType('Transaction', { implements: Node, description: 'A ledger transfer, a collected payment, or a refund.' })

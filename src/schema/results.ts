@@ -10,13 +10,14 @@ export enum ResultErrorCode {
   DUPLICATE_EXTERNAL_REF = 'DUPLICATE_EXTERNAL_REF',
   CLIENT_INACTIVE = 'CLIENT_INACTIVE',
   PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
-  METHOD_NOT_AVAILABLE = 'METHOD_NOT_AVAILABLE',
   /** The vendor could not be reached; nothing was sent. */
   VENDOR_UNREACHABLE = 'VENDOR_UNREACHABLE',
   /** The vendor did not answer in time, or its answer could not be verified. */
   OUTCOME_UNKNOWN = 'OUTCOME_UNKNOWN',
   /** The vendor answered with an error of its own. */
   VENDOR_REFUSED = 'VENDOR_REFUSED',
+  REFUND_NOT_POSSIBLE = 'REFUND_NOT_POSSIBLE',
+  CANCEL_NOT_POSSIBLE = 'CANCEL_NOT_POSSIBLE',
 }
 registerEnumType(ResultErrorCode, { name: 'ResultErrorCode' });
 

@@ -20,6 +20,8 @@ export interface StatusEventMessage {
   toStatus: string;
   source: string;
   terminal: boolean;
+  /** Vendor codes and amounts; never secrets or personal data. */
+  detail: Record<string, unknown> | null;
   createdAt: string;
 }
 
@@ -36,6 +38,7 @@ export function toMessage(event: StatusEvent): StatusEventMessage {
     toStatus: event.toStatus,
     source: event.source,
     terminal: event.terminal,
+    detail: event.detail ?? null,
     createdAt: event.createdAt.toISOString(),
   };
 }

@@ -1,8 +1,9 @@
+import { Brackets } from 'typeorm';
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Database } from '../db/database';
-import { CURRENCY_CNY, EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
+import { EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { ProviderRegistry } from '../providers/capabilities';
@@ -15,6 +16,7 @@ import type { IdempotencyService } from './idempotency-service';
 import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService } from './status-event-service';
+import { checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
 
 export interface CheckoutPaymentInput {
   idempotencyKey: string;
@@ -42,11 +44,6 @@ export type SyncOutcome =
       message: string;
     };
 
-const FINAL_STATUSES = new Set<string>([
-  TransactionStatus.SUCCEEDED,
-  TransactionStatus.FAILED,
-  TransactionStatus.CANCELED,
-]);
 /** The cashier gives no checkout expiry; after a day without an outcome we stop asking. */
 const POLL_GIVE_UP_MS = 24 * 3_600_000;
 
@@ -107,10 +104,10 @@ export class PaymentService {
     const transaction = await this.reads
       .findByIds('Transaction', scope, [String(data.transactionId)])
       .then((rows) => rows.get(String(data.transactionId)));
-    if (!transaction || FINAL_STATUSES.has(transaction.status)) return { done: true };
+    if (!transaction || isFinal(transaction.status)) return { done: true };
     if (Date.now() - transaction.createdAt.getTime() > POLL_GIVE_UP_MS) return { done: true };
     const outcome = await this.syncPayment(scope, transaction.id);
-    if (outcome.ok && FINAL_STATUSES.has(outcome.transaction.status)) return { done: true };
+    if (outcome.ok && isFinal(outcome.transaction.status)) return { done: true };
     return { done: false, retryInMs: Math.min(this.pollDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
   }
 
@@ -119,10 +116,22 @@ export class PaymentService {
     const open = await this.db.manager
       .getRepository(Transaction)
       .createQueryBuilder('t')
-      .where('t.vendor = :vendor AND t.kind = :kind', { vendor: Vendor.CASHIER, kind: TransactionKind.PAYMENT })
-      .andWhere('t.status IN (:...statuses)', {
-        statuses: [TransactionStatus.PROCESSING, TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING],
-      })
+      .where('t.kind = :kind', { kind: TransactionKind.PAYMENT })
+      // Open Shouqianba payments are resumed by their own poll-then-cancel loop; only the
+      // ones it handed to a person are polled slowly here.
+      .andWhere(
+        new Brackets((where) =>
+          where
+            .where('t.vendor = :cashier AND t.status IN (:...open)', {
+              cashier: Vendor.CASHIER,
+              open: [TransactionStatus.PROCESSING, TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING],
+            })
+            .orWhere('t.vendor = :upay AND t.status = :attention', {
+              upay: Vendor.SHOUQIANBA,
+              attention: TransactionStatus.NEEDS_ATTENTION,
+            }),
+        ),
+      )
       .andWhere('t.createdAt > :since', { since: new Date(Date.now() - POLL_GIVE_UP_MS) })
       .getMany();
     for (const transaction of open) await this.schedulePoll(transaction);
@@ -130,20 +139,11 @@ export class PaymentService {
   }
 
   async createCheckoutPayment(scope: Scope, input: CheckoutPaymentInput): Promise<CreatePaymentOutcome> {
-    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
-      throw badUserInput('amountFen must be a positive whole number of fen', 'amountFen');
-    }
     checkUrl(input.returnUrl, 'checkout.returnUrl');
     if ((input.payerName === undefined) !== (input.payerIdNumber === undefined)) {
       throw badUserInput('payerName and payerIdNumber go together (bound-card payments)', 'checkout.payerName');
     }
-    // A client token pays for itself only.
-    if (scope.clientId && input.clientId && input.clientId !== scope.clientId) {
-      throw badUserInput('a client token can only create payments for its own client', 'clientId');
-    }
-    const clientId = scope.clientId ?? input.clientId;
-    if (clientId) await this.reads.get('Client', scope, clientId);
-    if (input.bizId) await this.reads.get('Biz', { platformId: scope.platformId }, input.bizId);
+    const { clientId } = await checkParties(this.reads, scope, input);
     const config = await this.providerConfigs.resolve(scope.platformId, Vendor.CASHIER).catch(() => undefined);
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.CASHIER };
 
@@ -162,41 +162,25 @@ export class PaymentService {
             ? this.secretBox.encrypt(JSON.stringify({ name: input.payerName, idNumber: input.payerIdNumber }))
             : null,
         };
-        const transaction = Object.assign(new Transaction(), {
-          id,
-          platformId: scope.platformId,
-          vendor: Vendor.CASHIER,
-          kind: TransactionKind.PAYMENT,
-          parentId: null,
-          clientId: clientId ?? null,
-          bizId: input.bizId ?? null,
-          payerAccountId: null,
-          payeeAccountId: null,
-          amountFen: input.amountFen,
-          currency: CURRENCY_CNY,
-          // The checkout is open for the payer from now on: nothing is pending on our side.
-          status: TransactionStatus.PROCESSING,
-          // §3.1.3: 8-32 letters and digits; the UUID's hex is 32, unique, and stable on retries.
-          orderNo: id.replace(/-/g, ''),
-          vendorRef: null,
-          description: input.description ?? null,
-          vendorData: vendorData as unknown as Record<string, unknown>,
-        });
-        const event = await this.db.transaction(async (manager) => {
-          await manager.save(Transaction, transaction);
-          return this.events.appendEvent(manager, {
+        const event = await this.db.transaction((manager) =>
+          insertTransaction(manager, this.events, {
+            id,
             platformId: scope.platformId,
-            entityKind: EntityKind.TRANSACTION,
-            entityId: id,
-            clientId: transaction.clientId,
-            bizId: transaction.bizId,
-            fromStatus: null,
-            toStatus: TransactionStatus.PROCESSING,
-            source: EventSource.API,
-            terminal: false,
+            vendor: Vendor.CASHIER,
+            kind: TransactionKind.PAYMENT,
+            clientId: clientId ?? null,
+            bizId: input.bizId ?? null,
+            amountFen: input.amountFen,
+            // The checkout is open for the payer from now on: nothing is pending on our side.
+            status: TransactionStatus.PROCESSING,
+            // §3.1.3: 8-32 letters and digits; the UUID's hex is 32, unique, and stable on retries.
+            orderNo: orderNoOf(id),
+            description: input.description ?? null,
+            vendorData: vendorData as unknown as Record<string, unknown>,
             detail: { method: 'CHECKOUT', action: input.action },
-          });
-        });
+          }),
+        );
+        const transaction = { id, platformId: scope.platformId, orderNo: orderNoOf(id) };
         this.events.publish(event);
         // A notification may have raced ahead of this commit; apply it now.
         await this.callbacks.applyWaiting(scope.platformId, transaction.orderNo);

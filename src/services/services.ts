@@ -13,6 +13,9 @@ import { VendorHttpClient } from '../providers/http-client';
 import type { JobQueue } from '../jobs/job-queue';
 import { BackgroundTasks } from './background-tasks';
 import { PaymentService } from './payment-service';
+import { InStorePaymentService } from './in-store-payment-service';
+import { RefundService } from './refund-service';
+import { ShouqianbaAdapter } from '../providers/shouqianba/adapter';
 import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
@@ -39,6 +42,8 @@ export interface Services {
   callbacks: CallbackIngress;
   background: BackgroundTasks;
   payments: PaymentService;
+  inStorePayments: InStorePaymentService;
+  refunds: RefundService;
   jobs: JobQueue;
 }
 
@@ -63,6 +68,8 @@ export function createServices(deps: {
   const cashier = new CashierAdapter(http);
   const providers = new ProviderRegistry();
   providers.registerPayments(cashier);
+  const shouqianba = new ShouqianbaAdapter(http, () => deps.config.inStore.requestTimeoutMs);
+  providers.registerPayments(shouqianba);
   const idempotency = new IdempotencyService(deps.db);
   const callbacks = new CallbackIngress(
     deps.db,
@@ -79,6 +86,20 @@ export function createServices(deps: {
       { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
     ],
     deps.logger,
+  );
+  const payments = new PaymentService(
+    deps.db,
+    reads,
+    events,
+    idempotency,
+    providerConfigs,
+    callbacks,
+    deps.secretBox,
+    cashier,
+    providers,
+    () => deps.config.publicUrl,
+    deps.jobs,
+    () => deps.config.paymentPollDelayMs,
   );
   return {
     config: deps.config,
@@ -97,19 +118,27 @@ export function createServices(deps: {
     callbacks,
     background,
     jobs: deps.jobs,
-    payments: new PaymentService(
+    payments,
+    inStorePayments: new InStorePaymentService(
       deps.db,
       reads,
       events,
       idempotency,
       providerConfigs,
-      callbacks,
-      deps.secretBox,
-      cashier,
-      providers,
-      () => deps.config.publicUrl,
+      shouqianba,
+      payments,
       deps.jobs,
-      () => deps.config.paymentPollDelayMs,
+      () => deps.config.inStore,
+    ),
+    refunds: new RefundService(
+      deps.db,
+      reads,
+      events,
+      idempotency,
+      providerConfigs,
+      shouqianba,
+      deps.jobs,
+      () => deps.config.inStore.pollIntervalMs,
     ),
   };
 }

@@ -91,6 +91,41 @@ export class StatusEventService {
   }
 
   /**
+   * Records a step that does not change the status (a poll that found the payment still in
+   * progress, a cancel being sent), so subscribers see every step of a long flow. The event's
+   * fromStatus and toStatus are both the current status.
+   */
+  async recordStep(request: Omit<TransitionRequest, 'to'>): Promise<StatusEvent> {
+    const { entity } = TRACKED[request.kind];
+    const event = await this.db.transaction(async (manager) => {
+      const query = manager
+        .getRepository<Tracked>(entity)
+        .createQueryBuilder('row')
+        .where('row.id = :id AND row.platformId = :platformId', {
+          id: request.entityId,
+          platformId: request.platformId,
+        });
+      if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+      const row = await query.getOne();
+      if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+      return this.appendEvent(manager, {
+        platformId: row.platformId,
+        entityKind: request.kind,
+        entityId: row.id,
+        clientId: row.clientId,
+        bizId: 'bizId' in row ? row.bizId : null,
+        fromStatus: row.status,
+        toStatus: row.status,
+        source: request.source,
+        terminal: false,
+        detail: request.detail ?? null,
+      });
+    });
+    this.publish(event);
+    return event;
+  }
+
+  /**
    * Appends an event inside the caller's transaction (e.g. the creation event of a new row).
    * The caller publishes it after its commit.
    */

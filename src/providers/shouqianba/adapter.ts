@@ -1,0 +1,277 @@
+import { FailureReason, TransactionStatus, Vendor } from '../../domain/enums';
+import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
+import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
+import { authorizationHeader } from './signing';
+import { isOrderMissing, paymentStatusOf } from './status-map';
+import {
+  compact,
+  failureOf,
+  fenToWire,
+  parseAnswer,
+  type UpayAnswer,
+  type UpayOrder,
+  type VendorFailure,
+} from './transformers';
+import { PAYWAYS } from './wire-types';
+
+export type Wallet = keyof typeof PAYWAYS;
+
+export interface UpayOrderRequest {
+  clientSn: string;
+  amountFen: number;
+  subject: string;
+  operator: string;
+  description?: string;
+}
+
+/** What a pay or precreate call came to; the service persists it. */
+export type UpayCreateOutcome =
+  /** The gateway took the order and says where it stands. */
+  | { kind: 'accepted'; status: TransactionStatus; order?: UpayOrder; failure?: VendorFailure }
+  /** Refused before any flow started (400, or FAIL): nothing was charged. */
+  | { kind: 'refused'; failure: VendorFailure }
+  /** CLIENT_SN_CONFLICT: an earlier attempt created the order; look it up, never create again. */
+  | { kind: 'exists' }
+  /** Timeout, lost connection or server error: the gateway may have acted; query it. */
+  | { kind: 'unknown'; reason: string }
+  /** The gateway could not be reached; nothing was sent. */
+  | { kind: 'not_sent'; reason: string };
+
+export type UpayQueryOutcome =
+  | { kind: 'found'; order: UpayOrder }
+  | { kind: 'missing' }
+  | { kind: 'refused'; failure: VendorFailure }
+  | { kind: 'unknown'; reason: string };
+
+export type UpayCancelOutcome =
+  /** CANCEL_SUCCESS or CANCEL_ABORT_SUCCESS. */
+  | { kind: 'canceled'; order?: UpayOrder }
+  /** FAIL + UPAY_ORDER_NOT_EXISTS: there was nothing to cancel. */
+  | { kind: 'missing' }
+  /** Anything else, including network errors: a person (or a later query) must settle it. */
+  | { kind: 'uncertain'; reason: string; failure?: VendorFailure };
+
+export type UpayRefundOutcome =
+  | { kind: 'refunded'; order?: UpayOrder }
+  | { kind: 'refused'; failure: VendorFailure }
+  /** REFUND_ERROR, a timeout or a server error: retry with the same refund_request_no. */
+  | { kind: 'uncertain'; reason: string }
+  | { kind: 'not_sent'; reason: string };
+
+/**
+ * The Shouqianba upay v2 gateway. Stateless: it signs, sends and maps answers into outcomes;
+ * the services persist them and check transitions. Transport failures become outcomes here,
+ * because each operation gives them a different meaning (§2.4).
+ */
+export class ShouqianbaAdapter implements PaymentsAdapter {
+  readonly vendor = Vendor.SHOUQIANBA;
+
+  constructor(
+    private readonly http: VendorHttpClient,
+    private readonly timeoutMs: () => number,
+  ) {}
+
+  /** 三.2 pay: B scans C. */
+  async pay(
+    config: ResolvedProviderConfig,
+    order: UpayOrderRequest & { dynamicId: string },
+  ): Promise<UpayCreateOutcome> {
+    const body = compact({
+      terminal_sn: terminalSn(config),
+      client_sn: order.clientSn,
+      total_amount: fenToWire(order.amountFen),
+      dynamic_id: order.dynamicId,
+      subject: order.subject,
+      operator: order.operator,
+      description: order.description,
+    });
+    return this.createOutcome(await this.call(config, '/upay/v2/pay', body));
+  }
+
+  /** 三.6 precreate: C scans B; the answer carries the qr_code. */
+  async precreate(
+    config: ResolvedProviderConfig,
+    order: UpayOrderRequest & { wallet: Wallet },
+  ): Promise<UpayCreateOutcome> {
+    const body = compact({
+      terminal_sn: terminalSn(config),
+      client_sn: order.clientSn,
+      total_amount: fenToWire(order.amountFen),
+      payway: PAYWAYS[order.wallet],
+      subject: order.subject,
+      operator: order.operator,
+      description: order.description,
+    });
+    return this.createOutcome(await this.call(config, '/upay/v2/precreate', body));
+  }
+
+  /** 三.4 query, by our order number. */
+  async query(config: ResolvedProviderConfig, clientSn: string): Promise<UpayQueryOutcome> {
+    const answer = await this.call(config, '/upay/v2/query', { terminal_sn: terminalSn(config), client_sn: clientSn });
+    if (answer.kind === 'transport') return { kind: 'unknown', reason: answer.reason };
+    if (answer.kind === 'client_error')
+      return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
+    if (answer.kind === 'server_error')
+      return { kind: 'unknown', reason: `${answer.errorCode} ${answer.errorMessage}` };
+    if (answer.resultCode === 'SUCCESS' && answer.order) return { kind: 'found', order: answer.order };
+    if (isOrderMissing(answer.errorCode)) return { kind: 'missing' };
+    return { kind: 'refused', failure: failureOf(answer.errorCode || answer.resultCode, answer.errorMessage) };
+  }
+
+  /** 三.5 cancel, by our order number. */
+  async cancel(config: ResolvedProviderConfig, clientSn: string): Promise<UpayCancelOutcome> {
+    const answer = await this.call(config, '/upay/v2/cancel', { terminal_sn: terminalSn(config), client_sn: clientSn });
+    if (answer.kind === 'transport' || answer.kind === 'server_error') {
+      return { kind: 'uncertain', reason: answer.kind === 'transport' ? answer.reason : answer.errorCode };
+    }
+    if (answer.kind === 'client_error') {
+      return { kind: 'uncertain', reason: answer.errorCode, failure: failureOf(answer.errorCode, answer.errorMessage) };
+    }
+    if (answer.resultCode === 'CANCEL_SUCCESS' || answer.resultCode === 'CANCEL_ABORT_SUCCESS') {
+      return { kind: 'canceled', order: answer.order };
+    }
+    if (answer.resultCode === 'FAIL' && isOrderMissing(answer.errorCode)) return { kind: 'missing' };
+    return {
+      kind: 'uncertain',
+      reason: answer.errorCode ? `${answer.resultCode} ${answer.errorCode}` : answer.resultCode,
+      failure: answer.errorCode ? failureOf(answer.errorCode, answer.errorMessage) : undefined,
+    };
+  }
+
+  /** 三.3 refund. Retrying an uncertain refund must reuse its refund_request_no and amount. */
+  async refund(
+    config: ResolvedProviderConfig,
+    refund: { sn: string | null; clientSn: string; requestNo: string; amountFen: number; operator: string },
+  ): Promise<UpayRefundOutcome> {
+    const body = compact({
+      terminal_sn: terminalSn(config),
+      sn: refund.sn ?? undefined,
+      client_sn: refund.clientSn,
+      refund_request_no: refund.requestNo,
+      operator: refund.operator,
+      refund_amount: fenToWire(refund.amountFen),
+    });
+    const answer = await this.call(config, '/upay/v2/refund', body);
+    if (answer.kind === 'transport') {
+      return answer.sent ? { kind: 'uncertain', reason: answer.reason } : { kind: 'not_sent', reason: answer.reason };
+    }
+    if (answer.kind === 'client_error')
+      return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
+    if (answer.kind === 'server_error') return { kind: 'uncertain', reason: answer.errorCode };
+    if (answer.resultCode === 'REFUND_SUCCESS') return { kind: 'refunded', order: answer.order };
+    if (answer.resultCode === 'FAIL')
+      return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
+    return { kind: 'uncertain', reason: answer.resultCode };
+  }
+
+  /** The query in our terms, for the generic sync and the slow poll. */
+  async queryPayment(config: ResolvedProviderConfig, orderNo: string): Promise<PaymentQueryOutcome> {
+    const result = await this.query(config, orderNo);
+    switch (result.kind) {
+      case 'found':
+        return {
+          kind: 'found',
+          status: paymentStatusOf(result.order.orderStatus),
+          amountFen: result.order.totalFen,
+          vendorRef: result.order.sn,
+          detail: orderDetail(result.order),
+        };
+      case 'missing':
+        return { kind: 'refused', code: 'UPAY_ORDER_NOT_EXISTS', message: 'the gateway has no such order' };
+      case 'refused':
+        return { kind: 'refused', code: result.failure.vendorCode, message: result.failure.message };
+      case 'unknown':
+        return { kind: 'unverifiable', reason: result.reason };
+    }
+  }
+
+  private createOutcome(answer: UpayAnswer | TransportFailure): UpayCreateOutcome {
+    if (answer.kind === 'transport') {
+      return answer.sent ? { kind: 'unknown', reason: answer.reason } : { kind: 'not_sent', reason: answer.reason };
+    }
+    if (answer.kind === 'client_error')
+      return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
+    if (answer.kind === 'server_error')
+      return { kind: 'unknown', reason: `${answer.errorCode} ${answer.errorMessage}` };
+    const { order } = answer;
+    switch (answer.resultCode) {
+      case 'PAY_SUCCESS':
+        return { kind: 'accepted', status: TransactionStatus.SUCCEEDED, order };
+      case 'PAY_FAIL':
+      case 'PRECREATE_FAIL':
+        return {
+          kind: 'accepted',
+          status: TransactionStatus.FAILED,
+          order,
+          failure: failureOf(answer.errorCode, answer.errorMessage),
+        };
+      case 'PAY_FAIL_ERROR':
+        // §2.4: "本次收款异常请联系收钱吧客服": failed, payer side not confirmed.
+        return {
+          kind: 'accepted',
+          status: TransactionStatus.NEEDS_ATTENTION,
+          order,
+          failure: {
+            ...failureOf(answer.errorCode, answer.errorMessage),
+            reason: FailureReason.PAYER_SIDE_UNCONFIRMED,
+          },
+        };
+      case 'FAIL':
+        if (answer.errorCode === 'CLIENT_SN_CONFLICT') return { kind: 'exists' };
+        return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
+      default:
+        // PAY_IN_PROGRESS, PRECREATE_SUCCESS, or anything else: §2.4 polls.
+        return { kind: 'accepted', status: TransactionStatus.PROCESSING, order };
+    }
+  }
+
+  private async call(
+    config: ResolvedProviderConfig,
+    path: string,
+    request: object,
+  ): Promise<UpayAnswer | TransportFailure> {
+    const body = JSON.stringify(request);
+    try {
+      const response = await this.http.send({
+        vendor: Vendor.SHOUQIANBA,
+        method: 'POST',
+        url: `${config.baseUrl}${path}`,
+        headers: {
+          'content-type': 'application/json',
+          authorization: authorizationHeader(terminalSn(config), body, config.secrets.terminalKey),
+        },
+        body,
+        timeoutMs: this.timeoutMs(),
+      });
+      return parseAnswer(response.status, response.text());
+    } catch (error) {
+      if (error instanceof VendorUnavailableError) return { kind: 'transport', sent: false, reason: error.code };
+      if (error instanceof UnknownOutcomeError) return { kind: 'transport', sent: true, reason: error.reason };
+      throw error;
+    }
+  }
+}
+
+interface TransportFailure {
+  kind: 'transport';
+  /** False when the connection was refused before anything was sent. */
+  sent: boolean;
+  reason: string;
+}
+
+function terminalSn(config: ResolvedProviderConfig): string {
+  return String(config.options.terminalSn);
+}
+
+/** What events and vendorData keep of an order: codes and amounts, nothing about the payer. */
+export function orderDetail(order: UpayOrder): Record<string, unknown> {
+  return {
+    orderStatus: order.orderStatus,
+    flowStatus: order.flowStatus,
+    sn: order.sn,
+    totalFen: order.totalFen,
+    netFen: order.netFen,
+    payway: order.payway,
+  };
+}

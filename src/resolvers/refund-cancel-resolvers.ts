@@ -1,0 +1,178 @@
+import { IsOptional, Length, MaxLength, Min } from 'class-validator';
+import {
+  Arg,
+  Authorized,
+  createUnionType,
+  Ctx,
+  Field,
+  ID,
+  InputType,
+  Mutation,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+} from 'type-graphql';
+import { requireScope, type RequestContext } from '../graphql/context';
+import { fromGlobalIdOf } from '../graphql/global-id';
+import { Money } from '../schema/money';
+import { TransactionNode } from '../schema/object-types';
+import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
+import { SafeInt } from '../schema/scalars';
+import { CURRENCY_CNY } from '../domain/enums';
+
+export enum RefundRefusalReason {
+  /** The payment's vendor has no refunds (the cashier), or it is not a payment. */
+  NOT_SUPPORTED = 'NOT_SUPPORTED',
+  /** Only a SUCCEEDED payment can be refunded. */
+  NOT_PAID = 'NOT_PAID',
+  /** More than what is left after earlier refunds (including ones still uncertain). */
+  EXCEEDS_REFUNDABLE = 'EXCEEDS_REFUNDABLE',
+  PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
+}
+registerEnumType(RefundRefusalReason, { name: 'RefundRefusalReason' });
+
+export enum CancelRefusalReason {
+  NOT_SUPPORTED = 'NOT_SUPPORTED',
+  /** A paid payment is refunded with refundPayment, never canceled. */
+  ALREADY_PAID = 'ALREADY_PAID',
+  PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
+}
+registerEnumType(CancelRefusalReason, { name: 'CancelRefusalReason' });
+
+@InputType()
+export class RefundPaymentInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field({ description: 'Retrying with the same key and input returns the same refund, never a second one.' })
+  @Length(1, 128)
+  idempotencyKey: string;
+  @Field(() => ID, { description: 'The payment to refund.' }) paymentId: string;
+  @Field(() => SafeInt, { description: 'Any part of what is left; refunds repeat until nothing is.' })
+  @Min(1)
+  amountFen: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 64) operator?: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class RefundPaymentPayload extends MutationResult {
+  @Field(() => TransactionNode, { description: 'The refund: SUCCEEDED, FAILED, or NEEDS_ATTENTION while retried.' })
+  refund: unknown;
+  @Field(() => TransactionNode) payment: unknown;
+  @Field() replayed: boolean;
+}
+
+@ObjectType({ implements: [MutationResult, ErrorResult] })
+export class RefundNotPossibleError extends ErrorResult {
+  @Field(() => RefundRefusalReason) reason: RefundRefusalReason;
+  @Field(() => Money, { description: 'What can still be refunded.' }) refundable: Money;
+  @Field(() => TransactionNode) payment: unknown;
+}
+
+export const RefundPaymentResult = createUnionType({
+  name: 'RefundPaymentResult',
+  types: () => [RefundPaymentPayload, RefundNotPossibleError] as const,
+});
+
+@InputType()
+export class CancelPaymentInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field() @Length(1, 128) idempotencyKey: string;
+  @Field(() => ID) id: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class CancelPaymentPayload extends MutationResult {
+  @Field(() => TransactionNode, {
+    description: 'CANCELED, FAILED (nothing to cancel), or NEEDS_ATTENTION when the gateway could not confirm.',
+  })
+  transaction: unknown;
+  @Field() replayed: boolean;
+}
+
+@ObjectType({ implements: [MutationResult, ErrorResult] })
+export class CancelNotPossibleError extends ErrorResult {
+  @Field(() => CancelRefusalReason) reason: CancelRefusalReason;
+  @Field(() => TransactionNode) transaction: unknown;
+}
+
+export const CancelPaymentResult = createUnionType({
+  name: 'CancelPaymentResult',
+  types: () => [CancelPaymentPayload, CancelNotPossibleError] as const,
+});
+
+const REFUND_MESSAGES: Record<RefundRefusalReason, string> = {
+  NOT_SUPPORTED: "this payment's vendor does not refund through paygraph",
+  NOT_PAID: 'only a SUCCEEDED payment can be refunded',
+  EXCEEDS_REFUNDABLE: 'the amount is more than what is left to refund',
+  PROVIDER_NOT_CONFIGURED: 'configure the vendor with configureProvider first',
+};
+
+const CANCEL_MESSAGES: Record<CancelRefusalReason, string> = {
+  NOT_SUPPORTED: "this payment's vendor has no cancel",
+  ALREADY_PAID: 'the payment is paid: refund it with refundPayment',
+  PROVIDER_NOT_CONFIGURED: 'configure the vendor with configureProvider first',
+};
+
+@Resolver()
+export class RefundCancelResolver {
+  @Authorized()
+  @Mutation(() => RefundPaymentResult, { description: 'Refunds part or all of what is left of a paid payment.' })
+  async refundPayment(
+    @Arg('input') input: RefundPaymentInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof RefundPaymentResult> {
+    const clientMutationId = input.clientMutationId ?? null;
+    const outcome = await context.services.refunds.refund(requireScope(context), {
+      idempotencyKey: input.idempotencyKey,
+      paymentId: fromGlobalIdOf('Transaction', input.paymentId, 'paymentId'),
+      amountFen: input.amountFen,
+      operator: input.operator,
+    });
+    if (!outcome.ok) {
+      const reason = RefundRefusalReason[outcome.reason];
+      return Object.assign(new RefundNotPossibleError(), {
+        clientMutationId,
+        code: ResultErrorCode.REFUND_NOT_POSSIBLE,
+        message: REFUND_MESSAGES[reason],
+        reason,
+        refundable: Money.of(outcome.refundableFen, CURRENCY_CNY),
+        payment: outcome.payment,
+      });
+    }
+    return Object.assign(new RefundPaymentPayload(), {
+      clientMutationId,
+      refund: outcome.refund,
+      payment: outcome.payment,
+      replayed: outcome.replayed,
+    });
+  }
+
+  @Authorized()
+  @Mutation(() => CancelPaymentResult, {
+    description: 'Cancels a payment that is not paid (yet) at the gateway; a paid one is refunded instead.',
+  })
+  async cancelPayment(
+    @Arg('input') input: CancelPaymentInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof CancelPaymentResult> {
+    const clientMutationId = input.clientMutationId ?? null;
+    const outcome = await context.services.inStorePayments.cancel(requireScope(context), {
+      idempotencyKey: input.idempotencyKey,
+      id: fromGlobalIdOf('Transaction', input.id, 'id'),
+    });
+    if (!outcome.ok) {
+      const reason = CancelRefusalReason[outcome.error];
+      return Object.assign(new CancelNotPossibleError(), {
+        clientMutationId,
+        code: ResultErrorCode.CANCEL_NOT_POSSIBLE,
+        message: CANCEL_MESSAGES[reason],
+        reason,
+        transaction: outcome.transaction,
+      });
+    }
+    return Object.assign(new CancelPaymentPayload(), {
+      clientMutationId,
+      transaction: outcome.transaction,
+      replayed: outcome.replayed,
+    });
+  }
+}
