@@ -142,6 +142,17 @@ export class Database {
   }
 
   /**
+   * Makes every commit so far survive a crash of this process, before an external call that
+   * moves money (a vendor pay or refund): the row that lets a restart find and adopt the
+   * vendor's order must not be lost with it. A no-op on MySQL, where commits are durable.
+   */
+  async durable(): Promise<void> {
+    if (this.kind === 'mysql') return;
+    await this.sqliteQueue;
+    if (this.saveTimer) this.saveSqliteNow();
+  }
+
+  /**
    * Embedded mode writes the file at most every SQLITE_SAVE_MS after a commit (and on close).
    * Exporting sql.js's whole database on every commit made each callback cost a full file
    * write; the price is that a crash of the process loses the last fraction of a second of

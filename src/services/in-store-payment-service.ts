@@ -133,6 +133,7 @@ export class InStorePaymentService {
         // Scheduled before the vendor call: if this process dies after it, the loop still
         // finds the order by query and adopts it; it never sends a second one.
         await this.schedule(transaction);
+        await this.db.durable();
         const order = {
           clientSn: transaction.orderNo,
           amountFen: input.amountFen,

@@ -86,6 +86,7 @@ export async function insertTransaction(
     description: fields.description,
     vendorData: fields.vendorData,
   });
+  await events.lockSequence(manager, fields.platformId);
   await manager.save(Transaction, transaction);
   return events.appendEvent(manager, {
     platformId: fields.platformId,

@@ -186,6 +186,8 @@ export class PaymentService {
         await this.callbacks.applyWaiting(scope.platformId, transaction.orderNo);
         // If no notification ever comes (lost, or the payer walked away), ask the vendor.
         await this.schedulePoll(transaction);
+        // The checkout is about to be handed to the payer: the row must outlive a crash.
+        await this.db.durable();
         return { kind: 'Transaction', id };
       },
     );

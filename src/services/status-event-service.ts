@@ -126,6 +126,23 @@ export class StatusEventService {
   }
 
   /**
+   * Takes the platform's sequence lock up front. A transaction that inserts a row referencing
+   * the platform (a foreign key, so a shared lock) and then appends an event (an exclusive
+   * lock) would deadlock with a concurrent one doing the same; taking the exclusive lock first
+   * makes them queue instead. A no-op on SQLite, whose transactions are serialised.
+   */
+  async lockSequence(manager: EntityManager, platformId: string): Promise<void> {
+    if (this.db.kind !== 'mysql') return;
+    await manager
+      .getRepository(Platform)
+      .createQueryBuilder('platform')
+      .select('platform.id')
+      .where('platform.id = :platformId', { platformId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  /**
    * Appends an event inside the caller's transaction (e.g. the creation event of a new row).
    * The caller publishes it after its commit.
    */

@@ -4,7 +4,7 @@ import { toGlobalId } from '../../src/graphql/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
-import { webSocketClient } from '../support/graphql-client';
+import { collectSubscription as collect, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
 
 const SUBSCRIPTION = `subscription($filter: UpdateFilter) {
@@ -13,29 +13,6 @@ const SUBSCRIPTION = `subscription($filter: UpdateFilter) {
     transaction { id status amount { yuan } }
   }
 }`;
-
-interface Collected {
-  events: any[];
-  errors: unknown[];
-  done: boolean;
-}
-
-function collect(
-  client: Client,
-  query: string,
-  variables: Record<string, unknown> = {},
-): { result: Collected; stop: () => void } {
-  const result: Collected = { events: [], errors: [], done: false };
-  const stop = client.subscribe(
-    { query, variables },
-    {
-      next: (value) => (value.errors ? result.errors.push(...value.errors) : result.events.push(value.data)),
-      error: (error) => result.errors.push(error),
-      complete: () => (result.done = true),
-    },
-  );
-  return { result, stop };
-}
 
 describe.each(testDatabases())('subscriptions over graphql-ws on $name', (database) => {
   let app: TestApp;

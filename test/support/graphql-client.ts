@@ -63,3 +63,27 @@ function headersOf(response: Response): Record<string, string> {
   response.headers.forEach((value, key) => (headers[key] = value));
   return headers;
 }
+
+export interface CollectedSubscription {
+  events: any[];
+  errors: unknown[];
+  done: boolean;
+}
+
+/** Subscribes and gathers every payload, error and completion, for waitFor to look at. */
+export function collectSubscription(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): { result: CollectedSubscription; stop: () => void } {
+  const result: CollectedSubscription = { events: [], errors: [], done: false };
+  const stop = client.subscribe(
+    { query, variables },
+    {
+      next: (value) => (value.errors ? result.errors.push(...value.errors) : result.events.push(value.data)),
+      error: (error) => result.errors.push(error),
+      complete: () => (result.done = true),
+    },
+  );
+  return { result, stop };
+}
