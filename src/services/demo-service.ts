@@ -51,16 +51,31 @@ export async function ensureDemoPlatform(
 }
 
 async function wireSandboxes(services: Services, sandboxes: Sandboxes, platformId: string): Promise<void> {
-  const hasCashier = await services.db.manager.countBy(ProviderConfig, { platformId, vendor: Vendor.CASHIER });
-  if (hasCashier) return;
-  const merchant = sandboxes.cashier.registerMerchant(`DEMO${randomBytes(4).toString('hex').toUpperCase()}`);
-  await services.providerConfigs.configure(
-    { platformId },
-    {
-      vendor: Vendor.CASHIER,
-      baseUrl: Sandboxes.baseUrl(services.config.publicUrl, 'cashier'),
-      credentials: { signKey: merchant.signKey },
-      options: { merchantId: merchant.merid },
-    },
-  );
+  const configured = async (vendor: Vendor) =>
+    (await services.db.manager.countBy(ProviderConfig, { platformId, vendor })) > 0;
+  const suffix = () => randomBytes(4).toString('hex').toUpperCase();
+  if (!(await configured(Vendor.CASHIER))) {
+    const merchant = sandboxes.cashier.registerMerchant(`DEMO${suffix()}`);
+    await services.providerConfigs.configure(
+      { platformId },
+      {
+        vendor: Vendor.CASHIER,
+        baseUrl: Sandboxes.baseUrl(services.config.publicUrl, 'cashier'),
+        credentials: { signKey: merchant.signKey },
+        options: { merchantId: merchant.merid },
+      },
+    );
+  }
+  if (!(await configured(Vendor.SHOUQIANBA))) {
+    const terminal = sandboxes.shouqianba.registerTerminal(`DEMO-${suffix()}`);
+    await services.providerConfigs.configure(
+      { platformId },
+      {
+        vendor: Vendor.SHOUQIANBA,
+        baseUrl: Sandboxes.baseUrl(services.config.publicUrl, 'shouqianba'),
+        credentials: { terminalKey: terminal.terminalKey },
+        options: { terminalSn: terminal.terminalSn },
+      },
+    );
+  }
 }

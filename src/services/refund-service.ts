@@ -99,7 +99,7 @@ export class RefundService {
         { ...input, operator },
         async () => {
           const refund = await this.open(payment, input.amountFen, operator);
-        await this.db.durable();
+          await this.db.durable();
           await this.send(refund, EventSource.API);
           return { kind: 'Transaction', id: refund.id };
         },

@@ -87,7 +87,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
       seeded.apiKey,
     );
     if (response.body.errors?.length) throw new Error(JSON.stringify(response.body.errors));
-    return response.body.data.createPayment;
+    return response.body.data!.createPayment;
   }
 
   const barcode = (dynamicId: string, extra: Record<string, unknown> = {}) =>
