@@ -115,6 +115,11 @@ export enum FailureReason {
   VENDOR_UNREACHABLE = 'VENDOR_UNREACHABLE',
   /** The payer-side outcome is not confirmed by the vendor (PAY_FAIL_ERROR and the like). */
   PAYER_SIDE_UNCONFIRMED = 'PAYER_SIDE_UNCONFIRMED',
+  /** The ledger's matrix of payer and payee roles and account types refuses this transfer. */
+  TRANSFER_NOT_ALLOWED = 'TRANSFER_NOT_ALLOWED',
+  ACCOUNT_FORBIDDEN = 'ACCOUNT_FORBIDDEN',
+  /** Past its validity window (stoptime). */
+  EXPIRED = 'EXPIRED',
   /** A code the vendor's spec does not list; `vendorCode` says which. */
   UNRECOGNISED = 'UNRECOGNISED',
 }

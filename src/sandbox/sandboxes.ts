@@ -5,19 +5,22 @@ import type { Logger } from '../logging/logger';
 import type { Services } from '../services/services';
 import { CashierSandbox } from './cashier/cashier-sandbox';
 import { ShouqianbaSandbox } from './shouqianba/shouqianba-sandbox';
+import { ColourlifeSandbox } from './colourlife/colourlife-sandbox';
 
-export const SANDBOX_VENDORS = ['cashier', 'shouqianba'] as const;
+export const SANDBOX_VENDORS = ['cashier', 'shouqianba', 'colourlife'] as const;
 export type SandboxVendor = (typeof SANDBOX_VENDORS)[number];
-export type AnySandbox = CashierSandbox | ShouqianbaSandbox;
+export type AnySandbox = CashierSandbox | ShouqianbaSandbox | ColourlifeSandbox;
 
 /** The vendor emulators that ship with paygraph, mounted under /sandbox/<vendor>. */
 export class Sandboxes {
   readonly cashier: CashierSandbox;
   readonly shouqianba: ShouqianbaSandbox;
+  readonly colourlife: ColourlifeSandbox;
 
   constructor(logger: Logger) {
     this.cashier = new CashierSandbox(logger, '/sandbox/cashier');
     this.shouqianba = new ShouqianbaSandbox(logger, '/sandbox/shouqianba');
+    this.colourlife = new ColourlifeSandbox(logger, '/sandbox/colourlife');
   }
 
   /** One emulator, for mounting at `mountPath` (in-process) or at the root (standalone). */
@@ -27,20 +30,24 @@ export class Sandboxes {
         return new CashierSandbox(logger, mountPath);
       case 'shouqianba':
         return new ShouqianbaSandbox(logger, mountPath);
+      case 'colourlife':
+        return new ColourlifeSandbox(logger, mountPath);
     }
   }
 
   /** Registers a merchant (cashier) or terminal (Shouqianba) and returns its credentials. */
   static registerAccount(sandbox: AnySandbox, id: string): Record<string, unknown> {
-    return sandbox instanceof CashierSandbox
-      ? { ...sandbox.registerMerchant(id) }
-      : { ...sandbox.registerTerminal(id) };
+    if (sandbox instanceof CashierSandbox) return { ...sandbox.registerMerchant(id) };
+    if (sandbox instanceof ShouqianbaSandbox) return { ...sandbox.registerTerminal(id) };
+    const platform = sandbox.registerPlatform({ pno: id });
+    return { pno: platform.pno, authAccount: platform.authAccount, authPassword: platform.authPassword };
   }
 
   router(): Router {
     const router = express.Router();
     router.use('/sandbox/cashier', this.cashier.router());
     router.use('/sandbox/shouqianba', this.shouqianba.router());
+    router.use('/sandbox/colourlife', this.colourlife.router());
     return router;
   }
 
@@ -55,7 +62,7 @@ export class Sandboxes {
    */
   async restoreMerchants(services: Services): Promise<number> {
     let restored = 0;
-    for (const vendor of [Vendor.CASHIER, Vendor.SHOUQIANBA]) {
+    for (const vendor of [Vendor.CASHIER, Vendor.SHOUQIANBA, Vendor.COLOURLIFE]) {
       const configs = await services.db.manager.findBy(ProviderConfig, { vendor });
       for (const config of configs) {
         if (!config.baseUrl.endsWith(`/sandbox/${vendor.toLowerCase()}`)) continue;
@@ -63,8 +70,15 @@ export class Sandboxes {
         if (!resolved) continue;
         if (vendor === Vendor.CASHIER) {
           this.cashier.registerMerchant(String(resolved.options.merchantId), resolved.secrets.signKey);
-        } else {
+        } else if (vendor === Vendor.SHOUQIANBA) {
           this.shouqianba.registerTerminal(String(resolved.options.terminalSn), resolved.secrets.terminalKey);
+        } else {
+          // The ledger itself (accounts, balances) does not survive a restart; the credentials do.
+          this.colourlife.registerPlatform({
+            pno: String(resolved.options.pno),
+            authAccount: resolved.secrets.authAccount,
+            authPassword: resolved.secrets.authPassword,
+          });
         }
         restored += 1;
       }
@@ -75,5 +89,6 @@ export class Sandboxes {
   stop(): void {
     this.cashier.stop();
     this.shouqianba.stop();
+    this.colourlife.stop();
   }
 }

@@ -1,13 +1,8 @@
-import { FailureReason } from '../../domain/enums';
+import type { VendorFailure } from '../failures';
 import { failureReasonOf } from './status-map';
 import { ORDER_STATUSES, type OrderStatus, type UpayEnvelope, type UpayOrderData } from './wire-types';
 
-/** Why a vendor refused, in our terms, with its own code and words kept. */
-export interface VendorFailure {
-  reason: FailureReason;
-  vendorCode: string;
-  message: string;
-}
+export type { VendorFailure };
 
 /** biz_response.data after validation: amounts in integer fen, statuses from the spec. */
 export interface UpayOrder {

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto';
+import { Vendor } from '../../domain/enums';
+import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { VendorFailure } from '../failures';
+import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
+import { ledgerFailureReason } from './status-map';
+import { AccessTokenCache } from './token-cache';
+import {
+  CODES,
+  type AccountDetail,
+  type AccountRecord,
+  type AccountTypeRecord,
+  type BizRecord,
+  type ClientRecord,
+  type ColourlifeEnvelope,
+  type TransactionDetail,
+  type TransactionListEntry,
+} from './wire-types';
+
+/** What one call came to. Transport failures are outcomes: each flow gives them its meaning. */
+export type LedgerCall<T> =
+  | { kind: 'ok'; content: T }
+  /** The vendor answered with a non-zero code: nothing happened. */
+  | { kind: 'refused'; code: number; failure: VendorFailure; content: unknown }
+  /** Sent, but no readable answer (timeout, lost connection, HTTP 5xx, not JSON). */
+  | { kind: 'unknown'; reason: string }
+  /** The vendor could not be reached; nothing was sent. */
+  | { kind: 'not_sent'; reason: string };
+
+/** 5.3.1 prepay and 5.3.3 fasttransaction parameters, already in wire form (yuan strings). */
+export interface TransferParams {
+  money: string;
+  orderno: string;
+  content: string;
+  orgtype: string;
+  orgaccountno: string;
+  desttype: string;
+  destaccountno: string;
+  detail?: string;
+  starttime?: number;
+  stoptime?: number;
+  callback?: string;
+  remoteip?: string;
+  fixedorgmoney?: 0 | 1;
+  orgsubaccount?: string;
+  destsubaccount?: string;
+}
+
+export interface ListParams {
+  utype: 1 | 2 | 3;
+  uno: string;
+  atid?: string;
+  ano?: string;
+  starttime?: number;
+  stoptime?: number;
+  transtype?: number;
+  ispay?: 0 | 1 | 2;
+  skip?: number;
+  limit?: number;
+}
+
+/**
+ * The Colourlife finance platform: every endpoint of the spec, behind one call helper that
+ * holds the access token (fetched from the auth micro-service, cached, refreshed before expiry,
+ * and fetched again once when the vendor rejects it). Stateless apart from the token cache:
+ * the ledger service persists.
+ */
+export class ColourlifeAdapter {
+  readonly vendor = Vendor.COLOURLIFE;
+  private readonly tokens: AccessTokenCache;
+
+  constructor(
+    private readonly http: VendorHttpClient,
+    now: () => number = Date.now,
+  ) {
+    this.tokens = new AccessTokenCache(now);
+  }
+
+  listAccountTypes(config: ResolvedProviderConfig) {
+    return this.call<{ list: AccountTypeRecord[] }>(config, '/account/listAccountType', { pno: pnoOf(config) });
+  }
+
+  openClientAccount(
+    config: ResolvedProviderConfig,
+    params: {
+      pano: string;
+      mobile: string;
+      name: string;
+      gender?: string;
+      birthday?: string;
+      memo?: string;
+      cannegative: 0 | 1;
+    },
+  ) {
+    return this.call<{ client: ClientRecord; account: AccountRecord }>(config, '/account/openClientAccount', params);
+  }
+
+  forbidClientAccount(config: ResolvedProviderConfig, pano: string, cano: string) {
+    return this.call<unknown>(config, '/account/forbidClientAccount', { pano, cano });
+  }
+
+  recoverClientAccount(config: ResolvedProviderConfig, pano: string, cano: string) {
+    return this.call<unknown>(config, '/account/recoverClientAccount', { pano, cano });
+  }
+
+  queryClientAccount(config: ResolvedProviderConfig, pano: string, cano: string) {
+    return this.call<AccountDetail>(config, '/account/queryClientAccount', { pano, cano });
+  }
+
+  openBizAccount(
+    config: ResolvedProviderConfig,
+    params: {
+      pano: string;
+      name: string;
+      tel?: string;
+      address?: string;
+      website?: string;
+      memo?: string;
+      cannegative: 0 | 1;
+    },
+  ) {
+    return this.call<{ biz: BizRecord; account: AccountRecord }>(config, '/account/openBizAccount', params);
+  }
+
+  forbidBizAccount(config: ResolvedProviderConfig, pano: string, bano: string) {
+    return this.call<unknown>(config, '/account/forbidBizAccount', { pano, bano });
+  }
+
+  recoverBizAccount(config: ResolvedProviderConfig, pano: string, bano: string) {
+    return this.call<unknown>(config, '/account/recoverBizAccount', { pano, bano });
+  }
+
+  queryBizAccount(config: ResolvedProviderConfig, pano: string, bano: string) {
+    return this.call<AccountDetail>(config, '/account/queryBizAccount', { pano, bano });
+  }
+
+  prepay(config: ResolvedProviderConfig, params: TransferParams) {
+    return this.call<{ payinfo: Record<string, unknown> & { tno: string } }>(config, '/transaction/prepay', params);
+  }
+
+  pay(config: ResolvedProviderConfig, tno: string) {
+    return this.call<unknown>(config, '/transaction/pay', { tno });
+  }
+
+  fastTransaction(config: ResolvedProviderConfig, params: TransferParams) {
+    return this.call<{ tno: string }>(config, '/transaction/fasttransaction', params);
+  }
+
+  cancel(config: ResolvedProviderConfig, tno: string) {
+    return this.call<unknown>(config, '/transaction/cancel', { tno });
+  }
+
+  list(config: ResolvedProviderConfig, params: ListParams) {
+    return this.call<{ list: TransactionListEntry[] }>(config, '/transaction/list', params);
+  }
+
+  get(config: ResolvedProviderConfig, tno: string) {
+    return this.call<{ transaction: TransactionDetail }>(config, '/transaction/get', { tno });
+  }
+
+  /** One form post with a valid access token; a rejected token is replaced and the call sent once more. */
+  private async call<T>(config: ResolvedProviderConfig, path: string, params: object): Promise<LedgerCall<T>> {
+    const key = tokenKey(config);
+    let token: string;
+    try {
+      token = await this.tokens.get(key, () => this.issueToken(config));
+    } catch (error) {
+      if (error instanceof TokenRefused) return error.outcome as LedgerCall<T>;
+      throw error;
+    }
+    const first = await this.post<T>(`${config.baseUrl}${path}`, { ...params, access_token: token });
+    if (first.kind !== 'refused' || first.code !== CODES.TOKEN_INVALID) return first;
+    this.tokens.invalidate(key, token);
+    try {
+      token = await this.tokens.get(key, () => this.issueToken(config));
+    } catch (error) {
+      if (error instanceof TokenRefused) return error.outcome as LedgerCall<T>;
+      throw error;
+    }
+    return this.post<T>(`${config.baseUrl}${path}`, { ...params, access_token: token });
+  }
+
+  /** The auth micro-service (5.1): account and password for a token; see the provider README. */
+  private async issueToken(config: ResolvedProviderConfig) {
+    const url =
+      typeof config.options.authUrl === 'string' && config.options.authUrl
+        ? config.options.authUrl
+        : `${config.baseUrl}/auth/token`;
+    const answer = await this.post<{ access_token: string; expires_in: number }>(url, {
+      account: config.secrets.authAccount,
+      password: config.secrets.authPassword,
+    });
+    if (answer.kind !== 'ok' || typeof answer.content?.access_token !== 'string') {
+      throw new TokenRefused(
+        answer.kind === 'ok' ? { kind: 'unknown', reason: 'no access_token in the answer' } : answer,
+      );
+    }
+    return { token: answer.content.access_token, expiresInSeconds: Number(answer.content.expires_in) || 0 };
+  }
+
+  private async post<T>(url: string, params: object): Promise<LedgerCall<T>> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(params)) {
+      if (value !== undefined && value !== null) body.set(name, String(value));
+    }
+    let response;
+    try {
+      response = await this.http.send({
+        vendor: Vendor.COLOURLIFE,
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+    } catch (error) {
+      if (error instanceof VendorUnavailableError) return { kind: 'not_sent', reason: error.code };
+      if (error instanceof UnknownOutcomeError) return { kind: 'unknown', reason: error.reason };
+      throw error;
+    }
+    if (response.status >= 500) return { kind: 'unknown', reason: `HTTP ${response.status}` };
+    let envelope: ColourlifeEnvelope<T>;
+    try {
+      envelope = JSON.parse(response.text()) as ColourlifeEnvelope<T>;
+    } catch {
+      return { kind: 'unknown', reason: 'the answer is not JSON' };
+    }
+    if (typeof envelope?.code !== 'number') return { kind: 'unknown', reason: 'the answer has no code' };
+    if (envelope.code === CODES.OK) return { kind: 'ok', content: envelope.content };
+    return {
+      kind: 'refused',
+      code: envelope.code,
+      content: envelope.content,
+      failure: {
+        reason: ledgerFailureReason(envelope.code),
+        vendorCode: String(envelope.code),
+        message: String(envelope.message ?? ''),
+      },
+    };
+  }
+}
+
+class TokenRefused extends Error {
+  constructor(readonly outcome: LedgerCall<never>) {
+    super('the auth service refused');
+  }
+}
+
+function pnoOf(config: ResolvedProviderConfig): string {
+  return String(config.options.pno);
+}
+
+/** Tokens are cached per platform and credential, so a changed password never reuses the old token. */
+function tokenKey(config: ResolvedProviderConfig): string {
+  const credential = createHash('sha256')
+    .update(`${config.secrets.authAccount}\0${config.secrets.authPassword}`)
+    .digest('hex');
+  return `${pnoOf(config)}:${config.baseUrl}:${credential}`;
+}
