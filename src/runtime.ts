@@ -15,6 +15,7 @@ import { InProcessJobQueue, type JobQueue } from './jobs/job-queue';
 import { PaymentService } from './services/payment-service';
 import { InStorePaymentService } from './services/in-store-payment-service';
 import { RefundService } from './services/refund-service';
+import { LedgerService } from './services/ledger-service';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
@@ -75,12 +76,14 @@ export async function createRuntime(
       [PaymentService.POLL_JOB]: (data, attempt) => services.payments.pollPayment(data, attempt),
       [InStorePaymentService.POLL_JOB]: (data, attempt) => services.inStorePayments.pollThenCancel(data, attempt),
       [RefundService.RETRY_JOB]: (data, attempt) => services.refunds.retry(data, attempt),
+      [LedgerService.SYNC_JOB]: (data, attempt) => services.ledger.syncJob(data, attempt),
     });
     // In-process jobs die with the process; the database says what still needs work.
     if (jobs.kind === 'in-process') {
       await services.payments.rescheduleOpenPayments();
       await services.inStorePayments.rescheduleOpen();
       await services.refunds.rescheduleUncertain();
+      await services.ledger.rescheduleUnresolved();
     }
   }
   const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;

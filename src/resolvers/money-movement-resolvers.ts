@@ -7,6 +7,8 @@ import { encodeEventCursor } from '../services/event-stream';
 import { toConnection, type ConnectionShape } from '../schema/connection';
 import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
 import { Money } from '../schema/money';
+import { JSONObject } from '../schema/scalars';
+import { LedgerTransferKind, TRANSTYPE_KINDS } from './ledger-resolvers';
 import {
   AccountNode,
   BizNode,
@@ -78,6 +80,23 @@ export class TransactionResolver {
   failure(@Root() transaction: Transaction): TransactionFailure | null {
     const failure = (transaction.vendorData as { failure?: TransactionFailure | null } | null)?.failure;
     return failure ?? null;
+  }
+
+  @FieldResolver(() => JSONObject, {
+    nullable: true,
+    description: 'Ledger prepays: what the app needs to pay (WeChat/Alipay SDK parameters, or just the tno).',
+  })
+  payinfo(@Root() transaction: Transaction): Record<string, unknown> | null {
+    return (transaction.vendorData as { payinfo?: Record<string, unknown> } | null)?.payinfo ?? null;
+  }
+
+  @FieldResolver(() => LedgerTransferKind, {
+    nullable: true,
+    description: 'Ledger transactions: the kind the ledger recorded.',
+  })
+  ledgerKind(@Root() transaction: Transaction): LedgerTransferKind | null {
+    const transtype = (transaction.vendorData as { transtype?: number } | null)?.transtype;
+    return transtype === undefined ? null : (TRANSTYPE_KINDS[transtype] ?? null);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'QR_CODE payments: the content to show as a QR code.' })

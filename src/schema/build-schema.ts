@@ -8,6 +8,7 @@ import { NodeResolver } from '../resolvers/node-resolver';
 import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
 import { PaymentResolver } from '../resolvers/payment-resolvers';
 import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
+import { LedgerResolver } from '../resolvers/ledger-resolvers';
 import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
 import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
 import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   ProviderConfigResolver,
   PaymentResolver,
   RefundCancelResolver,
+  LedgerResolver,
   SubscriptionResolver,
 ] as const;
 

@@ -18,6 +18,8 @@ export enum ResultErrorCode {
   VENDOR_REFUSED = 'VENDOR_REFUSED',
   REFUND_NOT_POSSIBLE = 'REFUND_NOT_POSSIBLE',
   CANCEL_NOT_POSSIBLE = 'CANCEL_NOT_POSSIBLE',
+  /** The ledger's matrix of roles and account types does not allow this transfer. */
+  TRANSFER_NOT_ALLOWED = 'TRANSFER_NOT_ALLOWED',
 }
 registerEnumType(ResultErrorCode, { name: 'ResultErrorCode' });
 

@@ -16,6 +16,9 @@ import { PaymentService } from './payment-service';
 import { InStorePaymentService } from './in-store-payment-service';
 import { RefundService } from './refund-service';
 import { ShouqianbaAdapter } from '../providers/shouqianba/adapter';
+import { ColourlifeAdapter } from '../providers/colourlife/adapter';
+import { colourlifeCallbackHandler } from '../providers/colourlife/callbacks';
+import { LedgerService } from './ledger-service';
 import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
@@ -44,6 +47,7 @@ export interface Services {
   payments: PaymentService;
   inStorePayments: InStorePaymentService;
   refunds: RefundService;
+  ledger: LedgerService;
   jobs: JobQueue;
 }
 
@@ -65,6 +69,8 @@ export function createServices(deps: {
   const callbackHandlers = new CallbackRegistry();
   callbackHandlers.register(cashierCallbackHandler);
   const http = new VendorHttpClient(deps.logger);
+  const colourlife = new ColourlifeAdapter(http);
+  callbackHandlers.register(colourlifeCallbackHandler(colourlife));
   const cashier = new CashierAdapter(http);
   const providers = new ProviderRegistry();
   providers.registerPayments(cashier);
@@ -101,6 +107,7 @@ export function createServices(deps: {
     deps.jobs,
     () => deps.config.paymentPollDelayMs,
   );
+  const parties = new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds);
   return {
     config: deps.config,
     db: deps.db,
@@ -110,7 +117,7 @@ export function createServices(deps: {
     reads,
     platforms,
     auth,
-    parties: new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds),
+    parties,
     events,
     providerConfigs,
     idempotency,
@@ -129,6 +136,19 @@ export function createServices(deps: {
       payments,
       deps.jobs,
       () => deps.config.inStore,
+    ),
+    ledger: new LedgerService(
+      deps.db,
+      reads,
+      events,
+      idempotency,
+      providerConfigs,
+      parties,
+      colourlife,
+      deps.jobs,
+      () => deps.config.publicUrl,
+      () => deps.config.inStore.pollIntervalMs,
+      deps.logger,
     ),
     refunds: new RefundService(
       deps.db,

@@ -111,6 +111,8 @@ export class ColourlifeAdapter {
     config: ResolvedProviderConfig,
     params: {
       pano: string;
+      /** Our extension: an existing merchant's bno, to open another account type for it. */
+      bno?: string;
       name: string;
       tel?: string;
       address?: string;

@@ -135,6 +135,8 @@ export class ColourlifeSandbox extends SandboxBase {
   private readonly platforms = new Map<string, LedgerPlatform>();
   private readonly tokens = new Map<string, { pno: string; expiresAt: number }>();
   private sequence = 0;
+  /** Access tokens issued so far (tests check refreshes). */
+  tokensIssued = 0;
 
   constructor(
     logger: Logger,
@@ -308,6 +310,7 @@ export class ColourlifeSandbox extends SandboxBase {
     if (!platform || platform.authPassword !== body.password)
       throw new LedgerError(CODES.BAD_CREDENTIALS, '账号或密码错误');
     const token = randomBytes(24).toString('hex');
+    this.tokensIssued += 1;
     this.tokens.set(token, { pno: platform.pno, expiresAt: this.clock.now() + platform.tokenTtlSeconds * 1000 });
     return { access_token: token, expires_in: platform.tokenTtlSeconds };
   }
@@ -388,7 +391,10 @@ export class ColourlifeSandbox extends SandboxBase {
   private openBizAccount(platform: LedgerPlatform, body: Record<string, string>) {
     const type = this.typeByPano(platform, body.pano);
     const now = this.unixNow();
-    const biz: LedgerParty = {
+    // Our extension (documented): an existing bno opens another account type for the same merchant.
+    const known = body.bno ? platform.bizs.get(body.bno) : undefined;
+    if (body.bno && !known) throw new LedgerError(CODES.NOT_FOUND, '商家不存在');
+    const biz: LedgerParty = known ?? {
       no: id32(),
       name: required(body, 'name', 128),
       tel: body.tel,
@@ -409,9 +415,9 @@ export class ColourlifeSandbox extends SandboxBase {
         address: biz.address ?? '',
         website: biz.website ?? '',
         memo: biz.memo ?? '',
-        creationtime: now,
-        modifiedtime: now,
-        status: 1,
+        creationtime: biz.creationtime,
+        modifiedtime: biz.modifiedtime,
+        status: biz.status,
       },
       account: {
         bano: account.ano,

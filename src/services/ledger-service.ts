@@ -1,0 +1,875 @@
+import type { Scope } from '../auth/viewer';
+import { newId } from '../crypto/ids';
+import type { Database } from '../db/database';
+import {
+  AccountOwnerKind,
+  AccountTypeKind,
+  EntityKind,
+  EventSource,
+  FailureReason,
+  RecordStatus,
+  TransactionKind,
+  TransactionStatus,
+  Vendor,
+} from '../domain/enums';
+import { Account, AccountType, Biz, Client, Transaction } from '../entities';
+import { badUserInput, forbidden } from '../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../jobs/job-queue';
+import type { Logger } from '../logging/logger';
+import type { ColourlifeAdapter, LedgerCall, TransferParams } from '../providers/colourlife/adapter';
+import { callbackPathSecret } from '../providers/colourlife/callbacks';
+import { classify, type LedgerRole } from '../providers/colourlife/matrix';
+import { fenToYuan, yuanToFen } from '../providers/colourlife/money';
+import { isKnownStatus, ledgerStatusOf } from '../providers/colourlife/status-map';
+import {
+  CODES,
+  TRANSACTION_TYPES,
+  USER_TYPES,
+  type ChannelType,
+  type TransactionDetail,
+  type TransactionListEntry,
+} from '../providers/colourlife/wire-types';
+import type { VendorFailure } from '../providers/failures';
+import type { IdempotencyService } from './idempotency-service';
+import type { PartyService } from './party-service';
+import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
+import type { ScopedReads } from './scoped-reads';
+import type { StatusEventService } from './status-event-service';
+
+/** A vendor answer that is not a success, for the resolvers to turn into a typed result. */
+export interface LedgerRefusal {
+  ok: false;
+  error: 'VENDOR_REFUSED' | 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'PROVIDER_NOT_CONFIGURED' | 'NOT_ALLOWED';
+  failure: VendorFailure | null;
+  message: string;
+  transaction?: Transaction;
+}
+
+export type LedgerResult<T> = ({ ok: true } & T) | LedgerRefusal;
+
+export const CHANNEL_KINDS: Record<ChannelType, AccountTypeKind> = {
+  fanpiao: AccountTypeKind.FANPIAO,
+  lfanpiao: AccountTypeKind.LOCAL_FANPIAO,
+  weixin: AccountTypeKind.WEIXIN,
+  alipay: AccountTypeKind.ALIPAY,
+  lhq: AccountTypeKind.LHQ,
+};
+const KIND_CHANNELS = Object.fromEntries(Object.entries(CHANNEL_KINDS).map(([c, k]) => [k, c])) as Record<
+  AccountTypeKind,
+  ChannelType
+>;
+const ROLES: Record<AccountOwnerKind, LedgerRole> = { PLATFORM: 'platform', BIZ: 'biz', CLIENT: 'client' };
+
+export interface TransferInput {
+  idempotencyKey: string;
+  payerAccountId?: string;
+  /** A WeChat or Alipay payment into the ledger (4.1): no payer account. */
+  externalPayer?: 'WEIXIN' | 'ALIPAY';
+  payeeAccountId: string;
+  amountFen: number;
+  content: string;
+  detail?: string;
+  startsAt?: Date;
+  expiresAt?: Date;
+  /** For an exchange: the payer's amount is fixed (fixedorgmoney = 1), the payee's converted. */
+  fixPayerAmount?: boolean;
+  payerSubaccounts?: Record<string, number>;
+  payeeSubaccounts?: Record<string, number>;
+  remoteIp?: string;
+}
+
+interface LedgerVendorData {
+  mode: 'prepay' | 'fast';
+  fixPayerAmount: boolean;
+  transtype?: number;
+  payinfo?: Record<string, unknown>;
+  payerAmountFen?: number;
+  payeeAmountFen?: number;
+  failure?: VendorFailure | null;
+}
+
+function refusal(call: Exclude<LedgerCall<unknown>, { kind: 'ok' }>, transaction?: Transaction): LedgerRefusal {
+  switch (call.kind) {
+    case 'refused':
+      return { ok: false, error: 'VENDOR_REFUSED', failure: call.failure, message: call.failure.message, transaction };
+    case 'not_sent':
+      return {
+        ok: false,
+        error: 'VENDOR_UNREACHABLE',
+        failure: null,
+        message: `nothing was sent (${call.reason})`,
+        transaction,
+      };
+    case 'unknown':
+      return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: `no answer (${call.reason})`, transaction };
+  }
+}
+
+/**
+ * The Colourlife ledger: account types, opening and managing client and biz accounts, and
+ * ledger transactions (prepay → pay, fast, cancel) mirrored locally. The local rows follow the
+ * vendor: after every answer the transaction is re-read with transaction/get and its status
+ * applied through the transitions table; a job does the same for outcomes left unknown.
+ */
+export class LedgerService {
+  static readonly SYNC_JOB = 'ledger-sync';
+
+  constructor(
+    private readonly db: Database,
+    private readonly reads: ScopedReads,
+    private readonly events: StatusEventService,
+    private readonly idempotency: IdempotencyService,
+    private readonly providerConfigs: ProviderConfigService,
+    private readonly parties: PartyService,
+    private readonly adapter: ColourlifeAdapter,
+    private readonly jobs: JobQueue,
+    private readonly publicUrl: () => string,
+    private readonly retryDelayMs: () => number,
+    private readonly logger: Logger,
+  ) {}
+
+  private config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
+    return this.providerConfigs.resolve(platformId, Vendor.COLOURLIFE).catch(() => undefined);
+  }
+
+  private notConfigured(): LedgerRefusal {
+    return {
+      ok: false,
+      error: 'PROVIDER_NOT_CONFIGURED',
+      failure: null,
+      message: 'configure COLOURLIFE with configureProvider first',
+    };
+  }
+
+  /** 5.3.7: the platform's account types, each with the platform's own account (pano). */
+  async syncAccountTypes(scope: Scope): Promise<LedgerResult<{ accountTypes: AccountType[] }>> {
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    const call = await this.adapter.listAccountTypes(config);
+    if (call.kind !== 'ok') return refusal(call);
+    const accountTypes = await this.db.transaction(async (manager) => {
+      const saved: AccountType[] = [];
+      for (const record of call.content.list ?? []) {
+        const kind = CHANNEL_KINDS[record.type as ChannelType];
+        if (!kind) {
+          this.logger.warn({ type: record.type }, 'colourlife account type of an unknown channel skipped');
+          continue;
+        }
+        const existing = await manager.findOneBy(AccountType, {
+          platformId: scope.platformId,
+          vendor: Vendor.COLOURLIFE,
+          vendorAtid: record.atid,
+        });
+        const row = Object.assign(existing ?? new AccountType(), {
+          id: existing?.id ?? newId(),
+          platformId: scope.platformId,
+          vendor: Vendor.COLOURLIFE,
+          kind,
+          name: record.name,
+          vendorAtid: record.atid,
+          vendorPano: record.pano,
+          iconUrl: record.iconurl || null,
+        });
+        await manager.save(AccountType, row);
+        const platformAccount = await manager.findOneBy(Account, {
+          platformId: scope.platformId,
+          vendorRef: record.pano,
+        });
+        if (!platformAccount) {
+          await manager.insert(Account, {
+            id: newId(),
+            platformId: scope.platformId,
+            accountTypeId: row.id,
+            ownerKind: AccountOwnerKind.PLATFORM,
+            clientId: null,
+            bizId: null,
+            vendorRef: record.pano,
+            balanceFen: 0,
+            canNegative: true,
+            status: RecordStatus.ACTIVE,
+          } as never);
+        }
+        saved.push(row);
+      }
+      return saved;
+    });
+    return { ok: true, accountTypes };
+  }
+
+  /** 5.4.1 / 5.5.1: a ledger account of one type for a client (by mobile) or a biz. */
+  async openAccount(
+    scope: Scope,
+    input: { clientId?: string; bizId?: string; accountTypeId: string; canNegative: boolean; memo?: string },
+  ): Promise<LedgerResult<{ account: Account }>> {
+    if (Boolean(input.clientId) === Boolean(input.bizId))
+      throw badUserInput('give exactly one of clientId and bizId', 'clientId');
+    const accountType = await this.reads.get('AccountType', scope, input.accountTypeId);
+    if (accountType.vendor !== Vendor.COLOURLIFE || !accountType.vendorPano) {
+      throw badUserInput('the account type is not a Colourlife one; run syncAccountTypes', 'accountTypeId');
+    }
+    const owner = input.clientId
+      ? { kind: AccountOwnerKind.CLIENT, row: await this.reads.get('Client', scope, input.clientId) }
+      : { kind: AccountOwnerKind.BIZ, row: await this.reads.get('Biz', scope, input.bizId as string) };
+    const existing = await this.db.manager.findOneBy(Account, {
+      platformId: scope.platformId,
+      accountTypeId: accountType.id,
+      ...(owner.kind === AccountOwnerKind.CLIENT ? { clientId: owner.row.id } : { bizId: owner.row.id }),
+    });
+    if (existing) return { ok: true, account: existing };
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    const cannegative = input.canNegative ? 1 : 0;
+    let vendorAccountNo: string;
+    let ownerNo: string;
+    let balance: string;
+    if (owner.kind === AccountOwnerKind.CLIENT) {
+      const client = owner.row as Client;
+      const mobile = this.parties.clientMobile(client);
+      if (!mobile) throw badUserInput('the client has no mobile number, which Colourlife requires', 'clientId');
+      const call = await this.adapter.openClientAccount(config, {
+        pano: accountType.vendorPano,
+        mobile,
+        name: this.parties.clientName(client),
+        memo: input.memo,
+        cannegative,
+      });
+      if (call.kind !== 'ok') return refusal(call);
+      vendorAccountNo = String(call.content.account.cano);
+      ownerNo = String(call.content.client.cno);
+      balance = String(call.content.account.money);
+    } else {
+      const biz = owner.row as Biz;
+      const call = await this.adapter.openBizAccount(config, {
+        pano: accountType.vendorPano,
+        bno: biz.vendorRef ?? undefined,
+        name: biz.name,
+        tel: biz.tel ?? undefined,
+        address: biz.address ?? undefined,
+        website: biz.website ?? undefined,
+        memo: input.memo,
+        cannegative,
+      });
+      if (call.kind !== 'ok') return refusal(call);
+      vendorAccountNo = String(call.content.account.bano);
+      ownerNo = String(call.content.biz.bno);
+      balance = String(call.content.account.money);
+    }
+    const account = await this.db.transaction(async (manager) => {
+      const row = Object.assign(new Account(), {
+        id: newId(),
+        platformId: scope.platformId,
+        accountTypeId: accountType.id,
+        ownerKind: owner.kind,
+        clientId: owner.kind === AccountOwnerKind.CLIENT ? owner.row.id : null,
+        bizId: owner.kind === AccountOwnerKind.BIZ ? owner.row.id : null,
+        vendorRef: vendorAccountNo,
+        balanceFen: yuanToFen(balance) ?? 0,
+        canNegative: input.canNegative,
+        status: RecordStatus.ACTIVE,
+      });
+      await manager.save(Account, row);
+      const target = owner.kind === AccountOwnerKind.CLIENT ? Client : Biz;
+      if (!owner.row.vendorRef) await manager.update(target, { id: owner.row.id }, { vendorRef: ownerNo } as never);
+      return row;
+    });
+    return { ok: true, account };
+  }
+
+  /** 5.4.2/5.4.3/5.5.2/5.5.3: forbid or recover. */
+  async setAccountStatus(
+    scope: Scope,
+    accountId: string,
+    status: RecordStatus,
+  ): Promise<LedgerResult<{ account: Account }>> {
+    const { account, accountType, config } = await this.vendorAccount(scope, accountId);
+    if (!config) return this.notConfigured();
+    const pano = accountType.vendorPano as string;
+    const ano = account.vendorRef as string;
+    const forbid = status === RecordStatus.FORBIDDEN;
+    const call =
+      account.ownerKind === AccountOwnerKind.CLIENT
+        ? forbid
+          ? await this.adapter.forbidClientAccount(config, pano, ano)
+          : await this.adapter.recoverClientAccount(config, pano, ano)
+        : forbid
+          ? await this.adapter.forbidBizAccount(config, pano, ano)
+          : await this.adapter.recoverBizAccount(config, pano, ano);
+    if (call.kind !== 'ok') return refusal(call);
+    await this.db.transaction((manager) => manager.update(Account, { id: account.id }, { status }));
+    return { ok: true, account: await this.reads.get('Account', scope, accountId) };
+  }
+
+  /** 5.4.4 / 5.5.4: the vendor's balance and status, mirrored. */
+  async refreshAccount(scope: Scope, accountId: string): Promise<LedgerResult<{ account: Account }>> {
+    const { account, accountType, config } = await this.vendorAccount(scope, accountId, true);
+    if (!config) return this.notConfigured();
+    const result = await this.queryBalance(config, account, accountType);
+    if (result !== true) return result;
+    return { ok: true, account: await this.reads.get('Account', scope, accountId) };
+  }
+
+  private async queryBalance(
+    config: ResolvedProviderConfig,
+    account: Account,
+    accountType: AccountType,
+  ): Promise<true | LedgerRefusal> {
+    if (account.ownerKind === AccountOwnerKind.PLATFORM) return true;
+    const pano = accountType.vendorPano as string;
+    const ano = account.vendorRef as string;
+    const call =
+      account.ownerKind === AccountOwnerKind.CLIENT
+        ? await this.adapter.queryClientAccount(config, pano, ano)
+        : await this.adapter.queryBizAccount(config, pano, ano);
+    if (call.kind !== 'ok') return refusal(call);
+    const balanceFen = yuanToFen(call.content.money);
+    if (balanceFen === undefined)
+      return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: 'unreadable balance' };
+    await this.db.transaction((manager) =>
+      manager.update(
+        Account,
+        { id: account.id },
+        {
+          balanceFen,
+          status: Number(call.content.status) === 1 ? RecordStatus.ACTIVE : RecordStatus.FORBIDDEN,
+        },
+      ),
+    );
+    return true;
+  }
+
+  private async vendorAccount(scope: Scope, accountId: string, clientMayRead = false) {
+    if (scope.clientId && !clientMayRead) throw forbidden();
+    const account = await this.reads.get('Account', scope, accountId);
+    const accountType = await this.reads.get('AccountType', { platformId: scope.platformId }, account.accountTypeId);
+    if (!account.vendorRef || !accountType.vendorPano)
+      throw badUserInput('not a Colourlife ledger account', 'accountId');
+    if (account.ownerKind === AccountOwnerKind.PLATFORM && !clientMayRead) {
+      throw badUserInput("the platform's own accounts cannot be forbidden or recovered", 'accountId');
+    }
+    return { account, accountType, config: await this.config(scope.platformId) };
+  }
+
+  /**
+   * 5.3.1 prepay (mode 'prepay') or 5.3.3 fasttransaction (mode 'fast'). The local row and its
+   * order number are committed before the call; a timeout is resolved by sending the same
+   * orderno again, which the ledger answers with the transaction it already made.
+   */
+  async transfer(
+    scope: Scope,
+    mode: 'prepay' | 'fast',
+    input: TransferInput,
+  ): Promise<LedgerResult<{ transaction: Transaction; replayed: boolean }>> {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0)
+      throw badUserInput('amountFen must be a positive whole number of fen', 'amountFen');
+    if (scope.clientId && mode === 'fast')
+      throw forbidden(
+        'a client token cannot move money without the platform confirming it; use createLedgerTransaction',
+      );
+    if (Boolean(input.payerAccountId) === Boolean(input.externalPayer)) {
+      throw badUserInput('give exactly one of payerAccountId and externalPayer', 'payerAccountId');
+    }
+    if (mode === 'fast' && input.externalPayer)
+      throw badUserInput('fast transactions cannot be paid by WeChat or Alipay', 'externalPayer');
+    const platformScope = { platformId: scope.platformId };
+    const payee = await this.reads.get('Account', platformScope, input.payeeAccountId);
+    const payeeType = await this.reads.get('AccountType', platformScope, payee.accountTypeId);
+    // A client token moves money only out of its own accounts.
+    const payer = input.payerAccountId ? await this.reads.get('Account', scope, input.payerAccountId) : undefined;
+    if (scope.clientId && payer && payer.clientId !== scope.clientId) throw forbidden();
+    const payerType = payer ? await this.reads.get('AccountType', platformScope, payer.accountTypeId) : undefined;
+    for (const [account, type, field] of [
+      [payer, payerType, 'payerAccountId'],
+      [payee, payeeType, 'payeeAccountId'],
+    ] as const) {
+      if (account && (!account.vendorRef || type?.vendor !== Vendor.COLOURLIFE))
+        throw badUserInput('not a Colourlife ledger account', field);
+    }
+    if (payer && payerType) {
+      const verdict = classify(
+        { role: ROLES[payer.ownerKind], channel: KIND_CHANNELS[payerType.kind] },
+        { role: ROLES[payee.ownerKind], channel: KIND_CHANNELS[payeeType.kind] },
+        payerType.id === payeeType.id,
+      );
+      if (!verdict.allowed) {
+        return {
+          ok: false,
+          error: 'NOT_ALLOWED',
+          failure: { reason: FailureReason.TRANSFER_NOT_ALLOWED, vendorCode: '', message: verdict.reason },
+          message: verdict.reason,
+        };
+      }
+      if ([AccountTypeKind.WEIXIN, AccountTypeKind.ALIPAY].includes(payerType.kind) && mode === 'fast') {
+        throw badUserInput('WeChat and Alipay accounts cannot pay by fast transaction', 'payerAccountId');
+      }
+    } else {
+      const expected = input.externalPayer === 'WEIXIN' ? AccountTypeKind.WEIXIN : AccountTypeKind.ALIPAY;
+      if (payeeType.kind !== expected) {
+        throw badUserInput(`a ${input.externalPayer} payment goes into an account of that channel`, 'payeeAccountId');
+      }
+    }
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    const clientId = payer?.clientId ?? payee.clientId ?? null;
+    const bizId = payee.bizId ?? payer?.bizId ?? null;
+    let refusedNow: LedgerRefusal | undefined;
+    const { replayed, result } = await this.idempotency.run(
+      scope.platformId,
+      input.idempotencyKey,
+      mode === 'prepay' ? 'createLedgerTransaction' : 'fastLedgerTransaction',
+      input,
+      async () => {
+        const id = newId();
+        const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false };
+        const event = await this.db.transaction((manager) =>
+          insertTransaction(manager, this.events, {
+            id,
+            platformId: scope.platformId,
+            vendor: Vendor.COLOURLIFE,
+            kind: TransactionKind.LEDGER,
+            clientId,
+            bizId,
+            amountFen: input.amountFen,
+            status: TransactionStatus.PENDING,
+            orderNo: orderNoOf(id),
+            description: input.content,
+            vendorData: vendorData as unknown as Record<string, unknown>,
+            detail: { mode },
+          }),
+        );
+        await this.db.transaction((manager) =>
+          manager.update(Transaction, { id }, { payerAccountId: payer?.id ?? null, payeeAccountId: payee.id }),
+        );
+        this.events.publish(event);
+        await this.db.durable();
+        const params = this.transferParams(
+          config,
+          scope.platformId,
+          orderNoOf(id),
+          input,
+          payer,
+          payerType,
+          payee,
+          payeeType,
+        );
+        const call =
+          mode === 'prepay'
+            ? await this.adapter.prepay(config, params)
+            : await this.adapter.fastTransaction(config, params);
+        await this.afterCreate(config, id, scope.platformId, mode, call, EventSource.API);
+        if (call.kind === 'refused' && call.code !== CODES.DUPLICATE_ORDERNO) refusedNow = refusal(call);
+        if (call.kind === 'not_sent') refusedNow = refusal(call);
+        return { kind: 'Transaction', id };
+      },
+    );
+    const transaction = await this.reads.get('Transaction', scope, result.id);
+    // The first answer says why; a replay shows the transaction (FAILED, with its failure).
+    if (refusedNow) return { ...refusedNow, transaction };
+    return { ok: true, transaction, replayed };
+  }
+
+  private transferParams(
+    config: ResolvedProviderConfig,
+    platformId: string,
+    orderno: string,
+    input: TransferInput,
+    payer: Account | undefined,
+    payerType: AccountType | undefined,
+    payee: Account,
+    payeeType: AccountType,
+  ): TransferParams {
+    const subaccounts = (changes?: Record<string, number>) =>
+      changes
+        ? JSON.stringify(Object.fromEntries(Object.entries(changes).map(([name, fen]) => [name, fenToYuan(fen)])))
+        : undefined;
+    return {
+      money: fenToYuan(input.amountFen),
+      orderno,
+      content: input.content,
+      orgtype: payerType?.vendorAtid ?? '0',
+      orgaccountno: payer?.vendorRef ?? '0',
+      desttype: payeeType.vendorAtid,
+      destaccountno: payee.vendorRef as string,
+      detail: input.detail,
+      starttime: input.startsAt ? Math.floor(input.startsAt.getTime() / 1000) : undefined,
+      stoptime: input.expiresAt ? Math.floor(input.expiresAt.getTime() / 1000) : undefined,
+      callback: `${this.publicUrl()}/callbacks/colourlife/${platformId}/${callbackPathSecret(config)}`,
+      remoteip: input.remoteIp,
+      fixedorgmoney: input.fixPayerAmount ? 1 : 0,
+      orgsubaccount: subaccounts(input.payerSubaccounts),
+      destsubaccount: subaccounts(input.payeeSubaccounts),
+    };
+  }
+
+  /** What a prepay or fast answer means for the local row. */
+  private async afterCreate(
+    config: ResolvedProviderConfig,
+    id: string,
+    platformId: string,
+    mode: 'prepay' | 'fast',
+    call: LedgerCall<{ payinfo?: Record<string, unknown> & { tno: string }; tno?: string }>,
+    source: EventSource,
+  ): Promise<void> {
+    const ref = { id, platformId };
+    if (call.kind === 'ok') {
+      const tno = mode === 'prepay' ? call.content.payinfo?.tno : call.content.tno;
+      if (!tno) {
+        await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, {
+          step: mode,
+          result: 'no tno in the answer',
+        });
+        return;
+      }
+      await this.transition(
+        ref,
+        TransactionStatus.PROCESSING,
+        source,
+        { step: mode },
+        {
+          vendorRef: tno,
+          vendorData: mode === 'prepay' ? { payinfo: call.content.payinfo } : {},
+        },
+      );
+      if (mode === 'fast') await this.syncByTno(config, ref, tno, source);
+      return;
+    }
+    if (call.kind === 'refused' && call.code === CODES.DUPLICATE_ORDERNO) {
+      // Our orderno was already used: by our own earlier attempt. Adopt that transaction.
+      const tno = (call.content as { tno?: unknown } | null)?.tno;
+      if (typeof tno === 'string') {
+        await this.transition(
+          ref,
+          TransactionStatus.PROCESSING,
+          source,
+          { step: mode, result: 'adopted' },
+          { vendorRef: tno },
+        );
+        await this.syncByTno(config, ref, tno, source);
+        return;
+      }
+    }
+    if (call.kind === 'refused' || call.kind === 'not_sent') {
+      const failure =
+        call.kind === 'refused'
+          ? call.failure
+          : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: call.reason, message: 'nothing was sent' };
+      await this.transition(
+        ref,
+        TransactionStatus.FAILED,
+        source,
+        { step: mode, reason: failure.reason, vendorCode: failure.vendorCode },
+        {
+          vendorData: { failure },
+        },
+      );
+      return;
+    }
+    await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, { step: mode, result: call.reason });
+    await this.scheduleSync(ref);
+  }
+
+  /** 5.3.2 pay: the platform's server confirms a prepay after its own checks (4.2). */
+  async confirm(
+    scope: Scope,
+    input: { idempotencyKey: string; id: string },
+  ): Promise<LedgerResult<{ transaction: Transaction; replayed: boolean }>> {
+    if (scope.clientId)
+      throw forbidden('only the platform server confirms a ledger transaction (after its own checks)');
+    return this.onPrepaid(scope, input, 'confirmLedgerTransaction', (config, tno) => this.adapter.pay(config, tno));
+  }
+
+  /** 5.3.4 cancel: only an unpaid transaction. A client may cancel its own. */
+  async cancel(
+    scope: Scope,
+    input: { idempotencyKey: string; id: string },
+  ): Promise<LedgerResult<{ transaction: Transaction; replayed: boolean }>> {
+    return this.onPrepaid(scope, input, 'cancelLedgerTransaction', (config, tno) => this.adapter.cancel(config, tno));
+  }
+
+  private async onPrepaid(
+    scope: Scope,
+    input: { idempotencyKey: string; id: string },
+    operation: string,
+    send: (config: ResolvedProviderConfig, tno: string) => Promise<LedgerCall<unknown>>,
+  ): Promise<LedgerResult<{ transaction: Transaction; replayed: boolean }>> {
+    const transaction = await this.reads.get('Transaction', scope, input.id);
+    if (transaction.vendor !== Vendor.COLOURLIFE || transaction.kind !== TransactionKind.LEDGER) {
+      throw badUserInput('not a ledger transaction', 'id');
+    }
+    if (!transaction.vendorRef)
+      throw badUserInput('the ledger has not issued this transaction yet; sync it first', 'id');
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    let vendorAnswer: LedgerRefusal | undefined;
+    const { replayed } = await this.idempotency.run(
+      scope.platformId,
+      input.idempotencyKey,
+      operation,
+      { id: input.id },
+      async () => {
+        const call = await send(config, transaction.vendorRef as string);
+        if (call.kind === 'unknown') {
+          await this.transition(transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
+            step: operation,
+            result: call.reason,
+          });
+          await this.scheduleSync(transaction);
+        } else {
+          // Whatever the answer, the ledger's own record of the transaction decides its status.
+          await this.syncByTno(config, transaction, transaction.vendorRef as string, EventSource.API);
+        }
+        if (call.kind !== 'ok') vendorAnswer = refusal(call);
+        return { kind: 'Transaction', id: transaction.id };
+      },
+    );
+    const current = await this.reads.get('Transaction', scope, input.id);
+    if (vendorAnswer) return { ...vendorAnswer, transaction: current };
+    return { ok: true, transaction: current, replayed };
+  }
+
+  /** 5.3.6 get, applied. Without a tno (a prepay that timed out), the same orderno is sent again. */
+  async sync(scope: Scope, id: string): Promise<LedgerResult<{ transaction: Transaction; replayed: boolean }>> {
+    const transaction = await this.reads.get('Transaction', scope, id);
+    if (transaction.vendor !== Vendor.COLOURLIFE) throw badUserInput('not a ledger transaction', 'id');
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    const outcome = await this.resolve(config, transaction, EventSource.POLL);
+    const current = await this.reads.get('Transaction', scope, id);
+    if (outcome !== true) return { ...outcome, transaction: current };
+    return { ok: true, transaction: current, replayed: false };
+  }
+
+  /** The sync job: until the ledger gives a definite answer. */
+  async syncJob(data: Record<string, unknown>, attempt: number): Promise<JobOutcome> {
+    const platformId = String(data.platformId);
+    const transaction = (await this.reads.findByIds('Transaction', { platformId }, [String(data.transactionId)])).get(
+      String(data.transactionId),
+    );
+    if (!transaction || isFinal(transaction.status) || transaction.status === TransactionStatus.PROCESSING)
+      return { done: true };
+    if (Date.now() - transaction.createdAt.getTime() > 24 * 3_600_000) return { done: true };
+    const config = await this.config(platformId);
+    if (config) await this.resolve(config, transaction, EventSource.POLL);
+    const now = (await this.reads.findByIds('Transaction', { platformId }, [transaction.id])).get(transaction.id);
+    if (!now || now.status !== TransactionStatus.NEEDS_ATTENTION) return { done: true };
+    return { done: false, retryInMs: Math.min(this.retryDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+  }
+
+  /** After a restart of the in-process queue. */
+  async rescheduleUnresolved(): Promise<number> {
+    const open = await this.db.manager.findBy(Transaction, {
+      vendor: Vendor.COLOURLIFE,
+      status: TransactionStatus.NEEDS_ATTENTION,
+    });
+    for (const transaction of open) await this.scheduleSync(transaction);
+    return open.length;
+  }
+
+  private async resolve(
+    config: ResolvedProviderConfig,
+    transaction: Transaction,
+    source: EventSource,
+  ): Promise<true | LedgerRefusal> {
+    if (transaction.vendorRef) return this.syncByTno(config, transaction, transaction.vendorRef, source);
+    const data = transaction.vendorData as unknown as LedgerVendorData;
+    const payer = transaction.payerAccountId
+      ? await this.db.manager.findOneByOrFail(Account, { id: transaction.payerAccountId })
+      : undefined;
+    const payee = await this.db.manager.findOneByOrFail(Account, { id: transaction.payeeAccountId as string });
+    const payerType = payer
+      ? await this.db.manager.findOneByOrFail(AccountType, { id: payer.accountTypeId })
+      : undefined;
+    const payeeType = await this.db.manager.findOneByOrFail(AccountType, { id: payee.accountTypeId });
+    const params = this.transferParams(
+      config,
+      transaction.platformId,
+      transaction.orderNo,
+      {
+        idempotencyKey: '',
+        amountFen: transaction.amountFen,
+        content: transaction.description ?? '',
+        payeeAccountId: payee.id,
+        fixPayerAmount: data.fixPayerAmount,
+      },
+      payer,
+      payerType,
+      payee,
+      payeeType,
+    );
+    const call =
+      data.mode === 'prepay'
+        ? await this.adapter.prepay(config, params)
+        : await this.adapter.fastTransaction(config, params);
+    await this.afterCreate(config, transaction.id, transaction.platformId, data.mode, call, source);
+    return call.kind === 'ok' || (call.kind === 'refused' && call.code === CODES.DUPLICATE_ORDERNO)
+      ? true
+      : refusal(call);
+  }
+
+  /** Reads the ledger's record and applies it; the amount is checked against ours. */
+  private async syncByTno(
+    config: ResolvedProviderConfig,
+    transaction: { id: string; platformId: string },
+    tno: string,
+    source: EventSource,
+  ): Promise<true | LedgerRefusal> {
+    const call = await this.adapter.get(config, tno);
+    if (call.kind !== 'ok') return refusal(call);
+    await this.applyDetail(config, transaction, call.content.transaction, source);
+    return true;
+  }
+
+  private async applyDetail(
+    config: ResolvedProviderConfig,
+    ref: { id: string; platformId: string },
+    detail: TransactionDetail,
+    source: EventSource,
+  ): Promise<void> {
+    const row = await this.db.manager.findOneByOrFail(Transaction, { id: ref.id });
+    const data = row.vendorData as unknown as LedgerVendorData;
+    if (!isKnownStatus(detail.status)) {
+      await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, {
+        step: 'get',
+        unknownStatus: detail.status,
+      });
+      return;
+    }
+    const reported = ledgerStatusOf(detail.status);
+    const payerFen = yuanToFen(detail.orgmoney);
+    const payeeFen = yuanToFen(detail.destmoney);
+    // Our amount is the payer's when it was fixed for an exchange, the payee's otherwise.
+    const theirs = detail.transtype === TRANSACTION_TYPES.EXCHANGE && data.fixPayerAmount ? payerFen : payeeFen;
+    const mismatch =
+      theirs !== row.amountFen &&
+      !(detail.transtype === TRANSACTION_TYPES.EXCHANGE && !data.fixPayerAmount && payeeFen === row.amountFen);
+    const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : reported;
+    await this.transition(
+      ref,
+      to,
+      source,
+      {
+        step: 'get',
+        status: detail.status,
+        statusmsg: detail.statusmsg,
+        transtype: detail.transtype,
+        payerFen: payerFen ?? null,
+        payeeFen: payeeFen ?? null,
+        ...(mismatch
+          ? { amountMismatch: { ours: row.amountFen, theirs: theirs ?? null }, reportedStatus: reported }
+          : {}),
+      },
+      {
+        vendorRef: detail.tno,
+        vendorData: { transtype: detail.transtype, payerAmountFen: payerFen, payeeAmountFen: payeeFen },
+      },
+    );
+    if (reported === TransactionStatus.SUCCEEDED) await this.refreshParties(config, row);
+  }
+
+  /** Mirrors the balances of both sides after money moved (best effort; syncLedgerAccount repeats it). */
+  private async refreshParties(config: ResolvedProviderConfig, row: Transaction): Promise<void> {
+    for (const accountId of [row.payerAccountId, row.payeeAccountId]) {
+      if (!accountId) continue;
+      const account = await this.db.manager.findOneBy(Account, { id: accountId });
+      if (!account) continue;
+      const accountType = await this.db.manager.findOneByOrFail(AccountType, { id: account.accountTypeId });
+      const result = await this.queryBalance(config, account, accountType);
+      if (result !== true) this.logger.warn({ accountId, error: result.error }, 'balance refresh failed');
+    }
+  }
+
+  /** 5.3.5 list, live from the ledger: only successful transactions, newest first. */
+  async statement(
+    scope: Scope,
+    input: {
+      accountId: string;
+      direction?: 'ALL' | 'PAID' | 'RECEIVED';
+      transtype?: number;
+      from?: Date;
+      to?: Date;
+      skip?: number;
+      limit?: number;
+    },
+  ): Promise<
+    LedgerResult<{
+      entries: Array<
+        TransactionListEntry & { direction: 'PAID' | 'RECEIVED'; localAccountIds: Record<string, string> }
+      >;
+    }>
+  > {
+    const account = await this.reads.get('Account', scope, input.accountId);
+    const accountType = await this.reads.get('AccountType', { platformId: scope.platformId }, account.accountTypeId);
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    let utype: 1 | 2 | 3;
+    let uno: string | null;
+    if (account.ownerKind === AccountOwnerKind.PLATFORM) {
+      utype = USER_TYPES.PLATFORM;
+      uno = String(config.options.pno);
+    } else if (account.ownerKind === AccountOwnerKind.BIZ) {
+      utype = USER_TYPES.BIZ;
+      uno = (await this.reads.get('Biz', { platformId: scope.platformId }, account.bizId as string)).vendorRef;
+    } else {
+      utype = USER_TYPES.CLIENT;
+      uno = (await this.reads.get('Client', scope, account.clientId as string)).vendorRef;
+    }
+    if (!uno || !account.vendorRef) throw badUserInput('the account is not open at the ledger', 'accountId');
+    const limit = input.limit ?? 20;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badUserInput('limit is 1 to 100', 'limit');
+    const call = await this.adapter.list(config, {
+      utype,
+      uno,
+      atid: accountType.vendorAtid,
+      ano: account.vendorRef,
+      starttime: input.from ? Math.floor(input.from.getTime() / 1000) : undefined,
+      stoptime: input.to ? Math.floor(input.to.getTime() / 1000) : undefined,
+      transtype: input.transtype,
+      ispay: input.direction === 'PAID' ? 1 : input.direction === 'RECEIVED' ? 2 : 0,
+      skip: input.skip ?? 0,
+      limit,
+    });
+    if (call.kind !== 'ok') return refusal(call);
+    const list = call.content.list ?? [];
+    const refs = [...new Set(list.flatMap((entry) => [entry.orgaccount, entry.destaccount]))];
+    const locals = refs.length
+      ? await this.db.manager
+          .getRepository(Account)
+          .createQueryBuilder('a')
+          .where('a.platformId = :platformId AND a.vendorRef IN (:...refs)', { platformId: scope.platformId, refs })
+          .getMany()
+      : [];
+    const localAccountIds = Object.fromEntries(locals.map((a) => [a.vendorRef as string, a.id]));
+    return {
+      ok: true,
+      entries: list.map((entry) => ({
+        ...entry,
+        direction: entry.orgaccount === account.vendorRef ? ('PAID' as const) : ('RECEIVED' as const),
+        localAccountIds,
+      })),
+    };
+  }
+
+  private scheduleSync(transaction: { id: string; platformId: string }): Promise<void> {
+    return this.jobs.schedule({
+      name: LedgerService.SYNC_JOB,
+      id: `ledger-sync.${transaction.id}`,
+      data: { platformId: transaction.platformId, transactionId: transaction.id },
+      delayMs: this.retryDelayMs(),
+    });
+  }
+
+  private transition(
+    ref: { id: string; platformId: string },
+    to: TransactionStatus,
+    source: EventSource,
+    detail: Record<string, unknown>,
+    patch: { vendorRef?: string; vendorData?: Record<string, unknown> } = {},
+  ) {
+    return applyVendorOutcome(
+      this.db,
+      this.events,
+      { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail },
+      patch,
+    );
+  }
+}
