@@ -66,6 +66,18 @@ async function wireSandboxes(services: Services, sandboxes: Sandboxes, platformI
       },
     );
   }
+  if (!(await configured(Vendor.COLOURLIFE))) {
+    const ledger = sandboxes.colourlife.registerPlatform();
+    await services.providerConfigs.configure(
+      { platformId },
+      {
+        vendor: Vendor.COLOURLIFE,
+        baseUrl: Sandboxes.baseUrl(services.config.publicUrl, 'colourlife'),
+        credentials: { authAccount: ledger.authAccount, authPassword: ledger.authPassword },
+        options: { pno: ledger.pno },
+      },
+    );
+  }
   if (!(await configured(Vendor.SHOUQIANBA))) {
     const terminal = sandboxes.shouqianba.registerTerminal(`DEMO-${suffix()}`);
     await services.providerConfigs.configure(
