@@ -16,6 +16,7 @@ import { PaymentService } from './services/payment-service';
 import { InStorePaymentService } from './services/in-store-payment-service';
 import { RefundService } from './services/refund-service';
 import { LedgerService } from './services/ledger-service';
+import { PayoutService } from './services/payout-service';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
@@ -77,6 +78,7 @@ export async function createRuntime(
       [InStorePaymentService.POLL_JOB]: (data, attempt) => services.inStorePayments.pollThenCancel(data, attempt),
       [RefundService.RETRY_JOB]: (data, attempt) => services.refunds.retry(data, attempt),
       [LedgerService.SYNC_JOB]: (data, attempt) => services.ledger.syncJob(data, attempt),
+      [PayoutService.POLL_JOB]: (data, attempt) => services.payouts.poll(data, attempt),
     });
     // In-process jobs die with the process; the database says what still needs work.
     if (jobs.kind === 'in-process') {
@@ -84,6 +86,7 @@ export async function createRuntime(
       await services.inStorePayments.rescheduleOpen();
       await services.refunds.rescheduleUncertain();
       await services.ledger.rescheduleUnresolved();
+      await services.payouts.rescheduleOpen();
     }
   }
   const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;

@@ -120,6 +120,19 @@ export enum FailureReason {
   ACCOUNT_FORBIDDEN = 'ACCOUNT_FORBIDDEN',
   /** Past its validity window (stoptime). */
   EXPIRED = 'EXPIRED',
+  /** The payee's account (card, Alipay, WeChat openid) is wrong. */
+  PAYEE_ACCOUNT_INVALID = 'PAYEE_ACCOUNT_INVALID',
+  /** The payee's name or ID does not match the account, or identity verification failed. */
+  PAYEE_IDENTITY_MISMATCH = 'PAYEE_IDENTITY_MISMATCH',
+  PAYEE_ACCOUNT_RESTRICTED = 'PAYEE_ACCOUNT_RESTRICTED',
+  /** The channel blocked the payment as risky. */
+  RISK_BLOCKED = 'RISK_BLOCKED',
+  /** The payee received too many payments today, or too fast. */
+  PAYEE_LIMIT = 'PAYEE_LIMIT',
+  AMOUNT_OUT_OF_RANGE = 'AMOUNT_OUT_OF_RANGE',
+  /** The vendor's own payout failed (system or broker payment). */
+  PAYOUT_FAILED = 'PAYOUT_FAILED',
+  CANCELED_BY_VENDOR = 'CANCELED_BY_VENDOR',
   /** A code the vendor's spec does not list; `vendorCode` says which. */
   UNRECOGNISED = 'UNRECOGNISED',
 }

@@ -38,10 +38,12 @@ export const PAYOUT_TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutSt
     PayoutStatus.FAILED,
     PayoutStatus.NEEDS_ATTENTION,
   ],
+  // A WeChat red packet not claimed within 24 h is returned (9/213) without ever succeeding.
   [PayoutStatus.PROCESSING]: [
     PayoutStatus.ON_HOLD,
     PayoutStatus.SUCCEEDED,
     PayoutStatus.FAILED,
+    PayoutStatus.RETURNED,
     PayoutStatus.NEEDS_ATTENTION,
   ],
   [PayoutStatus.ON_HOLD]: [
@@ -55,6 +57,7 @@ export const PAYOUT_TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutSt
     PayoutStatus.ON_HOLD,
     PayoutStatus.SUCCEEDED,
     PayoutStatus.FAILED,
+    PayoutStatus.RETURNED,
   ],
   // A paid payout can still be returned by the bank (Yunzhanghu 退汇, status 9).
   [PayoutStatus.SUCCEEDED]: [PayoutStatus.RETURNED],

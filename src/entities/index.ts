@@ -8,6 +8,7 @@ import { IdempotencyKey } from './idempotency-key.entity';
 import { Payout } from './payout.entity';
 import { Platform } from './platform.entity';
 import { ProviderConfig } from './provider-config.entity';
+import { ReconciliationReport } from './reconciliation-report.entity';
 import { StatusEvent } from './status-event.entity';
 import { Transaction } from './transaction.entity';
 
@@ -22,6 +23,7 @@ export {
   Payout,
   Platform,
   ProviderConfig,
+  ReconciliationReport,
   StatusEvent,
   Transaction,
 };
@@ -39,4 +41,5 @@ export const ALL_ENTITIES = [
   StatusEvent,
   IdempotencyKey,
   CallbackInbox,
+  ReconciliationReport,
 ];

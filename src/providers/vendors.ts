@@ -32,7 +32,9 @@ export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
     // "每个商户会获取3deskey和 appkey两个密钥" (spec 2.1).
     secretFields: ['appKey', 'des3Key'],
     requiredOptions: ['dealerId', 'brokerId'],
-    optionalOptions: ['endpointNames'],
+    // endpointNames: 'spec' (default) or 'current'; timestampUnit: 's' (default) or 'ms';
+    // wechatMaxFen: the red packet limit the dealer has been granted (200 yuan to 4,999).
+    optionalOptions: ['endpointNames', 'timestampUnit', 'wechatMaxFen'],
   },
   [Vendor.CASHIER]: {
     vendor: Vendor.CASHIER,

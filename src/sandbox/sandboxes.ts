@@ -6,21 +6,24 @@ import type { Services } from '../services/services';
 import { CashierSandbox } from './cashier/cashier-sandbox';
 import { ShouqianbaSandbox } from './shouqianba/shouqianba-sandbox';
 import { ColourlifeSandbox } from './colourlife/colourlife-sandbox';
+import { YunzhanghuSandbox } from './yunzhanghu/yunzhanghu-sandbox';
 
-export const SANDBOX_VENDORS = ['cashier', 'shouqianba', 'colourlife'] as const;
+export const SANDBOX_VENDORS = ['cashier', 'shouqianba', 'colourlife', 'yunzhanghu'] as const;
 export type SandboxVendor = (typeof SANDBOX_VENDORS)[number];
-export type AnySandbox = CashierSandbox | ShouqianbaSandbox | ColourlifeSandbox;
+export type AnySandbox = CashierSandbox | ShouqianbaSandbox | ColourlifeSandbox | YunzhanghuSandbox;
 
 /** The vendor emulators that ship with paygraph, mounted under /sandbox/<vendor>. */
 export class Sandboxes {
   readonly cashier: CashierSandbox;
   readonly shouqianba: ShouqianbaSandbox;
   readonly colourlife: ColourlifeSandbox;
+  readonly yunzhanghu: YunzhanghuSandbox;
 
   constructor(logger: Logger) {
     this.cashier = new CashierSandbox(logger, '/sandbox/cashier');
     this.shouqianba = new ShouqianbaSandbox(logger, '/sandbox/shouqianba');
     this.colourlife = new ColourlifeSandbox(logger, '/sandbox/colourlife');
+    this.yunzhanghu = new YunzhanghuSandbox(logger, '/sandbox/yunzhanghu');
   }
 
   /** One emulator, for mounting at `mountPath` (in-process) or at the root (standalone). */
@@ -32,6 +35,8 @@ export class Sandboxes {
         return new ShouqianbaSandbox(logger, mountPath);
       case 'colourlife':
         return new ColourlifeSandbox(logger, mountPath);
+      case 'yunzhanghu':
+        return new YunzhanghuSandbox(logger, mountPath);
     }
   }
 
@@ -39,6 +44,15 @@ export class Sandboxes {
   static registerAccount(sandbox: AnySandbox, id: string): Record<string, unknown> {
     if (sandbox instanceof CashierSandbox) return { ...sandbox.registerMerchant(id) };
     if (sandbox instanceof ShouqianbaSandbox) return { ...sandbox.registerTerminal(id) };
+    if (sandbox instanceof YunzhanghuSandbox) {
+      const dealer = sandbox.registerDealer({ dealerId: id });
+      return {
+        dealerId: dealer.dealerId,
+        brokerIds: [...dealer.brokers.keys()],
+        appKey: dealer.appKey,
+        des3Key: dealer.des3Key,
+      };
+    }
     const platform = sandbox.registerPlatform({ pno: id });
     return { pno: platform.pno, authAccount: platform.authAccount, authPassword: platform.authPassword };
   }
@@ -48,6 +62,7 @@ export class Sandboxes {
     router.use('/sandbox/cashier', this.cashier.router());
     router.use('/sandbox/shouqianba', this.shouqianba.router());
     router.use('/sandbox/colourlife', this.colourlife.router());
+    router.use('/sandbox/yunzhanghu', this.yunzhanghu.router());
     return router;
   }
 
@@ -62,7 +77,7 @@ export class Sandboxes {
    */
   async restoreMerchants(services: Services): Promise<number> {
     let restored = 0;
-    for (const vendor of [Vendor.CASHIER, Vendor.SHOUQIANBA, Vendor.COLOURLIFE]) {
+    for (const vendor of [Vendor.CASHIER, Vendor.SHOUQIANBA, Vendor.COLOURLIFE, Vendor.YUNZHANGHU]) {
       const configs = await services.db.manager.findBy(ProviderConfig, { vendor });
       for (const config of configs) {
         if (!config.baseUrl.endsWith(`/sandbox/${vendor.toLowerCase()}`)) continue;
@@ -72,6 +87,14 @@ export class Sandboxes {
           this.cashier.registerMerchant(String(resolved.options.merchantId), resolved.secrets.signKey);
         } else if (vendor === Vendor.SHOUQIANBA) {
           this.shouqianba.registerTerminal(String(resolved.options.terminalSn), resolved.secrets.terminalKey);
+        } else if (vendor === Vendor.YUNZHANGHU) {
+          this.yunzhanghu.registerDealer({
+            dealerId: String(resolved.options.dealerId),
+            brokerId: String(resolved.options.brokerId),
+            appKey: resolved.secrets.appKey,
+            des3Key: resolved.secrets.des3Key,
+            notifyUrl: `${services.config.publicUrl}/callbacks/yunzhanghu/${config.platformId}`,
+          });
         } else {
           // The ledger itself (accounts, balances) does not survive a restart; the credentials do.
           this.colourlife.registerPlatform({
@@ -90,5 +113,6 @@ export class Sandboxes {
     this.cashier.stop();
     this.shouqianba.stop();
     this.colourlife.stop();
+    this.yunzhanghu.stop();
   }
 }

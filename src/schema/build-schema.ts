@@ -9,6 +9,7 @@ import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
 import { PaymentResolver } from '../resolvers/payment-resolvers';
 import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import { LedgerResolver } from '../resolvers/ledger-resolvers';
+import { PayoutFieldsResolver, PayoutMutationResolver } from '../resolvers/payout-resolvers';
 import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
 import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
 import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
@@ -28,6 +29,8 @@ export const RESOLVERS = [
   PaymentResolver,
   RefundCancelResolver,
   LedgerResolver,
+  PayoutMutationResolver,
+  PayoutFieldsResolver,
   SubscriptionResolver,
 ] as const;
 

@@ -19,6 +19,11 @@ import { ShouqianbaAdapter } from '../providers/shouqianba/adapter';
 import { ColourlifeAdapter } from '../providers/colourlife/adapter';
 import { colourlifeCallbackHandler } from '../providers/colourlife/callbacks';
 import { LedgerService } from './ledger-service';
+import { YunzhanghuAdapter } from '../providers/yunzhanghu/adapter';
+import { yunzhanghuCallbackHandler } from '../providers/yunzhanghu/callbacks';
+import { PayoutService } from './payout-service';
+import { VerificationService } from './verification-service';
+import { ReconciliationService } from './reconciliation-service';
 import { IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
@@ -48,6 +53,9 @@ export interface Services {
   inStorePayments: InStorePaymentService;
   refunds: RefundService;
   ledger: LedgerService;
+  payouts: PayoutService;
+  verification: VerificationService;
+  reconciliation: ReconciliationService;
   jobs: JobQueue;
 }
 
@@ -71,6 +79,8 @@ export function createServices(deps: {
   const http = new VendorHttpClient(deps.logger);
   const colourlife = new ColourlifeAdapter(http);
   callbackHandlers.register(colourlifeCallbackHandler(colourlife));
+  callbackHandlers.register(yunzhanghuCallbackHandler);
+  const yunzhanghu = new YunzhanghuAdapter(http);
   const cashier = new CashierAdapter(http);
   const providers = new ProviderRegistry();
   providers.registerPayments(cashier);
@@ -85,11 +95,24 @@ export function createServices(deps: {
     deps.secretBox,
     deps.logger,
   );
+  const payouts = new PayoutService(
+    deps.db,
+    reads,
+    events,
+    idempotency,
+    providerConfigs,
+    deps.secretBox,
+    yunzhanghu,
+    deps.jobs,
+    () => deps.config.paymentPollDelayMs,
+  );
+  const reconciliation = new ReconciliationService(deps.db, payouts, yunzhanghu, deps.logger);
   const background = new BackgroundTasks(
     [
       { name: 'outbox-sweep', everyMs: outbox.sweepIntervalMs, run: () => outbox.sweep() },
       { name: 'waiting-callbacks', everyMs: 2000, run: () => callbacks.applyWaiting() },
       { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
+      { name: 'daily-reconciliation', everyMs: 3_600_000, run: () => reconciliation.runDaily() },
     ],
     deps.logger,
   );
@@ -137,6 +160,9 @@ export function createServices(deps: {
       deps.jobs,
       () => deps.config.inStore,
     ),
+    payouts,
+    verification: new VerificationService(payouts, yunzhanghu),
+    reconciliation,
     ledger: new LedgerService(
       deps.db,
       reads,

@@ -1,4 +1,5 @@
 // Generated list: scripts/generate-migration.ts appends each new migration here.
+import { ReconciliationReports1795314595838 } from './1795314595838-ReconciliationReports';
 import { IdempotencyAndInbox1795306368006 } from './1795306368006-IdempotencyAndInbox';
 import { EventPublishedAt1795305991783 } from './1795305991783-EventPublishedAt';
 import { Initial1795304034000 } from './1795304034000-Initial';
@@ -6,4 +7,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   Initial1795304034000,
   EventPublishedAt1795305991783,
   IdempotencyAndInbox1795306368006,
+  ReconciliationReports1795314595838,
 ];

@@ -1,0 +1,501 @@
+import type { Scope } from '../auth/viewer';
+import { newId } from '../crypto/ids';
+import type { SecretBox } from '../crypto/secret-box';
+import type { Database } from '../db/database';
+import {
+  CURRENCY_CNY,
+  EntityKind,
+  EventSource,
+  FailureReason,
+  PayoutChannel,
+  PayoutStatus,
+  Vendor,
+} from '../domain/enums';
+import { isTerminal, PAYOUT_TRANSITIONS } from '../domain/transitions';
+import { Payout } from '../entities';
+import { badUserInput } from '../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../jobs/job-queue';
+import type { VendorFailure } from '../providers/failures';
+import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu/adapter';
+import { detailReason, payoutStatusOf } from '../providers/yunzhanghu/status-map';
+import {
+  CHANNEL_LIMITS_FEN,
+  WECHAT_MAX_CEILING_FEN,
+  fenToYuan,
+  luhnValid,
+  maskAccount,
+  maskCard,
+  maskIdCard,
+  maskName,
+  maskPhone,
+  payRemarkProblem,
+  yuanToFen,
+} from '../providers/yunzhanghu/transformers';
+import {
+  ORDER_STATUSES,
+  type OrderDetail,
+  type OrderStatusCode,
+  type StatusDetailCode,
+} from '../providers/yunzhanghu/wire-types';
+import { failpoint } from '../util/failpoints';
+import type { IdempotencyService } from './idempotency-service';
+import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
+import type { ScopedReads } from './scoped-reads';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
+
+export interface PayeeInput {
+  realName: string;
+  idCard: string;
+  /** BANK_CARD: the card number; ALIPAY: the Alipay account. */
+  account?: string;
+  phoneNo?: string;
+  /** WECHAT: the payee's openid under the dealer's app. */
+  openid?: string;
+}
+
+export interface CreatePayoutInput {
+  idempotencyKey: string;
+  channel: PayoutChannel;
+  amountFen: number;
+  clientId?: string;
+  payee: PayeeInput;
+  remark?: string;
+  notes?: string;
+}
+
+export interface MaskedPayee {
+  realName: string;
+  idCard: string;
+  account: string | null;
+  phoneNo: string | null;
+}
+
+export interface PayoutVendorData {
+  payee: MaskedPayee;
+  remark: string | null;
+  status?: number;
+  statusDetail?: number;
+  statusMessage?: string;
+  failure?: VendorFailure | null;
+}
+
+export type PayoutResult<T> =
+  | ({ ok: true } & T)
+  | {
+      ok: false;
+      error: 'VENDOR_REFUSED' | 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'PROVIDER_NOT_CONFIGURED';
+      failure: VendorFailure | null;
+      message: string;
+      payout?: Payout;
+    };
+
+const CHANNEL_QUERY = {
+  [PayoutChannel.BANK_CARD]: '银行卡',
+  [PayoutChannel.ALIPAY]: '支付宝',
+  [PayoutChannel.WECHAT]: '微信',
+} as const;
+const GIVE_UP_MS = 3 * 24 * 3_600_000;
+
+export function refusalOf(call: Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>) {
+  switch (call.kind) {
+    case 'refused':
+      return {
+        ok: false as const,
+        error: 'VENDOR_REFUSED' as const,
+        failure: call.failure,
+        message: call.failure.message,
+      };
+    case 'not_sent':
+      return {
+        ok: false as const,
+        error: 'VENDOR_UNREACHABLE' as const,
+        failure: null,
+        message: `nothing was sent (${call.reason})`,
+      };
+    case 'unknown':
+      return {
+        ok: false as const,
+        error: 'OUTCOME_UNKNOWN' as const,
+        failure: null,
+        message: `no answer (${call.reason})`,
+      };
+  }
+}
+
+/**
+ * Payouts through Yunzhanghu. Input is validated before anything is sent; the payout row (with
+ * the payee's details sealed) is committed before the order; a timeout retries the same
+ * order_id, and a duplicate-order answer is looked up, so no payout is ever ordered twice.
+ * Statuses come from the answer, notifications and polls, through the transitions table.
+ */
+export class PayoutService {
+  static readonly POLL_JOB = 'payout-poll';
+
+  constructor(
+    private readonly db: Database,
+    private readonly reads: ScopedReads,
+    private readonly events: StatusEventService,
+    private readonly idempotency: IdempotencyService,
+    private readonly providerConfigs: ProviderConfigService,
+    private readonly secretBox: SecretBox,
+    private readonly adapter: YunzhanghuAdapter,
+    private readonly jobs: JobQueue,
+    private readonly pollDelayMs: () => number,
+  ) {}
+
+  config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
+    return this.providerConfigs.resolve(platformId, Vendor.YUNZHANGHU).catch(() => undefined);
+  }
+
+  notConfigured() {
+    return {
+      ok: false as const,
+      error: 'PROVIDER_NOT_CONFIGURED' as const,
+      failure: null,
+      message: 'configure YUNZHANGHU with configureProvider first',
+    };
+  }
+
+  /** Every check the spec states, each a BAD_USER_INPUT naming its field. */
+  validate(config: ResolvedProviderConfig | undefined, input: CreatePayoutInput): void {
+    const { payee } = input;
+    if (!payee.realName?.trim()) throw badUserInput('payee.realName is required', 'payee.realName');
+    if (!/^[0-9A-Za-z]{15,18}$/.test(payee.idCard ?? ''))
+      throw badUserInput('payee.idCard is required (15 or 18 characters)', 'payee.idCard');
+    if (input.channel === PayoutChannel.BANK_CARD) {
+      if (!payee.account)
+        throw badUserInput('payee.account (the card number) is required for BANK_CARD', 'payee.account');
+      if (!luhnValid(payee.account))
+        throw badUserInput('payee.account is not a valid bank card number', 'payee.account');
+    }
+    if (input.channel === PayoutChannel.ALIPAY && !payee.account) {
+      throw badUserInput('payee.account (the Alipay account) is required for ALIPAY', 'payee.account');
+    }
+    if (input.channel === PayoutChannel.WECHAT && !payee.openid)
+      throw badUserInput('payee.openid is required for WECHAT', 'payee.openid');
+    if (payee.phoneNo !== undefined && !/^\+?\d{6,20}$/.test(payee.phoneNo))
+      throw badUserInput('payee.phoneNo must be digits', 'payee.phoneNo');
+    if (input.remark !== undefined) {
+      const problem = payRemarkProblem(input.remark);
+      if (problem) throw badUserInput(problem, 'remark');
+    }
+    const limits = { ...CHANNEL_LIMITS_FEN[input.channel] };
+    if (input.channel === PayoutChannel.WECHAT && config?.options.wechatMaxFen !== undefined) {
+      limits.max = Math.min(Number(config.options.wechatMaxFen) || limits.max, WECHAT_MAX_CEILING_FEN);
+    }
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen < limits.min || input.amountFen > limits.max) {
+      throw badUserInput(
+        `amountFen for ${input.channel} must be between ${limits.min} and ${limits.max} fen`,
+        'amountFen',
+      );
+    }
+  }
+
+  async createPayout(
+    scope: Scope,
+    input: CreatePayoutInput,
+  ): Promise<PayoutResult<{ payout: Payout; replayed: boolean }>> {
+    const config = await this.config(scope.platformId);
+    this.validate(config, input);
+    if (input.clientId) await this.reads.get('Client', scope, input.clientId);
+    if (!config) return this.notConfigured();
+    let refusedNow: ReturnType<typeof refusalOf> | undefined;
+    const { replayed, result } = await this.idempotency.run(
+      scope.platformId,
+      input.idempotencyKey,
+      'createPayout',
+      input,
+      async () => {
+        const id = newId();
+        const orderNo = id.replace(/-/g, '');
+        const vendorData: PayoutVendorData = { payee: mask(input.channel, input.payee), remark: input.remark ?? null };
+        const event = await this.db.transaction(async (manager) => {
+          await this.events.lockSequence(manager, scope.platformId);
+          await manager.insert(Payout, {
+            id,
+            platformId: scope.platformId,
+            vendor: Vendor.YUNZHANGHU,
+            clientId: input.clientId ?? null,
+            channel: input.channel,
+            amountFen: input.amountFen,
+            currency: CURRENCY_CNY,
+            status: PayoutStatus.PENDING,
+            orderNo,
+            vendorRef: null,
+            // ID, card and phone numbers: sealed at rest; only masks are ever shown or logged.
+            payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
+            vendorData: vendorData as unknown as Record<string, unknown>,
+          } as never);
+          return this.events.appendEvent(manager, {
+            platformId: scope.platformId,
+            entityKind: EntityKind.PAYOUT,
+            entityId: id,
+            clientId: input.clientId ?? null,
+            bizId: null,
+            fromStatus: null,
+            toStatus: PayoutStatus.PENDING,
+            source: EventSource.API,
+            terminal: false,
+            detail: { channel: input.channel },
+          });
+        });
+        this.events.publish(event);
+        await this.db.durable();
+        const payout = await this.db.manager.findOneByOrFail(Payout, { id });
+        const call = await this.sendOrder(config, payout, input);
+        failpoint('payout.after-order-call');
+        await this.afterOrder(config, payout, call, EventSource.API);
+        if (call.kind === 'not_sent' || (call.kind === 'refused' && call.code !== '2002')) refusedNow = refusalOf(call);
+        return { kind: 'Payout', id };
+      },
+    );
+    const payout = await this.reads.get('Payout', scope, result.id);
+    if (refusedNow) return { ...refusedNow, payout };
+    return { ok: true, payout, replayed };
+  }
+
+  private sendOrder(
+    config: ResolvedProviderConfig,
+    payout: Payout,
+    input: Pick<CreatePayoutInput, 'payee' | 'remark' | 'notes'>,
+  ) {
+    const common = {
+      order_id: payout.orderNo,
+      dealer_id: dealerId(config),
+      broker_id: brokerId(config),
+      real_name: input.payee.realName,
+      id_card: input.payee.idCard,
+      pay: fenToYuan(payout.amountFen),
+      notes: input.notes,
+      pay_remark: input.remark,
+    };
+    switch (payout.channel) {
+      case PayoutChannel.BANK_CARD:
+        return this.adapter.order(config, 'bankCard', {
+          ...common,
+          card_no: input.payee.account as string,
+          phone_no: input.payee.phoneNo,
+        });
+      case PayoutChannel.ALIPAY:
+        return this.adapter.order(config, 'alipay', { ...common, card_no: input.payee.account as string });
+      case PayoutChannel.WECHAT:
+        return this.adapter.order(config, 'wechat', { ...common, openid: input.payee.openid as string });
+    }
+  }
+
+  private async afterOrder(
+    config: ResolvedProviderConfig,
+    payout: Payout,
+    call: YunzhanghuCall<{ ref: string }>,
+    source: EventSource,
+  ): Promise<void> {
+    switch (call.kind) {
+      case 'ok':
+        await this.apply(payout, PayoutStatus.PROCESSING, source, { step: 'order' }, { vendorRef: call.data.ref });
+        await this.schedulePoll(payout);
+        return;
+      case 'refused':
+        if (call.code === '2002') {
+          // Our order_id is already there: an earlier attempt of ours. Look it up; never re-order.
+          await this.syncWith(config, payout, source);
+          await this.schedulePoll(payout);
+          return;
+        }
+        await this.apply(
+          payout,
+          PayoutStatus.FAILED,
+          source,
+          { step: 'order', reason: call.failure.reason, vendorCode: call.code },
+          {
+            vendorData: { failure: call.failure },
+          },
+        );
+        return;
+      case 'not_sent':
+        if (source === EventSource.API) {
+          await this.apply(
+            payout,
+            PayoutStatus.FAILED,
+            source,
+            { step: 'order', reason: FailureReason.VENDOR_UNREACHABLE },
+            {
+              vendorData: {
+                failure: {
+                  reason: FailureReason.VENDOR_UNREACHABLE,
+                  vendorCode: call.reason,
+                  message: 'nothing was sent',
+                },
+              },
+            },
+          );
+          return;
+        }
+        await this.schedulePoll(payout);
+        return;
+      case 'unknown':
+        // Not a failure: retry the same order_id (the service pays an order_id once) and look it up.
+        await this.apply(payout, PayoutStatus.NEEDS_ATTENTION, source, {
+          step: 'order',
+          outcome: call.reason,
+          retry: 'same order_id',
+        });
+        await this.schedulePoll(payout, true);
+        return;
+    }
+  }
+
+  schedulePoll(payout: Pick<Payout, 'id' | 'platformId'>, resend = false): Promise<void> {
+    return this.jobs.schedule({
+      name: PayoutService.POLL_JOB,
+      id: `payout-poll.${payout.id}${resend ? '.resend' : ''}`,
+      data: { platformId: payout.platformId, payoutId: payout.id, resend },
+      delayMs: resend ? Math.min(this.pollDelayMs(), 5_000) : this.pollDelayMs(),
+    });
+  }
+
+  /** The poll job: after an unknown outcome, re-send the same order; otherwise query until final. */
+  async poll(data: Record<string, unknown>, attempt: number): Promise<JobOutcome> {
+    const platformId = String(data.platformId);
+    const payout = (await this.reads.findByIds('Payout', { platformId }, [String(data.payoutId)])).get(
+      String(data.payoutId),
+    );
+    if (!payout || isTerminal(PAYOUT_TRANSITIONS, payout.status) || payout.status === PayoutStatus.SUCCEEDED)
+      return { done: true };
+    if (Date.now() - payout.createdAt.getTime() > GIVE_UP_MS) return { done: true };
+    const config = await this.config(platformId);
+    if (!config) return { done: true };
+    if (data.resend && !payout.vendorRef) {
+      const payee = JSON.parse(this.secretBox.decrypt(payout.payeeCiphertext as string)) as PayeeInput;
+      const vendorData = payout.vendorData as unknown as PayoutVendorData;
+      const call = await this.sendOrder(config, payout, { payee, remark: vendorData.remark ?? undefined });
+      if (call.kind !== 'unknown' && call.kind !== 'not_sent') {
+        await this.afterOrder(config, payout, call, EventSource.POLL);
+        return { done: true };
+      }
+    } else {
+      await this.syncWith(config, payout, EventSource.POLL);
+    }
+    const now = (await this.reads.findByIds('Payout', { platformId }, [payout.id])).get(payout.id);
+    if (!now || isTerminal(PAYOUT_TRANSITIONS, now.status) || now.status === PayoutStatus.SUCCEEDED)
+      return { done: true };
+    return { done: false, retryInMs: Math.min(this.pollDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+  }
+
+  async rescheduleOpen(): Promise<number> {
+    const open = await this.db.manager
+      .getRepository(Payout)
+      .createQueryBuilder('p')
+      .where('p.vendor = :vendor AND p.status IN (:...statuses)', {
+        vendor: Vendor.YUNZHANGHU,
+        statuses: [PayoutStatus.PENDING, PayoutStatus.PROCESSING, PayoutStatus.ON_HOLD, PayoutStatus.NEEDS_ATTENTION],
+      })
+      .getMany();
+    for (const payout of open) await this.schedulePoll(payout, !payout.vendorRef);
+    return open.length;
+  }
+
+  async sync(scope: Scope, id: string): Promise<PayoutResult<{ payout: Payout; changed: boolean }>> {
+    const payout = await this.reads.get('Payout', scope, id);
+    const config = await this.config(scope.platformId);
+    if (!config) return this.notConfigured();
+    const result = await this.syncWith(config, payout, EventSource.POLL);
+    const current = await this.reads.get('Payout', scope, id);
+    if (result.kind !== 'ok') return { ...refusalOf(result), payout: current };
+    return { ok: true, payout: current, changed: result.changed };
+  }
+
+  private async syncWith(
+    config: ResolvedProviderConfig,
+    payout: Payout,
+    source: EventSource,
+  ): Promise<{ kind: 'ok'; changed: boolean } | Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>> {
+    const call = await this.adapter.queryOrder(config, payout.orderNo, CHANNEL_QUERY[payout.channel]);
+    if (call.kind !== 'ok') return call;
+    return { kind: 'ok', changed: await this.applyDetail(payout, call.data, source) };
+  }
+
+  /** An order's state as the vendor reports it (query or notification), checked against ours. */
+  async applyDetail(payout: Payout, detail: OrderDetail, source: EventSource): Promise<boolean> {
+    const status = Number(detail.status);
+    if (!ORDER_STATUSES.includes(status as OrderStatusCode)) {
+      await this.apply(payout, PayoutStatus.NEEDS_ATTENTION, source, { step: 'query', unknownStatus: detail.status });
+      return true;
+    }
+    const statusDetail = Number(detail.status_detail);
+    const reported = payoutStatusOf(status as OrderStatusCode, statusDetail);
+    const theirs = yuanToFen(detail.pay);
+    const mismatch = theirs !== undefined && theirs !== payout.amountFen;
+    const reason = detailReason(statusDetail as StatusDetailCode);
+    const outcome = await this.apply(
+      payout,
+      mismatch ? PayoutStatus.NEEDS_ATTENTION : reported,
+      source,
+      {
+        step: 'query',
+        status,
+        statusDetail,
+        statusMessage: detail.status_message ?? null,
+        ...(reason ? { reason } : {}),
+        ...(mismatch ? { amountMismatch: { ours: payout.amountFen, theirs }, reportedStatus: reported } : {}),
+      },
+      {
+        vendorRef: detail.ref,
+        vendorData: {
+          status,
+          statusDetail,
+          statusMessage: detail.status_detail_message || detail.status_message,
+          ...(reason
+            ? { failure: { reason, vendorCode: String(statusDetail), message: detail.status_detail_message ?? '' } }
+            : {}),
+        },
+      },
+    );
+    return outcome;
+  }
+
+  private async apply(
+    payout: Pick<Payout, 'id' | 'platformId'>,
+    to: PayoutStatus,
+    source: EventSource,
+    detail: Record<string, unknown>,
+    patch: { vendorRef?: string; vendorData?: Record<string, unknown> } = {},
+  ): Promise<boolean> {
+    const request: TransitionRequest = {
+      kind: EntityKind.PAYOUT,
+      entityId: payout.id,
+      platformId: payout.platformId,
+      to,
+      source,
+      detail,
+    };
+    const outcome = await this.db.transaction(async (manager) => {
+      const result = await this.events.transitionWithin(manager, request);
+      if (result.changed || result.reason === 'same_status') {
+        const row = await manager.findOneByOrFail(Payout, { id: payout.id });
+        const update: Partial<Payout> = {};
+        if (patch.vendorRef) update.vendorRef = patch.vendorRef;
+        if (patch.vendorData) update.vendorData = { ...(row.vendorData ?? {}), ...patch.vendorData };
+        if (Object.keys(update).length > 0) await manager.update(Payout, { id: row.id }, update as never);
+      }
+      return result;
+    });
+    this.events.afterCommit(request, outcome);
+    return outcome.changed;
+  }
+}
+
+/** What the API shows of a payee: masks only. */
+export function mask(channel: PayoutChannel, payee: PayeeInput): MaskedPayee {
+  const account =
+    channel === PayoutChannel.BANK_CARD
+      ? maskCard(payee.account ?? '')
+      : channel === PayoutChannel.ALIPAY
+        ? maskAccount(payee.account ?? '')
+        : maskAccount(payee.openid ?? '');
+  return {
+    realName: maskName(payee.realName),
+    idCard: maskIdCard(payee.idCard),
+    account,
+    phoneNo: payee.phoneNo ? maskPhone(payee.phoneNo) : null,
+  };
+}

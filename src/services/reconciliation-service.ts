@@ -1,0 +1,179 @@
+import type { Scope } from '../auth/viewer';
+import { newId } from '../crypto/ids';
+import type { Database } from '../db/database';
+import { PayoutStatus, Vendor } from '../domain/enums';
+import { Payout, ProviderConfig, ReconciliationReport } from '../entities';
+import { badUserInput } from '../errors/app-errors';
+import type { Logger } from '../logging/logger';
+import type { YunzhanghuAdapter } from '../providers/yunzhanghu/adapter';
+import { yuanToFen } from '../providers/yunzhanghu/transformers';
+import { refusalOf, type PayoutResult, type PayoutService } from './payout-service';
+
+export type DiscrepancyKind =
+  'MISSING_LOCALLY' | 'MISSING_AT_VENDOR' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH' | 'UNKNOWN_AT_VENDOR';
+
+export interface Discrepancy {
+  kind: DiscrepancyKind;
+  orderNo: string;
+  payoutId: string | null;
+  ourAmountFen: number | null;
+  theirAmountFen: number | null;
+  ourStatus: string | null;
+  theirStatus: string | null;
+}
+
+/** The daily order file's status words (2.2 1, 注意 1) in our terms; -/- is "unknown, ask". */
+const FILE_STATUS: Record<string, PayoutStatus | 'UNKNOWN'> = {
+  成功: PayoutStatus.SUCCEEDED,
+  '成功(待领取)': PayoutStatus.PROCESSING,
+  失败: PayoutStatus.FAILED,
+  退汇: PayoutStatus.RETURNED,
+  删除: PayoutStatus.FAILED,
+  挂单: PayoutStatus.ON_HOLD,
+  打款中: PayoutStatus.PROCESSING,
+  '-/-': 'UNKNOWN',
+};
+
+/** yyyy-mm-dd of an instant, in China time (the vendor's day). */
+export function chinaDay(at: Date): string {
+  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Reconciles a day: downloads the vendor's order and bill files (gzip CSV) and compares them
+ * with the local payouts created that day. Reports what is missing on either side and every
+ * amount or status that differs; a return (退汇) in the bill file must show as RETURNED here.
+ * Stored per platform and day (running it again replaces it); a background task runs it daily.
+ */
+export class ReconciliationService {
+  constructor(
+    private readonly db: Database,
+    private readonly payouts: PayoutService,
+    private readonly adapter: YunzhanghuAdapter,
+    private readonly logger: Logger,
+  ) {}
+
+  async reconcile(scope: Scope, day: string): Promise<PayoutResult<{ report: ReconciliationReport }>> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00+08:00`))) {
+      throw badUserInput('day must be a date like 2026-11-21', 'day');
+    }
+    const config = await this.payouts.config(scope.platformId);
+    if (!config) return this.payouts.notConfigured();
+    const files: Record<'order' | 'bill', Array<Record<string, string>>> = { order: [], bill: [] };
+    for (const kind of ['order', 'bill'] as const) {
+      const url = await this.adapter.dailyFileUrl(config, kind, day);
+      if (url.kind !== 'ok') return refusalOf(url);
+      if (!url.data) continue; // older than 90 days: nothing to compare
+      const rows = await this.adapter.downloadCsv(url.data);
+      if (rows.kind !== 'ok') return refusalOf(rows);
+      files[kind] = rows.data;
+    }
+    const start = new Date(`${day}T00:00:00+08:00`);
+    const end = new Date(start.getTime() + 86_400_000);
+    const local = await this.db.manager
+      .getRepository(Payout)
+      .createQueryBuilder('p')
+      .where('p.platformId = :platformId AND p.vendor = :vendor', {
+        platformId: scope.platformId,
+        vendor: Vendor.YUNZHANGHU,
+      })
+      .andWhere('p.createdAt >= :start AND p.createdAt < :end', { start, end })
+      .getMany();
+    const discrepancies = this.compare(local, files.order, files.bill);
+    const summary = {
+      localPayouts: local.length,
+      vendorOrders: files.order.length,
+      billRows: files.bill.length,
+      returns: files.bill.filter((row) => row['流水类型'] === '经纪公司退汇').length,
+      matched: local.length - discrepancies.filter((d) => d.payoutId !== null).length,
+    };
+    const report = await this.db.transaction(async (manager) => {
+      const existing = await manager.findOneBy(ReconciliationReport, {
+        platformId: scope.platformId,
+        vendor: Vendor.YUNZHANGHU,
+        day,
+      });
+      const row = Object.assign(existing ?? new ReconciliationReport(), {
+        id: existing?.id ?? newId(),
+        platformId: scope.platformId,
+        vendor: Vendor.YUNZHANGHU,
+        day,
+        status: discrepancies.length === 0 ? 'MATCHED' : 'DISCREPANCIES',
+        summary,
+        discrepancies: discrepancies as unknown as Array<Record<string, unknown>>,
+      });
+      await manager.save(ReconciliationReport, row);
+      return row;
+    });
+    return { ok: true, report };
+  }
+
+  compare(local: Payout[], orders: Array<Record<string, string>>, bills: Array<Record<string, string>>): Discrepancy[] {
+    const found: Discrepancy[] = [];
+    const byOrderNo = new Map(local.map((payout) => [payout.orderNo, payout]));
+    const vendorOrders = new Map(orders.map((row) => [row['商户订单号'], row]));
+    const returned = new Set(bills.filter((row) => row['流水类型'] === '经纪公司退汇').map((row) => row['商户订单号']));
+    for (const payout of local) {
+      const row = vendorOrders.get(payout.orderNo);
+      const base = {
+        orderNo: payout.orderNo,
+        payoutId: payout.id,
+        ourAmountFen: payout.amountFen,
+        ourStatus: payout.status,
+      };
+      if (!row) {
+        // A payout the vendor refused at once never became an order: nothing to find.
+        if (payout.status !== PayoutStatus.FAILED || payout.vendorRef) {
+          found.push({ kind: 'MISSING_AT_VENDOR', ...base, theirAmountFen: null, theirStatus: null });
+        }
+        continue;
+      }
+      const theirAmount = yuanToFen(row['金额']) ?? null;
+      if (theirAmount !== payout.amountFen)
+        found.push({ kind: 'AMOUNT_MISMATCH', ...base, theirAmountFen: theirAmount, theirStatus: row['订单状态'] });
+      const theirs = returned.has(payout.orderNo) ? PayoutStatus.RETURNED : FILE_STATUS[row['订单状态']];
+      if (theirs === 'UNKNOWN' || theirs === undefined) {
+        found.push({ kind: 'UNKNOWN_AT_VENDOR', ...base, theirAmountFen: theirAmount, theirStatus: row['订单状态'] });
+      } else if (theirs !== payout.status) {
+        found.push({ kind: 'STATUS_MISMATCH', ...base, theirAmountFen: theirAmount, theirStatus: theirs });
+      }
+    }
+    for (const [orderNo, row] of vendorOrders) {
+      if (!byOrderNo.has(orderNo)) {
+        found.push({
+          kind: 'MISSING_LOCALLY',
+          orderNo,
+          payoutId: null,
+          ourAmountFen: null,
+          theirAmountFen: yuanToFen(row['金额']) ?? null,
+          ourStatus: null,
+          theirStatus: row['订单状态'],
+        });
+      }
+    }
+    return found;
+  }
+
+  /** The daily run: yesterday's report for every platform on Yunzhanghu, once the files exist (after 04:00 China time). */
+  async runDaily(now = new Date()): Promise<number> {
+    const chinaHour = new Date(now.getTime() + 8 * 3_600_000).getUTCHours();
+    if (chinaHour < 4) return 0;
+    const yesterday = chinaDay(new Date(now.getTime() - 86_400_000));
+    const configs = await this.db.manager.findBy(ProviderConfig, { vendor: Vendor.YUNZHANGHU });
+    let ran = 0;
+    for (const config of configs) {
+      const done = await this.db.manager.countBy(ReconciliationReport, {
+        platformId: config.platformId,
+        vendor: Vendor.YUNZHANGHU,
+        day: yesterday,
+      });
+      if (done) continue;
+      const result = await this.reconcile({ platformId: config.platformId }, yesterday).catch((error: unknown) => {
+        this.logger.warn({ platformId: config.platformId, err: String(error) }, 'daily reconciliation failed');
+        return undefined;
+      });
+      if (result?.ok) ran += 1;
+    }
+    return ran;
+  }
+}

@@ -1,0 +1,205 @@
+import type { Scope } from '../auth/viewer';
+import { FailureReason, PayoutChannel } from '../domain/enums';
+import { badUserInput } from '../errors/app-errors';
+import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
+import { fenToYuan, idCardChecksumValid, luhnValid, yuanToFen } from '../providers/yunzhanghu/transformers';
+import type { DealerInfo } from '../providers/yunzhanghu/wire-types';
+import { refusalOf, type PayoutService, type PayoutResult } from './payout-service';
+
+export interface VerificationOutcome {
+  verified: boolean;
+  failure: { reason: FailureReason; vendorCode: string; message: string } | null;
+}
+
+export interface BrokerBalance {
+  brokerId: string;
+  bankCardFen: number;
+  alipayFen: number;
+  wechatFen: number;
+  rebateFeeFen: number;
+  bankCardOpen: boolean;
+  alipayOpen: boolean;
+  wechatOpen: boolean;
+}
+
+/**
+ * Yunzhanghu's identity verification (2.3), Alipay authorisation, ID card images (2.4), payout
+ * data reports (2.5) and dealer balances (2.1 6). A verification the vendor answers with an
+ * error code is a result (`verified: false`), not an error: it is what the caller asked to know.
+ */
+export class VerificationService {
+  constructor(
+    private readonly payouts: PayoutService,
+    private readonly adapter: YunzhanghuAdapter,
+  ) {}
+
+  private async configOr(scope: Scope) {
+    const config = await this.payouts.config(scope.platformId);
+    return config;
+  }
+
+  private verdict(call: YunzhanghuCall<unknown>): PayoutResult<VerificationOutcome> {
+    if (call.kind === 'ok') return { ok: true, verified: true, failure: null };
+    if (call.kind === 'refused') return { ok: true, verified: false, failure: call.failure };
+    return refusalOf(call);
+  }
+
+  /** Four factors with a mobile number, three without. */
+  async verifyBankCard(scope: Scope, input: { cardNo: string; idCard: string; realName: string; mobile?: string }) {
+    checkCard(input.cardNo);
+    checkId(input.idCard);
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    const base = { card_no: input.cardNo, id_card: input.idCard, real_name: input.realName };
+    return this.verdict(
+      input.mobile
+        ? await this.adapter.verifyFourFactor(config, { ...base, mobile: input.mobile })
+        : await this.adapter.verifyThreeFactor(config, base),
+    );
+  }
+
+  async verifyIdentity(scope: Scope, input: { idCard: string; realName: string }) {
+    checkId(input.idCard);
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    return this.verdict(await this.adapter.verifyId(config, { id_card: input.idCard, real_name: input.realName }));
+  }
+
+  /** 2.3 1.1: sends the SMS code; the ref goes with the code to confirm. */
+  async requestBankCardVerification(
+    scope: Scope,
+    input: { cardNo: string; idCard: string; realName: string; mobile: string },
+  ) {
+    checkCard(input.cardNo);
+    checkId(input.idCard);
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    const call = await this.adapter.verifyRequest(config, {
+      card_no: input.cardNo,
+      id_card: input.idCard,
+      real_name: input.realName,
+      mobile: input.mobile,
+    });
+    if (call.kind === 'ok') return { ok: true as const, verified: true, failure: null, ref: call.data.ref };
+    if (call.kind === 'refused') return { ok: true as const, verified: false, failure: call.failure, ref: null };
+    return refusalOf(call);
+  }
+
+  async confirmBankCardVerification(
+    scope: Scope,
+    input: { cardNo: string; idCard: string; realName: string; mobile: string; captcha: string; ref: string },
+  ) {
+    if (!/^\d{4,8}$/.test(input.captcha)) throw badUserInput('captcha is the SMS code (digits)', 'captcha');
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    return this.verdict(
+      await this.adapter.verifyConfirm(config, {
+        card_no: input.cardNo,
+        id_card: input.idCard,
+        real_name: input.realName,
+        mobile: input.mobile,
+        captcha: input.captcha,
+        ref: input.ref,
+      }),
+    );
+  }
+
+  async alipayAuthInfo(scope: Scope): Promise<PayoutResult<{ info: string }>> {
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    const call = await this.adapter.authAlipay(config);
+    if (call.kind !== 'ok') return refusalOf(call);
+    return { ok: true, info: String(call.data.info) };
+  }
+
+  async uploadIdCard(
+    scope: Scope,
+    input: { realName: string; idCard: string; front: Buffer; back: Buffer; contentType: string },
+  ) {
+    checkId(input.idCard);
+    if (input.front.length === 0 || input.back.length === 0)
+      throw badUserInput('both sides of the ID card are required', 'front');
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    return this.verdict(
+      await this.adapter.uploadIdCard(
+        config,
+        { real_name: input.realName, id_card: input.idCard },
+        { bytes: input.front, contentType: input.contentType },
+        { bytes: input.back, contentType: input.contentType },
+      ),
+    );
+  }
+
+  /** 2.5: a payout made elsewhere, reported (for tax). Answers the vendor's reference. */
+  async report(
+    scope: Scope,
+    input: {
+      channel: PayoutChannel;
+      orderId: string;
+      realName: string;
+      idCard: string;
+      account: string;
+      phoneNo?: string;
+      amountFen: number;
+      paidAt: Date;
+      succeeded: boolean;
+      notes?: string;
+    },
+  ): Promise<PayoutResult<{ ref: string; accepted: boolean; failure: VerificationOutcome['failure'] }>> {
+    if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0)
+      throw badUserInput('amountFen must be positive', 'amountFen');
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    const chinaTime = new Date(input.paidAt.getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const payload: Record<string, string> = {
+      order_id: input.orderId,
+      real_name: input.realName,
+      id_card: input.idCard,
+      pay: fenToYuan(input.amountFen),
+      created_at: chinaTime,
+      result: input.succeeded ? '1' : '2',
+      notes: input.notes ?? '',
+      ...(input.channel === PayoutChannel.WECHAT ? { openid: input.account } : { card_no: input.account }),
+      ...(input.phoneNo ? { phone_no: input.phoneNo } : {}),
+    };
+    const channel =
+      input.channel === PayoutChannel.BANK_CARD
+        ? 'bankCard'
+        : input.channel === PayoutChannel.ALIPAY
+          ? 'alipay'
+          : 'wechat';
+    const call = await this.adapter.report(config, channel, payload);
+    if (call.kind === 'ok') return { ok: true, ref: String(call.data.ref), accepted: true, failure: null };
+    if (call.kind === 'refused') return { ok: true, ref: '', accepted: false, failure: call.failure };
+    return refusalOf(call);
+  }
+
+  async balances(scope: Scope): Promise<PayoutResult<{ brokers: BrokerBalance[] }>> {
+    const config = await this.configOr(scope);
+    if (!config) return this.payouts.notConfigured();
+    const call = await this.adapter.queryAccounts(config);
+    if (call.kind !== 'ok') return refusalOf(call);
+    return {
+      ok: true,
+      brokers: (call.data.dealer_infos ?? []).map((info: DealerInfo) => ({
+        brokerId: info.broker_id,
+        bankCardFen: yuanToFen(info.bank_card_balance) ?? 0,
+        alipayFen: yuanToFen(info.alipay_balance) ?? 0,
+        wechatFen: yuanToFen(info.wxpay_balance) ?? 0,
+        rebateFeeFen: yuanToFen(info.rebate_fee_balance) ?? 0,
+        bankCardOpen: Boolean(info.is_bank_card),
+        alipayOpen: Boolean(info.is_alipay),
+        wechatOpen: Boolean(info.is_wxpay),
+      })),
+    };
+  }
+}
+
+function checkCard(card: string): void {
+  if (!luhnValid(card)) throw badUserInput('cardNo is not a valid bank card number', 'cardNo');
+}
+
+function checkId(id: string): void {
+  if (!idCardChecksumValid(id)) throw badUserInput('idCard is not a valid ID number (check digit)', 'idCard');
+}
