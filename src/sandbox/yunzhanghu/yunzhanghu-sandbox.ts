@@ -194,6 +194,15 @@ export class YunzhanghuSandbox extends SandboxBase {
     return true;
   }
 
+  /** The bank returns a paid order now (退汇), as card numbers ending 0009 do an hour after paying. */
+  bankReturn(dealerId: string, orderId: string): boolean {
+    const dealer = this.mustDealer(dealerId);
+    const order = dealer.orders.get(orderId);
+    if (!order || order.status !== 1 || order.statusDetail !== 0) return false;
+    this.giveBack(dealer, order, 213);
+    return true;
+  }
+
   protected vendorRoutes(router: Router): void {
     const form = express.urlencoded({ extended: false, limit: '64kb' });
     const post = (
@@ -298,6 +307,10 @@ export class YunzhanghuSandbox extends SandboxBase {
         res.status(400).json({ error: (error as Error).message });
       }
     });
+    router.post('/_admin/dealers/:dealerId/orders/:orderId/return', (req, res) => {
+      const returned = this.bankReturn(String(req.params.dealerId), String(req.params.orderId));
+      res.status(returned ? 200 : 409).json({ returned });
+    });
     router.post('/_admin/dealers/:dealerId/orders/:orderId/claim', (req, res) => {
       const claimed = this.claim(String(req.params.dealerId), String(req.params.orderId));
       res.status(claimed ? 200 : 409).json({ claimed });
@@ -332,7 +345,9 @@ export class YunzhanghuSandbox extends SandboxBase {
   private openRequest(dealer: SandboxDealer, params: Partial<SignedParams>): Record<string, unknown> {
     const at = timestampMs(String(params.timestamp ?? ''));
     if (at === undefined) throw new Refusal('1002', 'timestamp格式不正确');
-    if (Math.abs(this.clock.now() - at) > TIMESTAMP_WINDOW_MS) throw new Refusal('1001');
+    // Against wall-clock time, as the real service does: the fast-forward clock drives the
+    // sandbox's schedules, and a client's clock cannot follow it.
+    if (Math.abs(Date.now() - at) > TIMESTAMP_WINDOW_MS) throw new Refusal('1001');
     const opened = open<Record<string, unknown>>(
       {
         data: str(params.data),

@@ -1,0 +1,531 @@
+import type { Client } from 'graphql-ws';
+import { Payout } from '../../src/entities';
+import { fromGlobalIdOf } from '../../src/graphql/global-id';
+import { seal } from '../../src/providers/yunzhanghu/crypto';
+import { luhnValid } from '../../src/providers/yunzhanghu/transformers';
+import type { SandboxDealer, YunzhanghuSandbox } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
+import { SANDBOX_CAPTCHA } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
+import { startTestApp, type TestApp } from '../support/app';
+import { testDatabases } from '../support/databases';
+import { collectSubscription, graphql, graphqlData, webSocketClient } from '../support/graphql-client';
+import { waitFor } from '../support/wait-for';
+
+const ID_CARD = '11010519491231002X';
+const OTHER_ID = '12010119881214214X';
+
+/** A Luhn-valid card number ending in `suffix` (the sandbox reads its magic from the end). */
+function card(suffix: string): string {
+  for (let digit = 0; digit < 10; digit += 1) {
+    const candidate = `62148331039${digit}${suffix}`.padEnd(16, '0');
+    const number = `62148331${digit}${'0'.repeat(16 - 9 - suffix.length)}${suffix}`;
+    if (luhnValid(number)) return number;
+    if (luhnValid(candidate)) return candidate;
+  }
+  throw new Error(`no card for ${suffix}`);
+}
+
+const PAYOUT_FIELDS = `id status channel orderNo vendorRef amount { fen } vendorStatus vendorStatusDetail
+  payee { realName idCard account phoneNo } failure { reason vendorCode }
+  statusHistory { fromStatus toStatus source detail }`;
+const CREATE = `mutation($input: CreatePayoutInput!) { createPayout(input: $input) {
+  __typename ... on PayoutPayload { replayed payout { ${PAYOUT_FIELDS} } }
+  ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } } } }`;
+const VERIFY = `__typename ... on VerificationPayload { verified ref failure { reason vendorCode message } } ... on PayoutRefusedError { code message }`;
+
+describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (database) => {
+  let app: TestApp;
+  let sandbox: YunzhanghuSandbox;
+  let dealer: SandboxDealer;
+  let apiKey: string;
+  let platformId: string;
+  let keys = 0;
+  const sockets: Client[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp(database, { paymentPollDelayMs: 100 });
+    sandbox = app.runtime.sandboxes!.yunzhanghu;
+    const created = await app.runtime.services.platforms.createPlatform('payouts');
+    apiKey = created.apiKey;
+    platformId = created.platform.id;
+    dealer = sandbox.registerDealer({
+      dealerId: 'dealer-1',
+      brokerId: 'yiyun73',
+      notifyUrl: `${app.url}/callbacks/yunzhanghu/${platformId}`,
+      balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
+    });
+    await graphqlData(
+      app.url,
+      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      {
+        input: {
+          vendor: 'YUNZHANGHU',
+          baseUrl: `${app.url}/sandbox/yunzhanghu`,
+          credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
+          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
+        },
+      },
+      apiKey,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((socket) => socket.dispose()));
+    await app?.stop();
+  });
+
+  afterEach(() => {
+    sandbox.faults.nextRequests = [];
+  });
+
+  const gql = (query: string, variables: Record<string, unknown> = {}) =>
+    graphqlData(app.url, query, variables, apiKey);
+  const create = (input: Record<string, unknown>) =>
+    gql(CREATE, { input: { idempotencyKey: `p-${++keys}`, ...input } }).then((data) => data.createPayout);
+  const bankPayout = (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
+    create({
+      channel: 'BANK_CARD',
+      amountFen,
+      payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
+      ...extra,
+    });
+
+  async function payout(id: string): Promise<any> {
+    return (await gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node;
+  }
+
+  async function settles(id: string, status: string): Promise<any> {
+    let last: any;
+    await waitFor(async () => (last = await payout(id)).status === status, `payout ${status}`, 10_000);
+    return last;
+  }
+
+  it('pays to a bank card: accepted, then the signed notification settles it; payee data only masked', async () => {
+    const socket = webSocketClient(app.url, apiKey);
+    sockets.push(socket);
+    const subscriber = collectSubscription(
+      socket,
+      `subscription { payoutUpdated { event { toStatus source } payout { id status } } }`,
+    );
+    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    const cardNo = card('1234');
+    const created = await bankPayout(cardNo, 12_345, { remark: '稿费' });
+    expect(created).toMatchObject({
+      __typename: 'PayoutPayload',
+      payout: {
+        status: 'PROCESSING',
+        channel: 'BANK_CARD',
+        payee: { realName: '张*', idCard: '1101**********002X', phoneNo: '134****5491' },
+      },
+    });
+    expect(created.payout.payee.account).toBe(`${cardNo.slice(0, 4)}********${cardNo.slice(-4)}`);
+    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    expect(paid.statusHistory.at(-1)).toMatchObject({
+      fromStatus: 'PROCESSING',
+      toStatus: 'SUCCEEDED',
+      source: 'CALLBACK',
+    });
+    await waitFor(
+      () =>
+        subscriber.result.events.some(
+          (e) => e.payoutUpdated.payout.id === created.payout.id && e.payoutUpdated.event.toStatus === 'SUCCEEDED',
+        ),
+      'payoutUpdated SUCCEEDED',
+    );
+    const rows = await app.runtime.services.db.manager.find(Payout);
+    const stored = JSON.stringify(rows);
+    for (const secret of [cardNo, ID_CARD, '13488795491']) {
+      expect(stored).not.toContain(secret);
+      expect(JSON.stringify(app.logs)).not.toContain(secret);
+    }
+    subscriber.stop();
+  });
+
+  it('validates before sending, each failure naming its field', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ channel: 'BANK_CARD', amountFen: 100, payee: { realName: '张三', idCard: ID_CARD } }, 'payee.account'],
+      [
+        {
+          channel: 'BANK_CARD',
+          amountFen: 100,
+          payee: { realName: '张三', idCard: ID_CARD, account: '6228880199872220' },
+        },
+        'payee.account',
+      ],
+      [{ channel: 'WECHAT', amountFen: 100, payee: { realName: '张三', idCard: ID_CARD } }, 'payee.openid'],
+      [{ channel: 'WECHAT', amountFen: 99, payee: { realName: '张三', idCard: ID_CARD, openid: 'o1' } }, 'amountFen'],
+      [
+        { channel: 'WECHAT', amountFen: 20_001, payee: { realName: '张三', idCard: ID_CARD, openid: 'o1' } },
+        'amountFen',
+      ],
+      [
+        { channel: 'ALIPAY', amountFen: 100_000_001, payee: { realName: '张三', idCard: ID_CARD, account: 'a@b.cn' } },
+        'amountFen',
+      ],
+      [
+        {
+          channel: 'BANK_CARD',
+          amountFen: 500_000_001,
+          payee: { realName: '张三', idCard: ID_CARD, account: card('1111') },
+        },
+        'amountFen',
+      ],
+      [
+        {
+          channel: 'ALIPAY',
+          amountFen: 100,
+          payee: { realName: '张三', idCard: ID_CARD, account: 'a@b.cn' },
+          remark: '一二三四五六七八九十a',
+        },
+        'remark',
+      ],
+      [
+        {
+          channel: 'ALIPAY',
+          amountFen: 100,
+          payee: { realName: '张三', idCard: ID_CARD, account: 'a@b.cn' },
+          remark: 'fee#1',
+        },
+        'remark',
+      ],
+    ];
+    for (const [input, field] of cases) {
+      const response = await graphql(app.url, CREATE, { input: { idempotencyKey: `bad-${++keys}`, ...input } }, apiKey);
+      expect([field, response.body.errors?.[0]?.extensions]).toEqual([
+        field,
+        expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
+      ]);
+    }
+  });
+
+  it('an Alipay payout to a bad account fails with the reason from the notification', async () => {
+    const created = await create({
+      channel: 'ALIPAY',
+      amountFen: 100,
+      payee: { realName: '张三', idCard: ID_CARD, account: 'fail@example.com' },
+    });
+    const failed = await settles(created.payout.id, 'FAILED');
+    expect(failed.statusHistory.at(-1).detail).toMatchObject({
+      status: 2,
+      statusDetail: 261,
+      reason: 'PAYEE_ACCOUNT_INVALID',
+    });
+  });
+
+  it('holds a payout while the balance is short and releases it after a top-up', async () => {
+    const created = await create({
+      channel: 'ALIPAY',
+      amountFen: 5_000,
+      payee: { realName: '张三', idCard: ID_CARD, account: 'hold@example.com' },
+    });
+    await settles(created.payout.id, 'ON_HOLD');
+    const topUp = await fetch(`${app.url}/sandbox/yunzhanghu/_admin/dealers/dealer-1/topup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ brokerId: 'yiyun73', channel: 'alipay', amountFen: 100_000 }),
+    });
+    expect(topUp.status).toBe(200);
+    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    expect(paid.statusHistory.map((e: any) => e.toStatus)).toEqual(['PENDING', 'PROCESSING', 'ON_HOLD', 'SUCCEEDED']);
+  });
+
+  it('a WeChat red packet waits for its claim; out-of-order notifications never move it back', async () => {
+    sandbox.faults.reorderNextCallback = true;
+    const created = await create({
+      channel: 'WECHAT',
+      amountFen: 1_000,
+      payee: { realName: '张三', idCard: ID_CARD, openid: 'openid-claim' },
+    });
+    // The 1/27 notification is held back; the claim's 1/0 goes first, then the held one.
+    await waitFor(() => dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
+    expect(sandbox.claim('dealer-1', created.payout.orderNo)).toBe(true);
+    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    await waitFor(
+      () =>
+        !sandbox.faults.reorderNextCallback &&
+        sandbox.notifier.attempts.filter((a) => a.label.includes(created.payout.orderNo)).length >= 2,
+      'both notifications',
+    );
+    expect((await payout(created.payout.id)).status).toBe('SUCCEEDED');
+    expect(paid.statusHistory.filter((e: any) => e.toStatus === 'SUCCEEDED')).toHaveLength(1);
+  });
+
+  it('an unclaimed red packet is returned after 24 hours', async () => {
+    const created = await create({
+      channel: 'WECHAT',
+      amountFen: 888,
+      payee: { realName: '李四', idCard: OTHER_ID, openid: 'openid-unclaimed' },
+    });
+    await waitFor(() => dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
+    await sandbox.clock.advance(24 * 3_600_000);
+    const returned = await settles(created.payout.id, 'RETURNED');
+    expect(returned.statusHistory.at(-1).detail).toMatchObject({ status: 9, statusDetail: 213 });
+  });
+
+  it('a lost answer is retried with the same order_id and adopted: one order at the vendor', async () => {
+    sandbox.faults.nextRequests = ['unknown'];
+    const created = await bankPayout(card('2222'), 777);
+    expect(created.payout.status).toBe('NEEDS_ATTENTION');
+    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    expect(paid.vendorRef).toBe(dealer.orders.get(paid.orderNo)?.ref);
+    expect([...dealer.orders.keys()].filter((id) => id === paid.orderNo)).toHaveLength(1);
+  });
+
+  it('notifications: a duplicate is applied once, a forged one is refused with "fail"', async () => {
+    sandbox.faults.duplicateCallbacks = 1;
+    const created = await bankPayout(card('3333'), 300);
+    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    await waitFor(() => sandbox.faults.duplicateCallbacks === 0, 'the duplicate sent');
+    expect(paid.statusHistory.filter((e: any) => e.toStatus === 'SUCCEEDED')).toHaveLength(1);
+    const forged = seal(
+      { notify_id: 'x', notify_time: '', data: { order_id: paid.orderNo, status: 2, status_detail: 211, pay: '3.00' } },
+      {
+        appKey: 'not-the-app-key-000000000000000',
+        des3Key: dealer.des3Key,
+      },
+    );
+    const response = await fetch(`${app.url}/callbacks/yunzhanghu/${platformId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(forged as unknown as Record<string, string>),
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toBe('fail');
+    expect((await payout(created.payout.id)).status).toBe('SUCCEEDED');
+  });
+
+  it('shows the dealer balances per broker', async () => {
+    const data = await gql(
+      `{ payoutBalances { brokerId bankCard { fen } alipay { fen } wechat { fen } bankCardOpen } }`,
+    );
+    expect(data.payoutBalances).toEqual([expect.objectContaining({ brokerId: 'yiyun73', bankCardOpen: true })]);
+    expect(data.payoutBalances[0].bankCard.fen).toBe(dealer.brokers.get('yiyun73')!.bankCardFen);
+  });
+
+  it('verifies identities: three and four factors, ID, and the SMS flow with its 1-minute code', async () => {
+    const cardNo = card('4444');
+    const verify = (mutation: string, input: Record<string, unknown>) =>
+      gql(
+        `mutation($input: ${mutation === 'verifyIdentity' ? 'VerifyIdentityInput' : mutation === 'verifyBankCard' ? 'VerifyBankCardInput' : 'BankCardSmsInput'}!) { ${mutation}(input: $input) { ${VERIFY} } }`,
+        {
+          input,
+        },
+      ).then((data) => data[mutation]);
+    expect(await verify('verifyBankCard', { cardNo, idCard: ID_CARD, realName: '张三' })).toMatchObject({
+      verified: true,
+    });
+    expect(
+      await verify('verifyBankCard', { cardNo, idCard: ID_CARD, realName: '张三', mobile: '13488795491' }),
+    ).toMatchObject({ verified: true });
+    expect(
+      await verify('verifyBankCard', { cardNo, idCard: ID_CARD, realName: '张三', mobile: '13488790000' }),
+    ).toMatchObject({
+      verified: false,
+      failure: { reason: 'PAYEE_IDENTITY_MISMATCH', vendorCode: '2003' },
+    });
+    expect(await verify('verifyIdentity', { idCard: ID_CARD, realName: '张三' })).toMatchObject({ verified: true });
+    const factors = { cardNo, idCard: ID_CARD, realName: '张三', mobile: '13488795491' };
+    const requested = await verify('requestBankCardVerification', factors);
+    expect(requested).toMatchObject({ verified: true, ref: expect.any(String) });
+    expect(await verify('requestBankCardVerification', factors)).toMatchObject({ ref: requested.ref });
+    expect(
+      await verify('confirmBankCardVerification', { ...factors, ref: requested.ref, captcha: '000000' }),
+    ).toMatchObject({ verified: false });
+    expect(
+      await verify('confirmBankCardVerification', { ...factors, ref: requested.ref, captcha: SANDBOX_CAPTCHA }),
+    ).toMatchObject({ verified: true });
+    const again = await verify('requestBankCardVerification', factors);
+    await sandbox.clock.advance(61_000);
+    expect(
+      await verify('confirmBankCardVerification', { ...factors, ref: again.ref, captcha: SANDBOX_CAPTCHA }),
+    ).toMatchObject({
+      verified: false,
+      failure: { message: '验证码已过期' },
+    });
+    const bad = await graphql(
+      app.url,
+      `
+        mutation ($input: VerifyIdentityInput!) {
+          verifyIdentity(input: $input) {
+            __typename
+          }
+        }
+      `,
+      {
+        input: { idCard: '110105194912310021', realName: '张三' },
+      },
+      apiKey,
+    );
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idCard' });
+  });
+
+  it('gets the Alipay authorisation, uploads ID card images, and reports outside payouts once', async () => {
+    expect((await gql(`{ alipayAuthInfo }`)).alipayAuthInfo).toContain('apiname=com.alipay.account.auth');
+    const image = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString('base64');
+    const upload = await gql(
+      `mutation($input: UploadIdCardInput!) { uploadIdCardImages(input: $input) { ${VERIFY} } }`,
+      {
+        input: { realName: '张三', idCard: ID_CARD, frontBase64: image, backBase64: image },
+      },
+    );
+    expect(upload.uploadIdCardImages).toMatchObject({ verified: true });
+    expect(dealer.idCardUploads).toBe(1);
+    const report = (input: Record<string, unknown>) =>
+      gql(
+        `mutation($input: ReportPayoutInput!) { reportPayout(input: $input) { __typename ... on ReportPayoutPayload { accepted ref failure { reason } } } }`,
+        {
+          input: {
+            channel: 'ALIPAY',
+            orderId: 'ext-1',
+            realName: '张三',
+            idCard: ID_CARD,
+            account: 'a@b.cn',
+            amountFen: 100,
+            paidAt: new Date().toISOString(),
+            succeeded: true,
+            ...input,
+          },
+        },
+      ).then((data) => data.reportPayout);
+    expect(await report({})).toMatchObject({ accepted: true, ref: expect.stringMatching(/^\d+$/) });
+    expect(await report({})).toMatchObject({ accepted: false, failure: { reason: 'DUPLICATE_ORDER' } });
+    expect(await report({ channel: 'WECHAT', orderId: 'ext-2', account: 'openid-x' })).toMatchObject({
+      accepted: true,
+    });
+    expect(await report({ channel: 'BANK_CARD', orderId: 'ext-3', account: card('5555') })).toMatchObject({
+      accepted: true,
+    });
+  });
+
+  it("speaks today's endpoint names and millisecond timestamps when configured so", async () => {
+    await gql(
+      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      {
+        input: {
+          vendor: 'YUNZHANGHU',
+          baseUrl: `${app.url}/sandbox/yunzhanghu`,
+          options: { dealerId: 'dealer-1', brokerId: 'yiyun73', endpointNames: 'current', timestampUnit: 'ms' },
+        },
+      },
+    );
+    try {
+      const created = await bankPayout(card('7777'), 100);
+      const paid = await settles(created.payout.id, 'SUCCEEDED');
+      const synced = await gql(
+        `mutation($input: SyncPayoutInput!) { syncPayout(input: $input) { __typename ... on PayoutPayload { payout { status vendorStatus vendorStatusDetail } } } }`,
+        {
+          input: { id: paid.id },
+        },
+      );
+      expect(synced.syncPayout.payout).toMatchObject({ status: 'SUCCEEDED', vendorStatus: 1, vendorStatusDetail: 0 });
+    } finally {
+      await gql(
+        `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+        {
+          input: {
+            vendor: 'YUNZHANGHU',
+            baseUrl: `${app.url}/sandbox/yunzhanghu`,
+            options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
+          },
+        },
+      );
+    }
+    expect(fromGlobalIdOf).toBeDefined();
+  });
+});
+
+// Its own app, so the sandbox clock has not been fast-forwarded: the vendor's day is ours.
+describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (database) => {
+  let app: TestApp;
+  let sandbox: YunzhanghuSandbox;
+  let dealer: SandboxDealer;
+  let apiKey: string;
+  let platformId: string;
+  let keys = 0;
+  const sockets: Client[] = [];
+
+  beforeAll(async () => {
+    app = await startTestApp(database, { paymentPollDelayMs: 100 });
+    sandbox = app.runtime.sandboxes!.yunzhanghu;
+    const created = await app.runtime.services.platforms.createPlatform('payouts');
+    apiKey = created.apiKey;
+    platformId = created.platform.id;
+    dealer = sandbox.registerDealer({
+      dealerId: 'dealer-1',
+      brokerId: 'yiyun73',
+      notifyUrl: `${app.url}/callbacks/yunzhanghu/${platformId}`,
+      balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
+    });
+    await graphqlData(
+      app.url,
+      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      {
+        input: {
+          vendor: 'YUNZHANGHU',
+          baseUrl: `${app.url}/sandbox/yunzhanghu`,
+          credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
+          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
+        },
+      },
+      apiKey,
+    );
+  });
+
+  afterAll(async () => {
+    await Promise.all(sockets.map((socket) => socket.dispose()));
+    await app?.stop();
+  });
+
+  afterEach(() => {
+    sandbox.faults.nextRequests = [];
+  });
+
+  const gql = (query: string, variables: Record<string, unknown> = {}) =>
+    graphqlData(app.url, query, variables, apiKey);
+  const create = (input: Record<string, unknown>) =>
+    gql(CREATE, { input: { idempotencyKey: `p-${++keys}`, ...input } }).then((data) => data.createPayout);
+  const bankPayout = (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
+    create({
+      channel: 'BANK_CARD',
+      amountFen,
+      payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
+      ...extra,
+    });
+
+  async function payout(id: string): Promise<any> {
+    return (await gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node;
+  }
+
+  async function settles(id: string, status: string): Promise<any> {
+    let last: any;
+    await waitFor(async () => (last = await payout(id)).status === status, `payout ${status}`, 10_000);
+    return last;
+  }
+
+  it("reconciles the day's files: a bank return matches, a planted difference is reported", async () => {
+    const returned = await bankPayout(card('1009'), 2_000);
+    await settles(returned.payout.id, 'SUCCEEDED');
+    expect(sandbox.bankReturn('dealer-1', returned.payout.orderNo)).toBe(true);
+    await settles(returned.payout.id, 'RETURNED');
+    const tampered = await bankPayout(card('6666'), 4_200);
+    await settles(tampered.payout.id, 'SUCCEEDED');
+    // Planted: the vendor's record of one order differs, and it has an order we never made.
+    dealer.orders.get(tampered.payout.orderNo)!.payFen = 4_300;
+    const stranger = { ...dealer.orders.get(tampered.payout.orderNo)!, orderId: 'not-ours-1', ref: '1053000000000001' };
+    dealer.orders.set('not-ours-1', stranger);
+    const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const result = await gql(
+      `mutation($input: ReconcilePayoutsInput!) { reconcilePayouts(input: $input) {
+      __typename ... on ReconcilePayoutsPayload { report { day status summary discrepancies } } ... on PayoutRefusedError { code message } } }`,
+      { input: { day } },
+    );
+    const report = result.reconcilePayouts.report;
+    expect(report).toMatchObject({ day, status: 'DISCREPANCIES' });
+    expect(report.summary.returns).toBeGreaterThanOrEqual(1);
+    const kinds = report.discrepancies.map((d: any) => `${d.kind}:${d.orderNo}`);
+    expect(kinds).toContain(`AMOUNT_MISMATCH:${tampered.payout.orderNo}`);
+    expect(kinds).toContain('MISSING_LOCALLY:not-ours-1');
+    expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
+    const stored = await gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
+    expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
+  });
+});
