@@ -78,6 +78,23 @@ async function wireSandboxes(services: Services, sandboxes: Sandboxes, platformI
       },
     );
   }
+  if (!(await configured(Vendor.YUNZHANGHU))) {
+    const dealer = sandboxes.yunzhanghu.registerDealer({
+      dealerId: `demo-${suffix().toLowerCase()}`,
+      brokerId: 'yiyun73',
+      notifyUrl: `${services.config.publicUrl}/callbacks/yunzhanghu/${platformId}`,
+      balancesFen: { bankCard: 100_000_000, alipay: 10_000_000, wechat: 1_000_000 },
+    });
+    await services.providerConfigs.configure(
+      { platformId },
+      {
+        vendor: Vendor.YUNZHANGHU,
+        baseUrl: Sandboxes.baseUrl(services.config.publicUrl, 'yunzhanghu'),
+        credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
+        options: { dealerId: dealer.dealerId, brokerId: 'yiyun73' },
+      },
+    );
+  }
   if (!(await configured(Vendor.SHOUQIANBA))) {
     const terminal = sandboxes.shouqianba.registerTerminal(`DEMO-${suffix()}`);
     await services.providerConfigs.configure(
