@@ -19,7 +19,8 @@ import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
 import { applyVendorOutcome, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
-import type { ProviderConfigService } from './provider-config-service';
+import type { ResolvedProviderConfig } from './provider-config-service';
+import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService } from './status-event-service';
 
@@ -76,12 +77,19 @@ export class InStorePaymentService {
     private readonly reads: ScopedReads,
     private readonly events: StatusEventService,
     private readonly idempotency: IdempotencyService,
-    private readonly providerConfigs: ProviderConfigService,
+    private readonly providers: ProviderRegistry,
     private readonly adapter: ShouqianbaAdapter,
     private readonly payments: PaymentService,
     private readonly jobs: JobQueue,
     private readonly settings: () => InStoreSettings,
   ) {}
+
+  /** Shouqianba's configuration for the platform; throws when it is gone (a job's platform deconfigured it). */
+  private async shouqianbaConfig(platformId: string): Promise<ResolvedProviderConfig> {
+    const route = await this.providers.route(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
+    if (!route) throw new Error('SHOUQIANBA is not configured for this platform');
+    return route.config;
+  }
 
   async create(scope: Scope, input: InStorePaymentInput): Promise<InStoreCreateOutcome> {
     const { clientId } = await checkParties(this.reads, scope, input);
@@ -95,7 +103,7 @@ export class InStorePaymentService {
     const operator = input.operator ?? DEFAULT_OPERATOR;
     if (operator.length > 32) throw badUserInput('operator is at most 32 characters', 'operator');
     const subject = (input.description ?? 'Payment').slice(0, 64);
-    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.SHOUQIANBA).catch(() => undefined);
+    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.SHOUQIANBA };
 
     // The barcode is a one-time credential of the payer: hashed into the idempotency check
@@ -160,7 +168,7 @@ export class InStorePaymentService {
     if (!transaction || isFinal(transaction.status)) return { done: true };
     const vendorData = transaction.vendorData as unknown as InStoreVendorData;
     if (vendorData.cancelSent) return { done: true };
-    const config = await this.providerConfigs.resolve(platformId, Vendor.SHOUQIANBA);
+    const config = await this.shouqianbaConfig(platformId);
     const settings = this.settings();
     const retry = { done: false, retryInMs: settings.pollIntervalMs } as const;
     if (Date.now() < Date.parse(vendorData.deadlineAt)) {
@@ -217,7 +225,7 @@ export class InStorePaymentService {
       return { ok: false, error: 'NOT_SUPPORTED', transaction };
     }
     if (transaction.status === TransactionStatus.SUCCEEDED) return { ok: false, error: 'ALREADY_PAID', transaction };
-    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.SHOUQIANBA).catch(() => undefined);
+    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', transaction };
     const { replayed } = await this.idempotency.run(
       scope.platformId,

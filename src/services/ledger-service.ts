@@ -20,20 +20,13 @@ import type { ColourlifeAdapter, LedgerCall, TransferParams } from '../providers
 import { callbackPathSecret } from '../providers/colourlife/callbacks';
 import { classify, type LedgerRole } from '../providers/colourlife/matrix';
 import { fenToYuan, yuanToFen } from '../providers/colourlife/money';
-import { isKnownStatus, ledgerStatusOf } from '../providers/colourlife/status-map';
-import {
-  CODES,
-  TRANSACTION_TYPES,
-  USER_TYPES,
-  type ChannelType,
-  type TransactionDetail,
-  type TransactionListEntry,
-} from '../providers/colourlife/wire-types';
+import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife/wire-types';
 import type { VendorFailure } from '../providers/failures';
 import type { IdempotencyService } from './idempotency-service';
 import type { PartyService } from './party-service';
 import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
-import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
+import type { ResolvedProviderConfig } from './provider-config-service';
+import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService } from './status-event-service';
 
@@ -120,7 +113,7 @@ export class LedgerService {
     private readonly reads: ScopedReads,
     private readonly events: StatusEventService,
     private readonly idempotency: IdempotencyService,
-    private readonly providerConfigs: ProviderConfigService,
+    private readonly providers: ProviderRegistry,
     private readonly parties: PartyService,
     private readonly adapter: ColourlifeAdapter,
     private readonly jobs: JobQueue,
@@ -129,8 +122,9 @@ export class LedgerService {
     private readonly logger: Logger,
   ) {}
 
-  private config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
-    return this.providerConfigs.resolve(platformId, Vendor.COLOURLIFE).catch(() => undefined);
+  /** The platform's ledger vendor (routed by configuration) and its configuration. */
+  private async config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
+    return (await this.providers.route(platformId, Capability.LEDGER))?.config;
   }
 
   private notConfigured(): LedgerRefusal {
@@ -706,64 +700,69 @@ export class LedgerService {
       : refusal(call);
   }
 
-  /** Reads the ledger's record and applies it; the amount is checked against ours. */
+  /** Reads the ledger's record (the LEDGER capability) and applies it; the amount is checked against ours. */
   private async syncByTno(
     config: ResolvedProviderConfig,
     transaction: { id: string; platformId: string },
     tno: string,
     source: EventSource,
   ): Promise<true | LedgerRefusal> {
-    const call = await this.adapter.get(config, tno);
-    if (call.kind !== 'ok') return refusal(call);
-    await this.applyDetail(config, transaction, call.content.transaction, source);
-    return true;
+    const adapter = this.providers.adapter(Capability.LEDGER, Vendor.COLOURLIFE);
+    if (!adapter) throw new Error('no ledger adapter');
+    const outcome = await adapter.queryTransfer(config, tno);
+    switch (outcome.kind) {
+      case 'found':
+        await this.applyFound(config, transaction, outcome, source);
+        return true;
+      case 'refused':
+        return { ok: false, error: 'VENDOR_REFUSED', failure: outcome.failure, message: outcome.failure.message };
+      case 'unreachable':
+        return {
+          ok: false,
+          error: 'VENDOR_UNREACHABLE',
+          failure: null,
+          message: `nothing was sent (${outcome.reason})`,
+        };
+      case 'unverifiable':
+        return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: outcome.reason };
+    }
   }
 
-  private async applyDetail(
+  private async applyFound(
     config: ResolvedProviderConfig,
     ref: { id: string; platformId: string },
-    detail: TransactionDetail,
+    found: Extract<TransferQueryOutcome, { kind: 'found' }>,
     source: EventSource,
   ): Promise<void> {
     const row = await this.db.manager.findOneByOrFail(Transaction, { id: ref.id });
     const data = row.vendorData as unknown as LedgerVendorData;
-    if (!isKnownStatus(detail.status)) {
-      await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, {
-        step: 'get',
-        unknownStatus: detail.status,
-      });
-      return;
-    }
-    const reported = ledgerStatusOf(detail.status);
-    const payerFen = yuanToFen(detail.orgmoney);
-    const payeeFen = yuanToFen(detail.destmoney);
     // Our amount is the payer's when it was fixed for an exchange, the payee's otherwise.
-    const theirs = detail.transtype === TRANSACTION_TYPES.EXCHANGE && data.fixPayerAmount ? payerFen : payeeFen;
-    const mismatch =
-      theirs !== row.amountFen &&
-      !(detail.transtype === TRANSACTION_TYPES.EXCHANGE && !data.fixPayerAmount && payeeFen === row.amountFen);
-    const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : reported;
+    const theirs = found.exchange && data.fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
+    const mismatch = theirs !== row.amountFen;
+    const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : found.status;
     await this.transition(
       ref,
       to,
       source,
       {
         step: 'get',
-        status: detail.status,
-        statusmsg: detail.statusmsg,
-        transtype: detail.transtype,
-        payerFen: payerFen ?? null,
-        payeeFen: payeeFen ?? null,
+        ...found.detail,
+        payerFen: found.payerAmountFen ?? null,
+        payeeFen: found.payeeAmountFen ?? null,
         ...(mismatch
-          ? { amountMismatch: { ours: row.amountFen, theirs: theirs ?? null }, reportedStatus: reported }
+          ? { amountMismatch: { ours: row.amountFen, theirs: theirs ?? null }, reportedStatus: found.status }
           : {}),
       },
       {
-        vendorRef: detail.tno,
-        vendorData: { transtype: detail.transtype, payerAmountFen: payerFen, payeeAmountFen: payeeFen },
+        vendorRef: found.vendorRef,
+        vendorData: {
+          transtype: found.detail.transtype,
+          payerAmountFen: found.payerAmountFen,
+          payeeAmountFen: found.payeeAmountFen,
+        },
       },
     );
-    if (reported === TransactionStatus.SUCCEEDED) await this.refreshParties(config, row);
+    if (found.status === TransactionStatus.SUCCEEDED) await this.refreshParties(config, row);
   }
 
   /** Mirrors the balances of both sides after money moved (best effort; syncLedgerAccount repeats it). */

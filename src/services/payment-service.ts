@@ -6,7 +6,7 @@ import type { Database } from '../db/database';
 import { EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
-import type { ProviderRegistry } from '../providers/capabilities';
+import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { CashierAdapter, CashierCheckout } from '../providers/cashier/adapter';
 import type { CashierAction } from '../providers/cashier/wire-types';
 import { UnknownOutcomeError, VendorUnavailableError } from '../providers/http-client';
@@ -144,7 +144,7 @@ export class PaymentService {
       throw badUserInput('payerName and payerIdNumber go together (bound-card payments)', 'checkout.payerName');
     }
     const { clientId } = await checkParties(this.reads, scope, input);
-    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.CASHIER).catch(() => undefined);
+    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.CASHIER]))?.config;
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.CASHIER };
 
     const { replayed, result } = await this.idempotency.run(

@@ -17,7 +17,6 @@ import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { VendorFailure } from '../providers/failures';
 import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu/adapter';
-import { detailReason, payoutStatusOf } from '../providers/yunzhanghu/status-map';
 import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
@@ -29,17 +28,11 @@ import {
   maskName,
   maskPhone,
   payRemarkProblem,
-  yuanToFen,
 } from '../providers/yunzhanghu/transformers';
-import {
-  ORDER_STATUSES,
-  type OrderDetail,
-  type OrderStatusCode,
-  type StatusDetailCode,
-} from '../providers/yunzhanghu/wire-types';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
-import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
+import type { ResolvedProviderConfig } from './provider-config-service';
+import { Capability, type PayoutQueryOutcome, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService, TransitionRequest } from './status-event-service';
 
@@ -89,11 +82,6 @@ export type PayoutResult<T> =
       payout?: Payout;
     };
 
-const CHANNEL_QUERY = {
-  [PayoutChannel.BANK_CARD]: '银行卡',
-  [PayoutChannel.ALIPAY]: '支付宝',
-  [PayoutChannel.WECHAT]: '微信',
-} as const;
 const GIVE_UP_MS = 3 * 24 * 3_600_000;
 
 export function refusalOf(call: Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>) {
@@ -136,15 +124,16 @@ export class PayoutService {
     private readonly reads: ScopedReads,
     private readonly events: StatusEventService,
     private readonly idempotency: IdempotencyService,
-    private readonly providerConfigs: ProviderConfigService,
+    private readonly providers: ProviderRegistry,
     private readonly secretBox: SecretBox,
     private readonly adapter: YunzhanghuAdapter,
     private readonly jobs: JobQueue,
     private readonly pollDelayMs: () => number,
   ) {}
 
-  config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
-    return this.providerConfigs.resolve(platformId, Vendor.YUNZHANGHU).catch(() => undefined);
+  /** The platform's payouts vendor (routed by configuration) and its configuration. */
+  async config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
+    return (await this.providers.route(platformId, Capability.PAYOUTS))?.config;
   }
 
   notConfigured() {
@@ -404,53 +393,55 @@ export class PayoutService {
     return { ok: true, payout: current, changed: result.changed };
   }
 
+  /** Through the PAYOUTS capability: the vendor's view of the payout, applied and checked. */
   private async syncWith(
     config: ResolvedProviderConfig,
     payout: Payout,
     source: EventSource,
   ): Promise<{ kind: 'ok'; changed: boolean } | Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>> {
-    const call = await this.adapter.queryOrder(config, payout.orderNo, CHANNEL_QUERY[payout.channel]);
-    if (call.kind !== 'ok') return call;
-    return { kind: 'ok', changed: await this.applyDetail(payout, call.data, source) };
+    const adapter = this.providers.adapter(Capability.PAYOUTS, payout.vendor);
+    if (!adapter) throw new Error(`no payouts adapter for ${payout.vendor}`);
+    const outcome = await adapter.queryPayout(config, payout.orderNo, payout.channel);
+    switch (outcome.kind) {
+      case 'found':
+        return { kind: 'ok', changed: await this.applyFound(payout, outcome, source) };
+      case 'refused':
+        return { kind: 'refused', code: outcome.failure.vendorCode, failure: outcome.failure };
+      case 'unreachable':
+        return { kind: 'not_sent', reason: outcome.reason };
+      case 'unverifiable':
+        return { kind: 'unknown', reason: outcome.reason };
+    }
   }
 
-  /** An order's state as the vendor reports it (query or notification), checked against ours. */
-  async applyDetail(payout: Payout, detail: OrderDetail, source: EventSource): Promise<boolean> {
-    const status = Number(detail.status);
-    if (!ORDER_STATUSES.includes(status as OrderStatusCode)) {
-      await this.apply(payout, PayoutStatus.NEEDS_ATTENTION, source, { step: 'query', unknownStatus: detail.status });
-      return true;
-    }
-    const statusDetail = Number(detail.status_detail);
-    const reported = payoutStatusOf(status as OrderStatusCode, statusDetail);
-    const theirs = yuanToFen(detail.pay);
-    const mismatch = theirs !== undefined && theirs !== payout.amountFen;
-    const reason = detailReason(statusDetail as StatusDetailCode);
-    const outcome = await this.apply(
+  /** The vendor's view of a payout, checked against our amount: a different one is never accepted. */
+  private async applyFound(
+    payout: Payout,
+    found: Extract<PayoutQueryOutcome, { kind: 'found' }>,
+    source: EventSource,
+  ): Promise<boolean> {
+    const mismatch = found.amountFen !== undefined && found.amountFen !== payout.amountFen;
+    return this.apply(
       payout,
-      mismatch ? PayoutStatus.NEEDS_ATTENTION : reported,
+      mismatch ? PayoutStatus.NEEDS_ATTENTION : found.status,
       source,
       {
         step: 'query',
-        status,
-        statusDetail,
-        statusMessage: detail.status_message ?? null,
-        ...(reason ? { reason } : {}),
-        ...(mismatch ? { amountMismatch: { ours: payout.amountFen, theirs }, reportedStatus: reported } : {}),
+        ...found.detail,
+        ...(mismatch
+          ? { amountMismatch: { ours: payout.amountFen, theirs: found.amountFen }, reportedStatus: found.status }
+          : {}),
       },
       {
-        vendorRef: detail.ref,
+        vendorRef: found.vendorRef,
         vendorData: {
-          status,
-          statusDetail,
-          statusMessage: detail.status_detail_message || detail.status_message,
-          ...(reason
-            ? { failure: { reason, vendorCode: String(statusDetail), message: detail.status_detail_message ?? '' } }
-            : {}),
+          status: found.detail.status,
+          statusDetail: found.detail.statusDetail,
+          statusMessage: found.detail.statusDetailMessage ?? found.detail.statusMessage,
+          ...(found.failure ? { failure: found.failure } : {}),
         },
       },
     );
-    return outcome;
   }
 
   private async apply(

@@ -8,7 +8,8 @@ import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba/adapter';
 import type { IdempotencyService } from './idempotency-service';
 import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
-import type { ProviderConfigService } from './provider-config-service';
+import type { ResolvedProviderConfig } from './provider-config-service';
+import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService } from './status-event-service';
 
@@ -64,11 +65,18 @@ export class RefundService {
     private readonly reads: ScopedReads,
     private readonly events: StatusEventService,
     private readonly idempotency: IdempotencyService,
-    private readonly providerConfigs: ProviderConfigService,
+    private readonly providers: ProviderRegistry,
     private readonly adapter: ShouqianbaAdapter,
     private readonly jobs: JobQueue,
     private readonly retryDelayMs: () => number,
   ) {}
+
+  /** Shouqianba's configuration for the platform; throws when it is gone (a job's platform deconfigured it). */
+  private async shouqianbaConfig(platformId: string): Promise<ResolvedProviderConfig> {
+    const route = await this.providers.route(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
+    if (!route) throw new Error('SHOUQIANBA is not configured for this platform');
+    return route.config;
+  }
 
   async refund(
     scope: Scope,
@@ -88,7 +96,7 @@ export class RefundService {
     });
     if (payment.kind !== TransactionKind.PAYMENT || payment.vendor !== Vendor.SHOUQIANBA)
       return refusal('NOT_SUPPORTED', 0);
-    const config = await this.providerConfigs.resolve(scope.platformId, Vendor.SHOUQIANBA).catch(() => undefined);
+    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
     if (!config) return refusal('PROVIDER_NOT_CONFIGURED', 0);
     let outcome: { replayed: boolean; result: { id: string } };
     try {
@@ -168,7 +176,7 @@ export class RefundService {
 
   private async send(refund: Transaction, source: EventSource): Promise<void> {
     const payment = await this.db.manager.findOneByOrFail(Transaction, { id: refund.parentId as string });
-    const config = await this.providerConfigs.resolve(refund.platformId, Vendor.SHOUQIANBA);
+    const config = await this.shouqianbaConfig(refund.platformId);
     const result = await this.adapter.refund(config, {
       sn: payment.vendorRef,
       clientSn: payment.orderNo,

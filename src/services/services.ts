@@ -6,7 +6,7 @@ import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
 import { CallbackRegistry } from '../providers/callbacks';
 import { CallbackIngress } from './callback-ingress';
-import { ProviderRegistry } from '../providers/capabilities';
+import { Capability, ProviderRegistry } from '../providers/capabilities';
 import { CashierAdapter } from '../providers/cashier/adapter';
 import { cashierCallbackHandler } from '../providers/cashier/callbacks';
 import { VendorHttpClient } from '../providers/http-client';
@@ -47,6 +47,8 @@ export interface Services {
   providerConfigs: ProviderConfigService;
   idempotency: IdempotencyService;
   callbackHandlers: CallbackRegistry;
+  /** Adapters by capability and vendor, and the routing of operations by configuration. */
+  providers: ProviderRegistry;
   callbacks: CallbackIngress;
   background: BackgroundTasks;
   payments: PaymentService;
@@ -82,10 +84,13 @@ export function createServices(deps: {
   callbackHandlers.register(yunzhanghuCallbackHandler);
   const yunzhanghu = new YunzhanghuAdapter(http);
   const cashier = new CashierAdapter(http);
-  const providers = new ProviderRegistry();
+  const providers = new ProviderRegistry(providerConfigs);
   providers.registerPayments(cashier);
   const shouqianba = new ShouqianbaAdapter(http, () => deps.config.inStore.requestTimeoutMs);
   providers.registerPayments(shouqianba);
+  providers.register(Capability.LEDGER, colourlife);
+  providers.register(Capability.PAYOUTS, yunzhanghu);
+  providers.register(Capability.VERIFICATION, yunzhanghu);
   const idempotency = new IdempotencyService(deps.db);
   const callbacks = new CallbackIngress(
     deps.db,
@@ -100,7 +105,7 @@ export function createServices(deps: {
     reads,
     events,
     idempotency,
-    providerConfigs,
+    providers,
     deps.secretBox,
     yunzhanghu,
     deps.jobs,
@@ -146,6 +151,7 @@ export function createServices(deps: {
     idempotency,
     callbackHandlers,
     callbacks,
+    providers,
     background,
     jobs: deps.jobs,
     payments,
@@ -154,21 +160,21 @@ export function createServices(deps: {
       reads,
       events,
       idempotency,
-      providerConfigs,
+      providers,
       shouqianba,
       payments,
       deps.jobs,
       () => deps.config.inStore,
     ),
     payouts,
-    verification: new VerificationService(payouts, yunzhanghu),
+    verification: new VerificationService(payouts, yunzhanghu, providers),
     reconciliation,
     ledger: new LedgerService(
       deps.db,
       reads,
       events,
       idempotency,
-      providerConfigs,
+      providers,
       parties,
       colourlife,
       deps.jobs,
@@ -181,7 +187,7 @@ export function createServices(deps: {
       reads,
       events,
       idempotency,
-      providerConfigs,
+      providers,
       shouqianba,
       deps.jobs,
       () => deps.config.inStore.pollIntervalMs,

@@ -1,7 +1,14 @@
 import type { Scope } from '../auth/viewer';
 import { FailureReason, PayoutChannel } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
+import {
+  Capability,
+  type ProviderRegistry,
+  type VerificationAdapter,
+  type VerificationCallOutcome,
+} from '../providers/capabilities';
 import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
+import type { ResolvedProviderConfig } from './provider-config-service';
 import { fenToYuan, idCardChecksumValid, luhnValid, yuanToFen } from '../providers/yunzhanghu/transformers';
 import type { DealerInfo } from '../providers/yunzhanghu/wire-types';
 import { refusalOf, type PayoutService, type PayoutResult } from './payout-service';
@@ -31,6 +38,7 @@ export class VerificationService {
   constructor(
     private readonly payouts: PayoutService,
     private readonly adapter: YunzhanghuAdapter,
+    private readonly providers: ProviderRegistry,
   ) {}
 
   private async configOr(scope: Scope) {
@@ -44,25 +52,42 @@ export class VerificationService {
     return refusalOf(call);
   }
 
+  /** Through the VERIFICATION capability, to the vendor the platform configured for it. */
+  private async verifyWith(
+    scope: Scope,
+    call: (adapter: VerificationAdapter, config: ResolvedProviderConfig) => Promise<VerificationCallOutcome>,
+  ): Promise<PayoutResult<VerificationOutcome>> {
+    const route = await this.providers.route(scope.platformId, Capability.VERIFICATION);
+    const adapter = route && this.providers.adapter(Capability.VERIFICATION, route.vendor);
+    if (!route || !adapter) return this.payouts.notConfigured();
+    const outcome = await call(adapter, route.config);
+    switch (outcome.kind) {
+      case 'verified':
+        return { ok: true, verified: true, failure: null };
+      case 'rejected':
+        return { ok: true, verified: false, failure: outcome.failure };
+      case 'unreachable':
+        return {
+          ok: false,
+          error: 'VENDOR_UNREACHABLE',
+          failure: null,
+          message: `nothing was sent (${outcome.reason})`,
+        };
+      case 'unverifiable':
+        return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: outcome.reason };
+    }
+  }
+
   /** Four factors with a mobile number, three without. */
   async verifyBankCard(scope: Scope, input: { cardNo: string; idCard: string; realName: string; mobile?: string }) {
     checkCard(input.cardNo);
     checkId(input.idCard);
-    const config = await this.configOr(scope);
-    if (!config) return this.payouts.notConfigured();
-    const base = { card_no: input.cardNo, id_card: input.idCard, real_name: input.realName };
-    return this.verdict(
-      input.mobile
-        ? await this.adapter.verifyFourFactor(config, { ...base, mobile: input.mobile })
-        : await this.adapter.verifyThreeFactor(config, base),
-    );
+    return this.verifyWith(scope, (adapter, config) => adapter.verifyBankCard(config, input));
   }
 
   async verifyIdentity(scope: Scope, input: { idCard: string; realName: string }) {
     checkId(input.idCard);
-    const config = await this.configOr(scope);
-    if (!config) return this.payouts.notConfigured();
-    return this.verdict(await this.adapter.verifyId(config, { id_card: input.idCard, real_name: input.realName }));
+    return this.verifyWith(scope, (adapter, config) => adapter.verifyIdentity(config, input));
   }
 
   /** 2.3 1.1: sends the SMS code; the ref goes with the code to confirm. */

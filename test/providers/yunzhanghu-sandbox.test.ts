@@ -186,15 +186,20 @@ describe('the Yunzhanghu sandbox', () => {
       const port = (receiver.address() as { port: number }).port;
       sandbox.registerDealer({ dealerId: 'd-1', notifyUrl: `http://127.0.0.1:${port}/notify` });
       await bank(card('1300'), '2.00', 'notify-1');
-      await waitFor(() => answers === 1, 'the first attempt');
+      // Each step waits for the attempt to be recorded (and its retry scheduled) before time moves.
+      const attempts = () => sandbox.notifier.attempts.filter((a) => a.label.includes('notify-1')).length;
+      await waitFor(() => attempts() === 1, 'the first attempt');
       await sandbox.clock.advance(YUNZHANGHU_NOTIFY_DELAYS_MS[1]);
-      await waitFor(() => answers === 2, 'the 4-minute retry');
+      await waitFor(() => attempts() === 2, 'the 4-minute retry');
       await sandbox.clock.advance(YUNZHANGHU_NOTIFY_DELAYS_MS[2]);
-      await waitFor(() => answers === 3, 'the 10-minute retry');
+      await waitFor(() => attempts() === 3, 'the 10-minute retry');
       await sandbox.clock.advance(24 * 3_600_000);
       expect(answers).toBe(3);
-      const attempts = sandbox.notifier.attempts.filter((a) => a.label.includes('notify-1'));
-      expect(attempts.map((a) => a.acknowledged)).toEqual([false, false, true]);
+      expect(sandbox.notifier.attempts.filter((a) => a.label.includes('notify-1')).map((a) => a.acknowledged)).toEqual([
+        false,
+        false,
+        true,
+      ]);
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }

@@ -3,10 +3,13 @@ import { Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
-import { ledgerFailureReason } from './status-map';
+import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
+import { yuanToFen } from './money';
+import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
 import { AccessTokenCache } from './token-cache';
 import {
   CODES,
+  TRANSACTION_TYPES,
   type AccountDetail,
   type AccountRecord,
   type AccountTypeRecord,
@@ -65,7 +68,7 @@ export interface ListParams {
  * and fetched again once when the vendor rejects it). Stateless apart from the token cache:
  * the ledger service persists.
  */
-export class ColourlifeAdapter {
+export class ColourlifeAdapter implements LedgerAdapter {
   readonly vendor = Vendor.COLOURLIFE;
   private readonly tokens: AccessTokenCache;
 
@@ -158,6 +161,28 @@ export class ColourlifeAdapter {
 
   get(config: ResolvedProviderConfig, tno: string) {
     return this.call<{ transaction: TransactionDetail }>(config, '/transaction/get', { tno });
+  }
+
+  /** 5.3.6 in our terms (the LEDGER capability): status mapped, amounts in fen. */
+  async queryTransfer(config: ResolvedProviderConfig, tno: string): Promise<TransferQueryOutcome> {
+    const call = await this.get(config, tno);
+    if (call.kind === 'refused') return { kind: 'refused', failure: call.failure };
+    if (call.kind === 'not_sent') return { kind: 'unreachable', reason: call.reason };
+    if (call.kind === 'unknown') return { kind: 'unverifiable', reason: call.reason };
+    const detail = call.content?.transaction;
+    if (!detail || !isKnownStatus(detail.status)) {
+      return { kind: 'unverifiable', reason: `unknown transaction status ${String(detail?.status)}` };
+    }
+    return {
+      kind: 'found',
+      status: ledgerStatusOf(detail.status),
+      orderNo: detail.orderno,
+      vendorRef: detail.tno,
+      payerAmountFen: yuanToFen(detail.orgmoney),
+      payeeAmountFen: yuanToFen(detail.destmoney),
+      exchange: detail.transtype === TRANSACTION_TYPES.EXCHANGE,
+      detail: { status: detail.status, statusmsg: detail.statusmsg, transtype: detail.transtype },
+    };
   }
 
   /** One form post with a valid access token; a rejected token is replaced and the call sent once more. */

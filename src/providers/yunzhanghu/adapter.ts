@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { Vendor } from '../../domain/enums';
+import { PayoutChannel, Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { seal, type YunzhanghuKeys } from './crypto';
-import { errorReason } from './status-map';
+import type { PayoutQueryOutcome, PayoutsAdapter, VerificationAdapter, VerificationCallOutcome } from '../capabilities';
+import { detailReason, errorReason, payoutStatusOf } from './status-map';
+import { yuanToFen } from './transformers';
 import { parseCsv } from './transformers';
+import { ORDER_STATUSES, type OrderStatusCode, type StatusDetailCode } from './wire-types';
 import {
   COMMON_ENDPOINTS,
   ENDPOINTS,
@@ -37,7 +40,7 @@ export type OrderChannel = 'bankCard' | 'alipay' | 'wechat';
  * endpoint names follow the platform's `endpointNames` option: the spec's (default) or today's
  * service's (`current`: order-bankpay, query-order, bill download v2).
  */
-export class YunzhanghuAdapter {
+export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
   readonly vendor = Vendor.YUNZHANGHU;
 
   constructor(private readonly http: VendorHttpClient) {}
@@ -188,6 +191,44 @@ export class YunzhanghuAdapter {
     });
   }
 
+  /** The PAYOUTS capability: one order's state in our terms. */
+  async queryPayout(
+    config: ResolvedProviderConfig,
+    orderNo: string,
+    channel: PayoutChannel,
+  ): Promise<PayoutQueryOutcome> {
+    const names = {
+      [PayoutChannel.BANK_CARD]: '银行卡',
+      [PayoutChannel.ALIPAY]: '支付宝',
+      [PayoutChannel.WECHAT]: '微信',
+    } as const;
+    const call = await this.queryOrder(config, orderNo, names[channel]);
+    if (call.kind === 'refused') return { kind: 'refused', failure: call.failure };
+    if (call.kind === 'not_sent') return { kind: 'unreachable', reason: call.reason };
+    if (call.kind === 'unknown') return { kind: 'unverifiable', reason: call.reason };
+    return payoutOutcomeOf(call.data);
+  }
+
+  /** The VERIFICATION capability. */
+  async verifyIdentity(
+    config: ResolvedProviderConfig,
+    person: { idCard: string; realName: string },
+  ): Promise<VerificationCallOutcome> {
+    return verdict(await this.verifyId(config, { id_card: person.idCard, real_name: person.realName }));
+  }
+
+  async verifyBankCard(
+    config: ResolvedProviderConfig,
+    card: { cardNo: string; idCard: string; realName: string; mobile?: string },
+  ): Promise<VerificationCallOutcome> {
+    const base = { card_no: card.cardNo, id_card: card.idCard, real_name: card.realName };
+    return verdict(
+      card.mobile
+        ? await this.verifyFourFactor(config, { ...base, mobile: card.mobile })
+        : await this.verifyThreeFactor(config, base),
+    );
+  }
+
   private call<T>(
     config: ResolvedProviderConfig,
     method: 'GET' | 'POST',
@@ -263,4 +304,36 @@ export function brokerId(config: ResolvedProviderConfig): string {
 function endpoints(config: ResolvedProviderConfig) {
   const names = (config.options.endpointNames === 'current' ? 'current' : 'spec') as EndpointNames;
   return ENDPOINTS[names];
+}
+
+function verdict(call: YunzhanghuCall<unknown>): VerificationCallOutcome {
+  if (call.kind === 'ok') return { kind: 'verified' };
+  if (call.kind === 'refused') return { kind: 'rejected', failure: call.failure };
+  if (call.kind === 'not_sent') return { kind: 'unreachable', reason: call.reason };
+  return { kind: 'unverifiable', reason: call.reason };
+}
+
+/** A query answer or a notification's order, in our terms. */
+export function payoutOutcomeOf(detail: OrderDetail): PayoutQueryOutcome {
+  const status = Number(detail.status);
+  if (!ORDER_STATUSES.includes(status as OrderStatusCode))
+    return { kind: 'unverifiable', reason: `unknown status ${detail.status}` };
+  const statusDetail = Number(detail.status_detail);
+  const reason = detailReason(statusDetail as StatusDetailCode);
+  return {
+    kind: 'found',
+    status: payoutStatusOf(status as OrderStatusCode, statusDetail),
+    amountFen: yuanToFen(detail.pay),
+    vendorRef: detail.ref,
+    failure: reason
+      ? { reason, vendorCode: String(statusDetail), message: detail.status_detail_message ?? '' }
+      : undefined,
+    detail: {
+      status,
+      statusDetail,
+      statusMessage: detail.status_message ?? null,
+      statusDetailMessage: detail.status_detail_message ?? null,
+      ...(reason ? { reason } : {}),
+    },
+  };
 }
