@@ -43,6 +43,8 @@ const environmentSchema = z.object({
   UPAY_QR_DEADLINE_SECONDS: z.coerce.number().min(1).max(3600).default(240),
   /** Shouqianba per-request timeout; a pay request outliving it is an unknown outcome. */
   UPAY_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(30),
+  /** How long a repeated idempotencyKey waits for the first request before answering. */
+  IDEMPOTENCY_WAIT_SECONDS: z.coerce.number().min(0.1).max(300).default(30),
   /** BullMQ queue name: deployments sharing one Redis need different names. */
   JOB_QUEUE: z
     .string()
@@ -68,6 +70,7 @@ export interface AppConfig {
   clientTokenTtlSeconds: number;
   paymentPollDelayMs: number;
   inStore: InStoreSettings;
+  idempotencyWaitMs: number;
   jobQueue: string;
 }
 
@@ -125,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     playground: values.PLAYGROUND ?? !isProduction,
     clientTokenTtlSeconds: values.CLIENT_TOKEN_TTL_SECONDS,
     paymentPollDelayMs: values.PAYMENT_POLL_DELAY_SECONDS * 1000,
+    idempotencyWaitMs: Math.round(values.IDEMPOTENCY_WAIT_SECONDS * 1000),
     inStore: {
       pollIntervalMs: Math.round(values.UPAY_POLL_INTERVAL_SECONDS * 1000),
       barcodeDeadlineMs: Math.round(values.UPAY_BARCODE_DEADLINE_SECONDS * 1000),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
 import { isUniqueViolation, type Database } from '../db/database';
 import { IdempotencyKey } from '../entities';
@@ -33,6 +34,12 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
+ * Records, inside the caller's DB transaction, what the request created, before any vendor is
+ * called: if the request then fails or its process dies, the key still leads to that object.
+ */
+export type BindResult = (manager: EntityManager, result: IdempotentResult) => Promise<void>;
+
+/**
  * Idempotency for every money-moving mutation. The first request with a key inserts the key
  * row and runs; concurrent duplicates find the row (the unique index decides the race) and
  * wait for its result; later duplicates get the same object, in its current state. The same
@@ -50,7 +57,7 @@ export class IdempotencyService {
     key: string,
     operation: string,
     input: unknown,
-    work: () => Promise<IdempotentResult>,
+    work: (bind: BindResult) => Promise<IdempotentResult>,
   ): Promise<{ replayed: boolean; result: IdempotentResult }> {
     if (!/^[\x21-\x7e]{1,128}$/.test(key)) {
       throw badUserInput('idempotencyKey must be 1 to 128 printable ASCII characters', 'idempotencyKey');
@@ -59,11 +66,22 @@ export class IdempotencyService {
     const claimed = await this.claim(platformId, key, operation, requestHash);
     if (claimed.kind === 'existing')
       return { replayed: true, result: await this.awaitResult(claimed.row, operation, requestHash) };
+    let bound = false;
+    const bind: BindResult = async (manager, result) => {
+      await manager.update(IdempotencyKey, { id: claimed.id }, { resultKind: result.kind, resultId: result.id });
+      bound = true;
+    };
     let result: IdempotentResult;
     try {
-      result = await work();
+      result = await work(bind);
     } catch (error) {
-      await this.db.transaction((manager) => manager.delete(IdempotencyKey, { id: claimed.id }));
+      // Something was created (and may have reached the vendor): the key keeps pointing at it,
+      // so a retry returns it instead of creating a second one. Otherwise the key is released.
+      await this.db.transaction((manager) =>
+        bound
+          ? manager.update(IdempotencyKey, { id: claimed.id }, { state: 'COMPLETED' })
+          : manager.delete(IdempotencyKey, { id: claimed.id }),
+      );
       throw error;
     }
     await this.db.transaction((manager) =>
@@ -121,10 +139,15 @@ export class IdempotencyService {
     if (row.operation !== operation || row.requestHash !== requestHash) {
       throw conflict('This idempotencyKey was already used with a different input');
     }
-    const deadline = Date.now() + this.settings.waitMs;
+    // Measured from the first request: a key its process left behind (it crashed) is not waited
+    // on again by every retry.
+    const deadline = Math.max(Date.now(), row.createdAt.getTime() + this.settings.waitMs);
     let current: IdempotencyKey | null = row;
     while (current && current.state === 'IN_PROGRESS') {
-      if (Date.now() > deadline) {
+      if (Date.now() >= deadline) {
+        // The first request is gone or slow, but it bound what it created: that is the answer;
+        // its background job settles its state.
+        if (current.resultId) return { kind: current.resultKind as string, id: current.resultId };
         throw new AppError(ErrorCode.CONFLICT, 'A request with this idempotencyKey is still in progress; retry later');
       }
       await new Promise((resolve) => setTimeout(resolve, this.settings.pollMs));

@@ -113,7 +113,7 @@ export class InStorePaymentService {
       input.idempotencyKey,
       'createPayment',
       { ...input, clientId },
-      async () => {
+      async (bind) => {
         const id = newId();
         const settings = this.settings();
         const deadlineMs = input.method === 'BARCODE' ? settings.barcodeDeadlineMs : settings.qrDeadlineMs;
@@ -124,8 +124,9 @@ export class InStorePaymentService {
           deadlineAt: new Date(Date.now() + deadlineMs).toISOString(),
         };
         const transaction = { platformId: scope.platformId, id, orderNo: orderNoOf(id), amountFen: input.amountFen };
-        const event = await this.db.transaction((manager) =>
-          insertTransaction(manager, this.events, {
+        const event = await this.db.transaction(async (manager) => {
+          await bind(manager, { kind: 'Transaction', id });
+          return insertTransaction(manager, this.events, {
             ...transaction,
             vendor: Vendor.SHOUQIANBA,
             kind: TransactionKind.PAYMENT,
@@ -135,8 +136,8 @@ export class InStorePaymentService {
             description: input.description ?? null,
             vendorData: vendorData as unknown as Record<string, unknown>,
             detail: { method: input.method },
-          }),
-        );
+          });
+        });
         this.events.publish(event);
         // Scheduled before the vendor call: if this process dies after it, the loop still
         // finds the order by query and adopts it; it never sends a second one.

@@ -412,11 +412,12 @@ export class LedgerService {
       input.idempotencyKey,
       mode === 'prepay' ? 'createLedgerTransaction' : 'fastLedgerTransaction',
       input,
-      async () => {
+      async (bind) => {
         const id = newId();
         const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false };
-        const event = await this.db.transaction((manager) =>
-          insertTransaction(manager, this.events, {
+        const event = await this.db.transaction(async (manager) => {
+          await bind(manager, { kind: 'Transaction', id });
+          return insertTransaction(manager, this.events, {
             id,
             platformId: scope.platformId,
             vendor: Vendor.COLOURLIFE,
@@ -429,8 +430,8 @@ export class LedgerService {
             description: input.content,
             vendorData: vendorData as unknown as Record<string, unknown>,
             detail: { mode },
-          }),
-        );
+          });
+        });
         await this.db.transaction((manager) =>
           manager.update(Transaction, { id }, { payerAccountId: payer?.id ?? null, payeeAccountId: payee.id }),
         );

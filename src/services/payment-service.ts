@@ -152,7 +152,7 @@ export class PaymentService {
       input.idempotencyKey,
       'createPayment',
       { ...input, clientId },
-      async () => {
+      async (bind) => {
         const id = newId();
         const vendorData: CheckoutVendorData = {
           method: 'CHECKOUT',
@@ -162,8 +162,9 @@ export class PaymentService {
             ? this.secretBox.encrypt(JSON.stringify({ name: input.payerName, idNumber: input.payerIdNumber }))
             : null,
         };
-        const event = await this.db.transaction((manager) =>
-          insertTransaction(manager, this.events, {
+        const event = await this.db.transaction(async (manager) => {
+          await bind(manager, { kind: 'Transaction', id });
+          return insertTransaction(manager, this.events, {
             id,
             platformId: scope.platformId,
             vendor: Vendor.CASHIER,
@@ -178,8 +179,8 @@ export class PaymentService {
             description: input.description ?? null,
             vendorData: vendorData as unknown as Record<string, unknown>,
             detail: { method: 'CHECKOUT', action: input.action },
-          }),
-        );
+          });
+        });
         const transaction = { id, platformId: scope.platformId, orderNo: orderNoOf(id) };
         this.events.publish(event);
         // A notification may have raced ahead of this commit; apply it now.

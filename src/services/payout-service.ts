@@ -194,7 +194,7 @@ export class PayoutService {
       input.idempotencyKey,
       'createPayout',
       input,
-      async () => {
+      async (bind) => {
         const id = newId();
         const orderNo = id.replace(/-/g, '');
         const vendorData: PayoutVendorData = { payee: mask(input.channel, input.payee), remark: input.remark ?? null };
@@ -215,6 +215,7 @@ export class PayoutService {
             payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
             vendorData: vendorData as unknown as Record<string, unknown>,
           } as never);
+          await bind(manager, { kind: 'Payout', id });
           return this.events.appendEvent(manager, {
             platformId: scope.platformId,
             entityKind: EntityKind.PAYOUT,

@@ -6,7 +6,7 @@ import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba/adapter';
-import type { IdempotencyService } from './idempotency-service';
+import type { BindResult, IdempotencyService } from './idempotency-service';
 import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
@@ -105,8 +105,8 @@ export class RefundService {
         input.idempotencyKey,
         'refundPayment',
         { ...input, operator },
-        async () => {
-          const refund = await this.open(payment, input.amountFen, operator);
+        async (bind) => {
+          const refund = await this.open(payment, input.amountFen, operator, bind);
           await this.db.durable();
           await this.send(refund, EventSource.API);
           return { kind: 'Transaction', id: refund.id };
@@ -139,7 +139,12 @@ export class RefundService {
   }
 
   /** Checks the refundable amount under the payment's lock and inserts the refund row. */
-  private async open(payment: Transaction, amountFen: number, operator: string): Promise<Transaction> {
+  private async open(
+    payment: Transaction,
+    amountFen: number,
+    operator: string,
+    bind: BindResult,
+  ): Promise<Transaction> {
     const id = newId();
     const event = await this.db.transaction(async (manager) => {
       const query = manager
@@ -153,6 +158,7 @@ export class RefundService {
       if (locked.status !== TransactionStatus.SUCCEEDED) throw new RefundRefused('NOT_PAID', 0);
       if (amountFen > available) throw new RefundRefused('EXCEEDS_REFUNDABLE', available);
       const vendorData: RefundVendorData = { operator };
+      await bind(manager, { kind: 'Transaction', id });
       return insertTransaction(manager, this.events, {
         id,
         platformId: payment.platformId,

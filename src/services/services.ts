@@ -24,7 +24,7 @@ import { yunzhanghuCallbackHandler } from '../providers/yunzhanghu/callbacks';
 import { PayoutService } from './payout-service';
 import { VerificationService } from './verification-service';
 import { ReconciliationService } from './reconciliation-service';
-import { IdempotencyService } from './idempotency-service';
+import { DEFAULT_IDEMPOTENCY_SETTINGS, IdempotencyService } from './idempotency-service';
 import { OutboxRelay, type OutboxSettings } from './outbox-relay';
 import { PartyService } from './party-service';
 import { PlatformService } from './platform-service';
@@ -91,7 +91,10 @@ export function createServices(deps: {
   providers.register(Capability.LEDGER, colourlife);
   providers.register(Capability.PAYOUTS, yunzhanghu);
   providers.register(Capability.VERIFICATION, yunzhanghu);
-  const idempotency = new IdempotencyService(deps.db);
+  const idempotency = new IdempotencyService(deps.db, {
+    ...DEFAULT_IDEMPOTENCY_SETTINGS,
+    waitMs: deps.config.idempotencyWaitMs,
+  });
   const callbacks = new CallbackIngress(
     deps.db,
     callbackHandlers,

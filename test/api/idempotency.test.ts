@@ -91,6 +91,36 @@ describe.each(testDatabases())('idempotency keys on $name', (database) => {
     expect(retried).toEqual({ replayed: false, result: { kind: 'T', id: 'second-try' } });
   });
 
+  it('keeps the key on what was created when the request fails after creating it', async () => {
+    await expect(
+      service.run(platformId, 'key-bound', 'op', { a: 2 }, async (bind) => {
+        await db.transaction((manager) => bind(manager, { kind: 'T', id: 'created-then-failed' }));
+        throw new Error('the vendor call blew up after the row was committed');
+      }),
+    ).rejects.toThrow('blew up');
+    let secondWork = 0;
+    const retried = await service.run(platformId, 'key-bound', 'op', { a: 2 }, async () => {
+      secondWork += 1;
+      return { kind: 'T', id: 'second' };
+    });
+    expect(retried).toEqual({ replayed: true, result: { kind: 'T', id: 'created-then-failed' } });
+    expect(secondWork).toBe(0);
+  });
+
+  it('answers a key left IN_PROGRESS by a crashed process with what it bound, once the wait is over', async () => {
+    const quick = new IdempotencyService(db, { retentionHours: 24, waitMs: 50, pollMs: 10 });
+    // A crash: the first request bound its result and never completed (its promise never settles).
+    void quick.run(platformId, 'key-crash', 'op', {}, async (bind) => {
+      await db.transaction((manager) => bind(manager, { kind: 'T', id: 'orphan' }));
+      return new Promise<never>(() => undefined);
+    });
+    let bound: IdempotencyKey | null = null;
+    while (!bound?.resultId) bound = await db.manager.findOneBy(IdempotencyKey, { idempotencyKey: 'key-crash' });
+    expect(bound.state).toBe('IN_PROGRESS');
+    const retried = await quick.run(platformId, 'key-crash', 'op', {}, async () => ({ kind: 'T', id: 'never' }));
+    expect(retried).toEqual({ replayed: true, result: { kind: 'T', id: 'orphan' } });
+  });
+
   it('keeps keys for the retention period, then purges them', async () => {
     await service.run(platformId, 'key-old', 'op', {}, async () => ({ kind: 'T', id: newId() }));
     const row = await db.manager.findOneByOrFail(IdempotencyKey, { platformId, idempotencyKey: 'key-old' });

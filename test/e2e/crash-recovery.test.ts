@@ -32,6 +32,7 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
       SANDBOX: 'off',
       LOG_LEVEL: 'warn',
       UPAY_POLL_INTERVAL_SECONDS: '0.1',
+      IDEMPOTENCY_WAIT_SECONDS: '1',
       ...(settings.kind === 'mysql' ? { DATABASE_URL: settings.url } : {}),
     };
     sandbox = startProcess(
@@ -81,19 +82,13 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
       },
       apiKey,
     );
-    const request = graphqlData(
-      doomed.url,
-      CREATE_PAYMENT,
-      {
-        input: {
-          idempotencyKey: 'crash-1',
-          method: 'BARCODE',
-          amountFen: 4321,
-          barcode: { dynamicId: '134567890123456000' },
-        },
-      },
-      apiKey,
-    ).then(
+    const input = {
+      idempotencyKey: 'crash-1',
+      method: 'BARCODE',
+      amountFen: 4321,
+      barcode: { dynamicId: '134567890123456000' },
+    };
+    const request = graphqlData(doomed.url, CREATE_PAYMENT, { input }, apiKey).then(
       () => 'answered',
       () => 'connection lost',
     );
@@ -127,6 +122,15 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
       ['PENDING', 'API'],
       ['SUCCEEDED', 'POLL'],
     ]);
+    expect(await ordersAt()).toHaveLength(1);
+
+    // The client, which never got its answer, retries with the same key: the same payment.
+    const retried = await graphqlData(restarted.url, CREATE_PAYMENT, { input }, apiKey);
+    expect(retried.createPayment).toMatchObject({
+      __typename: 'CreatePaymentPayload',
+      replayed: true,
+      transaction: { orderNo: before[0].client_sn, status: 'SUCCEEDED' },
+    });
     expect(await ordersAt()).toHaveLength(1);
   });
 });
