@@ -1,3 +1,4 @@
+import type { VendorFailure } from './failures';
 import type { EntityKind, PayoutStatus, TransactionStatus, Vendor } from '../domain/enums';
 import type { ResolvedProviderConfig } from '../services/provider-config-service';
 
@@ -23,6 +24,8 @@ export interface VerifiedNotification {
   vendorRef?: string;
   /** The vendor's own codes and messages, kept on the status event. */
   detail: Record<string, unknown>;
+  /** Why it failed, when it did: kept on the row (its `failure` field). */
+  failure?: VendorFailure;
 }
 
 export type CallbackVerification =

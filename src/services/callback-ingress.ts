@@ -153,6 +153,13 @@ export class CallbackIngress {
       { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
     );
     const outcome = await this.events.transitionWithin(manager, request);
+    // What the vendor told us about the row itself: its own number (if we never learned it, e.g.
+    // the answer to our request was lost) and, on a failure, why.
+    const patch: Record<string, unknown> = {};
+    if (notification.vendorRef && !row.vendorRef) patch.vendorRef = notification.vendorRef;
+    if (outcome.changed && notification.failure)
+      patch.vendorData = { ...(row.vendorData ?? {}), failure: notification.failure };
+    if (Object.keys(patch).length > 0) await manager.update(entity, { id: row.id }, patch as never);
     return { outcome: 'applied', transition: { request, outcome } };
   }
 }

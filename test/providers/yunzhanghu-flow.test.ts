@@ -209,6 +209,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       statusDetail: 261,
       reason: 'PAYEE_ACCOUNT_INVALID',
     });
+    expect(failed.failure).toEqual({ reason: 'PAYEE_ACCOUNT_INVALID', vendorCode: '261' });
   });
 
   it('holds a payout while the balance is short and releases it after a top-up', async () => {

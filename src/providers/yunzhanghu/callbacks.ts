@@ -41,6 +41,7 @@ export const yunzhanghuCallbackHandler: CallbackHandler = {
     if (!ORDER_STATUSES.includes(status as OrderStatusCode))
       return { ok: false, reason: `unknown status ${data.status}` };
     const detail = Number(data.status_detail);
+    const reason = detailReason(detail as StatusDetailCode);
     return {
       ok: true,
       dedupeKey: `notify:${notifyId}`,
@@ -56,8 +57,9 @@ export const yunzhanghuCallbackHandler: CallbackHandler = {
           statusDetail: detail,
           statusMessage: data.status_message ?? null,
           statusDetailMessage: data.status_detail_message ?? null,
-          reason: detailReason(detail as StatusDetailCode) ?? null,
+          reason: reason ?? null,
         },
+        failure: reason ? { reason, vendorCode: String(detail), message: data.status_detail_message ?? '' } : undefined,
       },
     };
   },
