@@ -6,7 +6,7 @@ import { luhnValid } from '../../src/providers/yunzhanghu/transformers';
 import type { SandboxDealer, YunzhanghuSandbox } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
 import { SANDBOX_CAPTCHA } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
 import { startTestApp, type TestApp } from '../support/app';
-import { testDatabases } from '../support/databases';
+import { testDatabases, type TestDatabase } from '../support/databases';
 import { collectSubscription, graphql, graphqlData, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
 
@@ -32,83 +32,88 @@ const CREATE = `mutation($input: CreatePayoutInput!) { createPayout(input: $inpu
   ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } } } }`;
 const VERIFY = `__typename ... on VerificationPayload { verified ref failure { reason vendorCode message } } ... on PayoutRefusedError { code message }`;
 
-describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (database) => {
-  let app: TestApp;
-  let sandbox: YunzhanghuSandbox;
-  let dealer: SandboxDealer;
-  let apiKey: string;
-  let platformId: string;
-  let keys = 0;
-  const sockets: Client[] = [];
+/**
+ * One app with the Yunzhanghu sandbox and a configured dealer, its hooks registered in the
+ * calling describe. Fields are filled in beforeAll.
+ */
+function yunzhanghuHarness(database: TestDatabase) {
+  const h = {
+    app: undefined as unknown as TestApp,
+    sandbox: undefined as unknown as YunzhanghuSandbox,
+    dealer: undefined as unknown as SandboxDealer,
+    apiKey: '',
+    platformId: '',
+    keys: 0,
+    sockets: [] as Client[],
+    gql: (query: string, variables: Record<string, unknown> = {}) => graphqlData(h.app.url, query, variables, h.apiKey),
+    create: (input: Record<string, unknown>) =>
+      h.gql(CREATE, { input: { idempotencyKey: `p-${++h.keys}`, ...input } }).then((data) => data.createPayout),
+    bankPayout: (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
+      h.create({
+        channel: 'BANK_CARD',
+        amountFen,
+        payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
+        ...extra,
+      }),
+    payout: async (id: string): Promise<any> =>
+      (await h.gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node,
+    settles: async (id: string, status: string): Promise<any> => {
+      let last: any;
+      await waitFor(async () => (last = await h.payout(id)).status === status, `payout ${status}`, 10_000);
+      return last;
+    },
+  };
 
   beforeAll(async () => {
-    app = await startTestApp(database, { paymentPollDelayMs: 100 });
-    sandbox = app.runtime.sandboxes!.yunzhanghu;
-    const created = await app.runtime.services.platforms.createPlatform('payouts');
-    apiKey = created.apiKey;
-    platformId = created.platform.id;
-    dealer = sandbox.registerDealer({
+    h.app = await startTestApp(database, { paymentPollDelayMs: 100 });
+    h.sandbox = h.app.runtime.sandboxes!.yunzhanghu;
+    const created = await h.app.runtime.services.platforms.createPlatform('payouts');
+    h.apiKey = created.apiKey;
+    h.platformId = created.platform.id;
+    h.dealer = h.sandbox.registerDealer({
       dealerId: 'dealer-1',
       brokerId: 'yiyun73',
-      notifyUrl: `${app.url}/callbacks/yunzhanghu/${platformId}`,
+      notifyUrl: `${h.app.url}/callbacks/yunzhanghu/${h.platformId}`,
       balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
     });
-    await graphqlData(
-      app.url,
+    await h.gql(
       `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
       {
         input: {
           vendor: 'YUNZHANGHU',
-          baseUrl: `${app.url}/sandbox/yunzhanghu`,
-          credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
+          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
+          credentials: { appKey: h.dealer.appKey, des3Key: h.dealer.des3Key },
           options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
         },
       },
-      apiKey,
     );
   });
 
   afterAll(async () => {
-    await Promise.all(sockets.map((socket) => socket.dispose()));
-    await app?.stop();
+    await Promise.all(h.sockets.map((socket) => socket.dispose()));
+    await h.app?.stop();
   });
 
   afterEach(() => {
-    sandbox.faults.nextRequests = [];
+    h.sandbox.faults.nextRequests = [];
   });
 
-  const gql = (query: string, variables: Record<string, unknown> = {}) =>
-    graphqlData(app.url, query, variables, apiKey);
-  const create = (input: Record<string, unknown>) =>
-    gql(CREATE, { input: { idempotencyKey: `p-${++keys}`, ...input } }).then((data) => data.createPayout);
-  const bankPayout = (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
-    create({
-      channel: 'BANK_CARD',
-      amountFen,
-      payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
-      ...extra,
-    });
+  return h;
+}
 
-  async function payout(id: string): Promise<any> {
-    return (await gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node;
-  }
-
-  async function settles(id: string, status: string): Promise<any> {
-    let last: any;
-    await waitFor(async () => (last = await payout(id)).status === status, `payout ${status}`, 10_000);
-    return last;
-  }
+describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (database) => {
+  const h = yunzhanghuHarness(database);
 
   it('pays to a bank card: accepted, then the signed notification settles it; payee data only masked', async () => {
-    const socket = webSocketClient(app.url, apiKey);
-    sockets.push(socket);
+    const socket = webSocketClient(h.app.url, h.apiKey);
+    h.sockets.push(socket);
     const subscriber = collectSubscription(
       socket,
       `subscription { payoutUpdated { event { toStatus source } payout { id status } } }`,
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    await waitFor(() => h.app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
     const cardNo = card('1234');
-    const created = await bankPayout(cardNo, 12_345, { remark: '稿费' });
+    const created = await h.bankPayout(cardNo, 12_345, { remark: '稿费' });
     expect(created).toMatchObject({
       __typename: 'PayoutPayload',
       payout: {
@@ -118,7 +123,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       },
     });
     expect(created.payout.payee.account).toBe(`${cardNo.slice(0, 4)}********${cardNo.slice(-4)}`);
-    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    const paid = await h.settles(created.payout.id, 'SUCCEEDED');
     expect(paid.statusHistory.at(-1)).toMatchObject({
       fromStatus: 'PROCESSING',
       toStatus: 'SUCCEEDED',
@@ -131,11 +136,11 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
         ),
       'payoutUpdated SUCCEEDED',
     );
-    const rows = await app.runtime.services.db.manager.find(Payout);
+    const rows = await h.app.runtime.services.db.manager.find(Payout);
     const stored = JSON.stringify(rows);
     for (const secret of [cardNo, ID_CARD, '13488795491']) {
       expect(stored).not.toContain(secret);
-      expect(JSON.stringify(app.logs)).not.toContain(secret);
+      expect(JSON.stringify(h.app.logs)).not.toContain(secret);
     }
     subscriber.stop();
   });
@@ -189,7 +194,12 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       ],
     ];
     for (const [input, field] of cases) {
-      const response = await graphql(app.url, CREATE, { input: { idempotencyKey: `bad-${++keys}`, ...input } }, apiKey);
+      const response = await graphql(
+        h.app.url,
+        CREATE,
+        { input: { idempotencyKey: `bad-${++h.keys}`, ...input } },
+        h.apiKey,
+      );
       expect([field, response.body.errors?.[0]?.extensions]).toEqual([
         field,
         expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
@@ -198,12 +208,12 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
   });
 
   it('an Alipay payout to a bad account fails with the reason from the notification', async () => {
-    const created = await create({
+    const created = await h.create({
       channel: 'ALIPAY',
       amountFen: 100,
       payee: { realName: '张三', idCard: ID_CARD, account: 'fail@example.com' },
     });
-    const failed = await settles(created.payout.id, 'FAILED');
+    const failed = await h.settles(created.payout.id, 'FAILED');
     expect(failed.statusHistory.at(-1).detail).toMatchObject({
       status: 2,
       statusDetail: 261,
@@ -213,104 +223,106 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
   });
 
   it('holds a payout while the balance is short and releases it after a top-up', async () => {
-    const created = await create({
+    const created = await h.create({
       channel: 'ALIPAY',
       amountFen: 5_000,
       payee: { realName: '张三', idCard: ID_CARD, account: 'hold@example.com' },
     });
-    await settles(created.payout.id, 'ON_HOLD');
-    const topUp = await fetch(`${app.url}/sandbox/yunzhanghu/_admin/dealers/dealer-1/topup`, {
+    await h.settles(created.payout.id, 'ON_HOLD');
+    const topUp = await fetch(`${h.app.url}/sandbox/yunzhanghu/_admin/dealers/dealer-1/topup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ brokerId: 'yiyun73', channel: 'alipay', amountFen: 100_000 }),
     });
     expect(topUp.status).toBe(200);
-    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    const paid = await h.settles(created.payout.id, 'SUCCEEDED');
     expect(paid.statusHistory.map((e: any) => e.toStatus)).toEqual(['PENDING', 'PROCESSING', 'ON_HOLD', 'SUCCEEDED']);
   });
 
   it('a WeChat red packet waits for its claim; out-of-order notifications never move it back', async () => {
-    sandbox.faults.reorderNextCallback = true;
-    const created = await create({
+    h.sandbox.faults.reorderNextCallback = true;
+    const created = await h.create({
       channel: 'WECHAT',
       amountFen: 1_000,
       payee: { realName: '张三', idCard: ID_CARD, openid: 'openid-claim' },
     });
     // The 1/27 notification is held back; the claim's 1/0 goes first, then the held one.
-    await waitFor(() => dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
-    expect(sandbox.claim('dealer-1', created.payout.orderNo)).toBe(true);
-    const paid = await settles(created.payout.id, 'SUCCEEDED');
+    await waitFor(() => h.dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
+    expect(h.sandbox.claim('dealer-1', created.payout.orderNo)).toBe(true);
+    const paid = await h.settles(created.payout.id, 'SUCCEEDED');
     await waitFor(
       () =>
-        !sandbox.faults.reorderNextCallback &&
-        sandbox.notifier.attempts.filter((a) => a.label.includes(created.payout.orderNo)).length >= 2,
+        !h.sandbox.faults.reorderNextCallback &&
+        h.sandbox.notifier.attempts.filter((a) => a.label.includes(created.payout.orderNo)).length >= 2,
       'both notifications',
     );
-    expect((await payout(created.payout.id)).status).toBe('SUCCEEDED');
+    expect((await h.payout(created.payout.id)).status).toBe('SUCCEEDED');
     expect(paid.statusHistory.filter((e: any) => e.toStatus === 'SUCCEEDED')).toHaveLength(1);
   });
 
   it('an unclaimed red packet is returned after 24 hours', async () => {
-    const created = await create({
+    const created = await h.create({
       channel: 'WECHAT',
       amountFen: 888,
       payee: { realName: '李四', idCard: OTHER_ID, openid: 'openid-unclaimed' },
     });
-    await waitFor(() => dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
-    await sandbox.clock.advance(24 * 3_600_000);
-    const returned = await settles(created.payout.id, 'RETURNED');
+    await waitFor(() => h.dealer.orders.get(created.payout.orderNo)?.statusDetail === 27, 'the red packet sent');
+    await h.sandbox.clock.advance(24 * 3_600_000);
+    const returned = await h.settles(created.payout.id, 'RETURNED');
     expect(returned.statusHistory.at(-1).detail).toMatchObject({ status: 9, statusDetail: 213 });
   });
 
   it('a lost answer is retried with the same order_id and adopted: one order at the vendor', async () => {
-    sandbox.faults.nextRequests = ['unknown'];
-    const created = await bankPayout(card('2222'), 777);
+    h.sandbox.faults.nextRequests = ['unknown'];
+    const created = await h.bankPayout(card('2222'), 777);
     expect(created.payout.status).toBe('NEEDS_ATTENTION');
-    const paid = await settles(created.payout.id, 'SUCCEEDED');
-    expect(paid.vendorRef).toBe(dealer.orders.get(paid.orderNo)?.ref);
-    expect([...dealer.orders.keys()].filter((id) => id === paid.orderNo)).toHaveLength(1);
+    const paid = await h.settles(created.payout.id, 'SUCCEEDED');
+    expect(paid.vendorRef).toBe(h.dealer.orders.get(paid.orderNo)?.ref);
+    expect([...h.dealer.orders.keys()].filter((id) => id === paid.orderNo)).toHaveLength(1);
   });
 
   it('notifications: a duplicate is applied once, a forged one is refused with "fail"', async () => {
-    sandbox.faults.duplicateCallbacks = 1;
-    const created = await bankPayout(card('3333'), 300);
-    const paid = await settles(created.payout.id, 'SUCCEEDED');
-    await waitFor(() => sandbox.faults.duplicateCallbacks === 0, 'the duplicate sent');
+    h.sandbox.faults.duplicateCallbacks = 1;
+    const created = await h.bankPayout(card('3333'), 300);
+    const paid = await h.settles(created.payout.id, 'SUCCEEDED');
+    await waitFor(() => h.sandbox.faults.duplicateCallbacks === 0, 'the duplicate sent');
     expect(paid.statusHistory.filter((e: any) => e.toStatus === 'SUCCEEDED')).toHaveLength(1);
     const forged = seal(
       { notify_id: 'x', notify_time: '', data: { order_id: paid.orderNo, status: 2, status_detail: 211, pay: '3.00' } },
       {
-        appKey: 'not-the-app-key-000000000000000',
-        des3Key: dealer.des3Key,
+        appKey: 'not-the-h.app-key-000000000000000',
+        des3Key: h.dealer.des3Key,
       },
     );
-    const response = await fetch(`${app.url}/callbacks/yunzhanghu/${platformId}`, {
+    const response = await fetch(`${h.app.url}/callbacks/yunzhanghu/${h.platformId}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(forged as unknown as Record<string, string>),
     });
     expect(response.status).toBe(400);
     expect(await response.text()).toBe('fail');
-    expect((await payout(created.payout.id)).status).toBe('SUCCEEDED');
+    expect((await h.payout(created.payout.id)).status).toBe('SUCCEEDED');
   });
 
-  it('shows the dealer balances per broker', async () => {
-    const data = await gql(
+  it('shows the h.dealer balances per broker', async () => {
+    const data = await h.gql(
       `{ payoutBalances { brokerId bankCard { fen } alipay { fen } wechat { fen } bankCardOpen } }`,
     );
     expect(data.payoutBalances).toEqual([expect.objectContaining({ brokerId: 'yiyun73', bankCardOpen: true })]);
-    expect(data.payoutBalances[0].bankCard.fen).toBe(dealer.brokers.get('yiyun73')!.bankCardFen);
+    expect(data.payoutBalances[0].bankCard.fen).toBe(h.dealer.brokers.get('yiyun73')!.bankCardFen);
   });
 
   it('verifies identities: three and four factors, ID, and the SMS flow with its 1-minute code', async () => {
     const cardNo = card('4444');
     const verify = (mutation: string, input: Record<string, unknown>) =>
-      gql(
-        `mutation($input: ${mutation === 'verifyIdentity' ? 'VerifyIdentityInput' : mutation === 'verifyBankCard' ? 'VerifyBankCardInput' : 'BankCardSmsInput'}!) { ${mutation}(input: $input) { ${VERIFY} } }`,
-        {
-          input,
-        },
-      ).then((data) => data[mutation]);
+      h
+        .gql(
+          `mutation($input: ${mutation === 'verifyIdentity' ? 'VerifyIdentityInput' : mutation === 'verifyBankCard' ? 'VerifyBankCardInput' : 'BankCardSmsInput'}!) { ${mutation}(input: $input) { ${VERIFY} } }`,
+          {
+            input,
+          },
+        )
+        .then((data) => data[mutation]);
     expect(await verify('verifyBankCard', { cardNo, idCard: ID_CARD, realName: '张三' })).toMatchObject({
       verified: true,
     });
@@ -335,7 +347,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       await verify('confirmBankCardVerification', { ...factors, ref: requested.ref, captcha: SANDBOX_CAPTCHA }),
     ).toMatchObject({ verified: true });
     const again = await verify('requestBankCardVerification', factors);
-    await sandbox.clock.advance(61_000);
+    await h.sandbox.clock.advance(61_000);
     expect(
       await verify('confirmBankCardVerification', { ...factors, ref: again.ref, captcha: SANDBOX_CAPTCHA }),
     ).toMatchObject({
@@ -343,7 +355,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       failure: { message: '验证码已过期' },
     });
     const bad = await graphql(
-      app.url,
+      h.app.url,
       `
         mutation ($input: VerifyIdentityInput!) {
           verifyIdentity(input: $input) {
@@ -354,39 +366,41 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       {
         input: { idCard: '110105194912310021', realName: '张三' },
       },
-      apiKey,
+      h.apiKey,
     );
     expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idCard' });
   });
 
   it('gets the Alipay authorisation, uploads ID card images, and reports outside payouts once', async () => {
-    expect((await gql(`{ alipayAuthInfo }`)).alipayAuthInfo).toContain('apiname=com.alipay.account.auth');
+    expect((await h.gql(`{ alipayAuthInfo }`)).alipayAuthInfo).toContain('apiname=com.alipay.account.auth');
     const image = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString('base64');
-    const upload = await gql(
+    const upload = await h.gql(
       `mutation($input: UploadIdCardInput!) { uploadIdCardImages(input: $input) { ${VERIFY} } }`,
       {
         input: { realName: '张三', idCard: ID_CARD, frontBase64: image, backBase64: image },
       },
     );
     expect(upload.uploadIdCardImages).toMatchObject({ verified: true });
-    expect(dealer.idCardUploads).toBe(1);
+    expect(h.dealer.idCardUploads).toBe(1);
     const report = (input: Record<string, unknown>) =>
-      gql(
-        `mutation($input: ReportPayoutInput!) { reportPayout(input: $input) { __typename ... on ReportPayoutPayload { accepted ref failure { reason } } } }`,
-        {
-          input: {
-            channel: 'ALIPAY',
-            orderId: 'ext-1',
-            realName: '张三',
-            idCard: ID_CARD,
-            account: 'a@b.cn',
-            amountFen: 100,
-            paidAt: new Date().toISOString(),
-            succeeded: true,
-            ...input,
+      h
+        .gql(
+          `mutation($input: ReportPayoutInput!) { reportPayout(input: $input) { __typename ... on ReportPayoutPayload { accepted ref failure { reason } } } }`,
+          {
+            input: {
+              channel: 'ALIPAY',
+              orderId: 'ext-1',
+              realName: '张三',
+              idCard: ID_CARD,
+              account: 'a@b.cn',
+              amountFen: 100,
+              paidAt: new Date().toISOString(),
+              succeeded: true,
+              ...input,
+            },
           },
-        },
-      ).then((data) => data.reportPayout);
+        )
+        .then((data) => data.reportPayout);
     expect(await report({})).toMatchObject({ accepted: true, ref: expect.stringMatching(/^\d+$/) });
     expect(await report({})).toMatchObject({ accepted: false, failure: { reason: 'DUPLICATE_ORDER' } });
     expect(await report({ channel: 'WECHAT', orderId: 'ext-2', account: 'openid-x' })).toMatchObject({
@@ -398,20 +412,20 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
   });
 
   it("speaks today's endpoint names and millisecond timestamps when configured so", async () => {
-    await gql(
+    await h.gql(
       `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
       {
         input: {
           vendor: 'YUNZHANGHU',
-          baseUrl: `${app.url}/sandbox/yunzhanghu`,
+          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
           options: { dealerId: 'dealer-1', brokerId: 'yiyun73', endpointNames: 'current', timestampUnit: 'ms' },
         },
       },
     );
     try {
-      const created = await bankPayout(card('7777'), 100);
-      const paid = await settles(created.payout.id, 'SUCCEEDED');
-      const synced = await gql(
+      const created = await h.bankPayout(card('7777'), 100);
+      const paid = await h.settles(created.payout.id, 'SUCCEEDED');
+      const synced = await h.gql(
         `mutation($input: SyncPayoutInput!) { syncPayout(input: $input) { __typename ... on PayoutPayload { payout { status vendorStatus vendorStatusDetail } } } }`,
         {
           input: { id: paid.id },
@@ -419,12 +433,12 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       );
       expect(synced.syncPayout.payout).toMatchObject({ status: 'SUCCEEDED', vendorStatus: 1, vendorStatusDetail: 0 });
     } finally {
-      await gql(
+      await h.gql(
         `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
         {
           input: {
             vendor: 'YUNZHANGHU',
-            baseUrl: `${app.url}/sandbox/yunzhanghu`,
+            baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
             options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
           },
         },
@@ -436,85 +450,25 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
 
 // Its own app, so the sandbox clock has not been fast-forwarded: the vendor's day is ours.
 describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (database) => {
-  let app: TestApp;
-  let sandbox: YunzhanghuSandbox;
-  let dealer: SandboxDealer;
-  let apiKey: string;
-  let platformId: string;
-  let keys = 0;
-  const sockets: Client[] = [];
-
-  beforeAll(async () => {
-    app = await startTestApp(database, { paymentPollDelayMs: 100 });
-    sandbox = app.runtime.sandboxes!.yunzhanghu;
-    const created = await app.runtime.services.platforms.createPlatform('payouts');
-    apiKey = created.apiKey;
-    platformId = created.platform.id;
-    dealer = sandbox.registerDealer({
-      dealerId: 'dealer-1',
-      brokerId: 'yiyun73',
-      notifyUrl: `${app.url}/callbacks/yunzhanghu/${platformId}`,
-      balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
-    });
-    await graphqlData(
-      app.url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      {
-        input: {
-          vendor: 'YUNZHANGHU',
-          baseUrl: `${app.url}/sandbox/yunzhanghu`,
-          credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
-          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
-        },
-      },
-      apiKey,
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all(sockets.map((socket) => socket.dispose()));
-    await app?.stop();
-  });
-
-  afterEach(() => {
-    sandbox.faults.nextRequests = [];
-  });
-
-  const gql = (query: string, variables: Record<string, unknown> = {}) =>
-    graphqlData(app.url, query, variables, apiKey);
-  const create = (input: Record<string, unknown>) =>
-    gql(CREATE, { input: { idempotencyKey: `p-${++keys}`, ...input } }).then((data) => data.createPayout);
-  const bankPayout = (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
-    create({
-      channel: 'BANK_CARD',
-      amountFen,
-      payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
-      ...extra,
-    });
-
-  async function payout(id: string): Promise<any> {
-    return (await gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node;
-  }
-
-  async function settles(id: string, status: string): Promise<any> {
-    let last: any;
-    await waitFor(async () => (last = await payout(id)).status === status, `payout ${status}`, 10_000);
-    return last;
-  }
+  const h = yunzhanghuHarness(database);
 
   it("reconciles the day's files: a bank return matches, a planted difference is reported", async () => {
-    const returned = await bankPayout(card('1009'), 2_000);
-    await settles(returned.payout.id, 'SUCCEEDED');
-    expect(sandbox.bankReturn('dealer-1', returned.payout.orderNo)).toBe(true);
-    await settles(returned.payout.id, 'RETURNED');
-    const tampered = await bankPayout(card('6666'), 4_200);
-    await settles(tampered.payout.id, 'SUCCEEDED');
+    const returned = await h.bankPayout(card('1009'), 2_000);
+    await h.settles(returned.payout.id, 'SUCCEEDED');
+    expect(h.sandbox.bankReturn('dealer-1', returned.payout.orderNo)).toBe(true);
+    await h.settles(returned.payout.id, 'RETURNED');
+    const tampered = await h.bankPayout(card('6666'), 4_200);
+    await h.settles(tampered.payout.id, 'SUCCEEDED');
     // Planted: the vendor's record of one order differs, and it has an order we never made.
-    dealer.orders.get(tampered.payout.orderNo)!.payFen = 4_300;
-    const stranger = { ...dealer.orders.get(tampered.payout.orderNo)!, orderId: 'not-ours-1', ref: '1053000000000001' };
-    dealer.orders.set('not-ours-1', stranger);
+    h.dealer.orders.get(tampered.payout.orderNo)!.payFen = 4_300;
+    const stranger = {
+      ...h.dealer.orders.get(tampered.payout.orderNo)!,
+      orderId: 'not-ours-1',
+      ref: '1053000000000001',
+    };
+    h.dealer.orders.set('not-ours-1', stranger);
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    const result = await gql(
+    const result = await h.gql(
       `mutation($input: ReconcilePayoutsInput!) { reconcilePayouts(input: $input) {
       __typename ... on ReconcilePayoutsPayload { report { day status summary discrepancies } } ... on PayoutRefusedError { code message } } }`,
       { input: { day } },
@@ -526,7 +480,7 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(kinds).toContain(`AMOUNT_MISMATCH:${tampered.payout.orderNo}`);
     expect(kinds).toContain('MISSING_LOCALLY:not-ours-1');
     expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
-    const stored = await gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
+    const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
     expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
   });
 });
