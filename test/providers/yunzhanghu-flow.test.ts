@@ -483,4 +483,21 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
     expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
   });
+
+  it("the daily task reconciles yesterday once the vendor's files exist, and only once", async () => {
+    const reconciliation = h.app.runtime.services.reconciliation;
+    const now = Date.now();
+    const chinaMidnight = Date.parse(`${new Date(now + 8 * 3_600_000).toISOString().slice(0, 10)}T00:00:00+08:00`);
+    const yesterday = new Date(chinaMidnight - 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 10);
+    // Before 04:00 China time the files are not there yet: nothing runs.
+    expect(await reconciliation.runDaily(new Date(chinaMidnight + 3 * 3_600_000))).toBe(0);
+    expect(await reconciliation.runDaily(new Date(chinaMidnight + 5 * 3_600_000))).toBe(1);
+    expect(await reconciliation.runDaily(new Date(chinaMidnight + 6 * 3_600_000))).toBe(0);
+    const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status summary } }`, {
+      day: yesterday,
+    });
+    expect(stored.reconciliationReports).toEqual([
+      { day: yesterday, status: 'MATCHED', summary: expect.objectContaining({ localPayouts: 0 }) },
+    ]);
+  });
 });
