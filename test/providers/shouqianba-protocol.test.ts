@@ -5,9 +5,9 @@ import {
   upaySign,
   verifyUpaySignature,
 } from '../../src/providers/shouqianba/signing';
-import { failureReasonOf, paymentStatusOf } from '../../src/providers/shouqianba/status-map';
+import { failureReasonOf, flowOutcomeOf, paymentStatusOf } from '../../src/providers/shouqianba/status-map';
 import { fenFromWire, fenToWire, parseAnswer } from '../../src/providers/shouqianba/transformers';
-import { ORDER_STATUSES } from '../../src/providers/shouqianba/wire-types';
+import { FLOW_STATUSES, ORDER_STATUSES } from '../../src/providers/shouqianba/wire-types';
 import { barcodeBehaviour, paywayOfBarcode } from '../../src/sandbox/shouqianba/shouqianba-sandbox';
 
 // The spec prints no signed example, so this vector was computed independently
@@ -55,6 +55,23 @@ describe('Shouqianba status and error maps (四)', () => {
       REFUND_ERROR: TransactionStatus.SUCCEEDED,
       CANCELED: TransactionStatus.CANCELED,
       CANCEL_ERROR: TransactionStatus.NEEDS_ATTENTION,
+    });
+  });
+
+  it('maps every flow status of 四.4: only SUCCESS and FAIL_CANCELED are confirmed', () => {
+    const mapped = Object.fromEntries(FLOW_STATUSES.map((status) => [status, flowOutcomeOf(status)]));
+    expect(mapped).toEqual({
+      SUCCESS: TransactionStatus.SUCCEEDED,
+      FAIL_CANCELED: TransactionStatus.FAILED,
+      FAIL_PROTOCOL_1: TransactionStatus.NEEDS_ATTENTION,
+      FAIL_IO_1: TransactionStatus.NEEDS_ATTENTION,
+      FAIL_PROTOCOL_2: TransactionStatus.NEEDS_ATTENTION,
+      FAIL_IO_2: TransactionStatus.NEEDS_ATTENTION,
+      FAIL_PROTOCOL_3: TransactionStatus.NEEDS_ATTENTION,
+      FAIL_ERROR: TransactionStatus.NEEDS_ATTENTION,
+      CANCEL_ERROR: TransactionStatus.NEEDS_ATTENTION,
+      REFUND_ERROR: TransactionStatus.NEEDS_ATTENTION,
+      IN_PROG: TransactionStatus.PROCESSING,
     });
   });
 

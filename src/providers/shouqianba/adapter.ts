@@ -3,7 +3,7 @@ import type { ResolvedProviderConfig } from '../../services/provider-config-serv
 import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { authorizationHeader } from './signing';
-import { isOrderMissing, paymentStatusOf } from './status-map';
+import { flowOutcomeOf, isOrderMissing, paymentStatusOf } from './status-map';
 import {
   compact,
   failureOf,
@@ -13,7 +13,7 @@ import {
   type UpayOrder,
   type VendorFailure,
 } from './transformers';
-import { PAYWAYS } from './wire-types';
+import { FLOW_STATUSES, PAYWAYS, type FlowStatus } from './wire-types';
 
 export type Wallet = keyof typeof PAYWAYS;
 
@@ -159,7 +159,18 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
     if (answer.kind === 'client_error')
       return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
     if (answer.kind === 'server_error') return { kind: 'uncertain', reason: answer.errorCode };
-    if (answer.resultCode === 'REFUND_SUCCESS') return { kind: 'refunded', order: answer.order };
+    if (answer.resultCode === 'REFUND_SUCCESS') {
+      // The refund flow's own status must agree: a REFUND_ERROR flow is not a confirmed refund.
+      const flow = answer.order?.flowStatus;
+      if (
+        flow &&
+        FLOW_STATUSES.includes(flow as FlowStatus) &&
+        flowOutcomeOf(flow as FlowStatus) !== TransactionStatus.SUCCEEDED
+      ) {
+        return { kind: 'uncertain', reason: `REFUND_SUCCESS with flow status ${flow}` };
+      }
+      return { kind: 'refunded', order: answer.order };
+    }
     if (answer.resultCode === 'FAIL')
       return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
     return { kind: 'uncertain', reason: answer.resultCode };

@@ -1,5 +1,5 @@
 import { FailureReason, TransactionStatus } from '../../domain/enums';
-import type { OrderStatus } from './wire-types';
+import type { FlowStatus, OrderStatus } from './wire-types';
 
 /**
  * 四.3 订单状态 into the payment's unified status, with no default branch: a status the spec
@@ -25,6 +25,32 @@ export function paymentStatusOf(orderStatus: OrderStatus): TransactionStatus {
       return TransactionStatus.CANCELED;
     case 'PAY_ERROR':
     case 'CANCEL_ERROR':
+      return TransactionStatus.NEEDS_ATTENTION;
+  }
+}
+
+/**
+ * 四.4 流水状态: the outcome of the one operation (pay, refund, cancel) a response is about,
+ * with no default branch. SUCCESS and FAIL_CANCELED are confirmed on both sides (收钱吧后台和
+ * 消费者端); every other failure leaves the payer side unconfirmed (四.4 备注), so it needs a
+ * person, never FAILED. IN_PROG is the flow still running.
+ */
+export function flowOutcomeOf(status: FlowStatus): TransactionStatus {
+  switch (status) {
+    case 'SUCCESS':
+      return TransactionStatus.SUCCEEDED;
+    case 'FAIL_CANCELED':
+      return TransactionStatus.FAILED;
+    case 'IN_PROG':
+      return TransactionStatus.PROCESSING;
+    case 'FAIL_PROTOCOL_1':
+    case 'FAIL_IO_1':
+    case 'FAIL_PROTOCOL_2':
+    case 'FAIL_IO_2':
+    case 'FAIL_PROTOCOL_3':
+    case 'FAIL_ERROR':
+    case 'CANCEL_ERROR':
+    case 'REFUND_ERROR':
       return TransactionStatus.NEEDS_ATTENTION;
   }
 }
