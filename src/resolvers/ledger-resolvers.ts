@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength, Min } from 'class-validator';
+import { IsIP, IsOptional, Length, MaxLength, Min } from 'class-validator';
 import {
   Arg,
   Authorized,
@@ -143,6 +143,10 @@ export class CreateLedgerTransactionInput {
   @Field(() => JSONObject, { nullable: true, description: 'Sub-account changes in yuan, e.g. {"cash": "10.00"}.' })
   payerSubaccounts?: Record<string, unknown>;
   @Field(() => JSONObject, { nullable: true }) payeeSubaccounts?: Record<string, unknown>;
+  @Field(() => String, { nullable: true, description: "The paying user's IP address (remoteip), if you know it." })
+  @IsOptional()
+  @IsIP()
+  remoteIp?: string;
 }
 
 @InputType()
@@ -428,6 +432,7 @@ export class LedgerResolver {
       fixPayerAmount: input.fixPayerAmount,
       payerSubaccounts: subaccountsInFen(input.payerSubaccounts, 'payerSubaccounts'),
       payeeSubaccounts: subaccountsInFen(input.payeeSubaccounts, 'payeeSubaccounts'),
+      remoteIp: input.remoteIp,
     };
   }
 }

@@ -295,10 +295,18 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it('a WeChat prepay completes only when the payer pays in the app; the callback is re-queried and applied once', async () => {
+    const socket = webSocketClient(app.url, apiKey);
+    sockets.push(socket);
+    const subscriber = collectSubscription(
+      socket,
+      `subscription { transactionUpdated { event { toStatus source } transaction { id } } }`,
+    );
+    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
     const prepay = await transfer(CREATE, {
       externalPayer: 'WEIXIN',
       payeeAccountId: accounts.shopWeixin,
       amountFen: 1_288,
+      remoteIp: '203.0.113.7',
     });
     expect(prepay.transaction.payinfo).toMatchObject({
       paytype: 'weixin',
@@ -337,6 +345,17 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     expect(history.node.statusHistory.filter((e: any) => e.toStatus === 'SUCCEEDED')).toEqual([
       { toStatus: 'SUCCEEDED', source: 'CALLBACK' },
     ]);
+    await waitFor(
+      () =>
+        subscriber.result.events.some(
+          (e) =>
+            e.transactionUpdated.transaction.id === prepay.transaction.id &&
+            e.transactionUpdated.event.toStatus === 'SUCCEEDED' &&
+            e.transactionUpdated.event.source === 'CALLBACK',
+        ),
+      'the callback to reach the subscriber',
+    );
+    subscriber.stop();
   });
 
   it('a callback without the path secret is rejected, and its body is never trusted', async () => {
