@@ -21,6 +21,11 @@ export interface VerifiedNotification {
   status: TransactionStatus | PayoutStatus;
   /** The amount the vendor reports, in fen, checked against ours; undefined if it reports none. */
   amountFen?: number;
+  /**
+   * When the vendor reports two amounts and either may be ours (an exchange: the payer's and the
+   * payee's differ by the rate), ours must be one of them.
+   */
+  amountCandidatesFen?: number[];
   vendorRef?: string;
   /** The vendor's own codes and messages, kept on the status event. */
   detail: Record<string, unknown>;

@@ -119,7 +119,9 @@ export class CallbackIngress {
       await manager.update(CallbackInbox, { id: inboxId }, { state: 'WAITING', attempts: () => 'attempts + 1' });
       return { outcome: 'waiting' };
     }
-    const mismatch = notification.amountFen !== undefined && notification.amountFen !== row.amountFen;
+    const mismatch =
+      (notification.amountFen !== undefined && notification.amountFen !== row.amountFen) ||
+      (notification.amountCandidatesFen !== undefined && !notification.amountCandidatesFen.includes(row.amountFen));
     if (mismatch) {
       this.logger.error(
         { platformId, orderNo: notification.orderNo, ours: row.amountFen, theirs: notification.amountFen },
@@ -140,7 +142,7 @@ export class CallbackIngress {
       detail: mismatch
         ? {
             ...notification.detail,
-            amountMismatch: { ours: row.amountFen, theirs: notification.amountFen },
+            amountMismatch: { ours: row.amountFen, theirs: notification.amountFen ?? notification.amountCandidatesFen },
             reportedStatus: notification.status,
           }
         : notification.detail,

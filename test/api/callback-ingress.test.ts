@@ -28,6 +28,7 @@ const testHandler: CallbackHandler = {
         orderNo: body.orderNo,
         status: body.paid ? TransactionStatus.SUCCEEDED : TransactionStatus.FAILED,
         amountFen: body.amountFen,
+        amountCandidatesFen: body.amountCandidatesFen,
         detail: { vendorCode: body.paid ? '0000' : '1001' },
       },
     };
@@ -146,6 +147,15 @@ describe.each(testDatabases())('callback ingress on $name', (database) => {
       amountMismatch: { ours: 1234, theirs: 1 },
       reportedStatus: 'SUCCEEDED',
     });
+  });
+
+  it('accepts ours among two reported amounts (an exchange), and flags it when neither is ours', async () => {
+    const matching = await newTransaction();
+    await post({ notifyId: 'n-pair-ok', orderNo: matching.orderNo, paid: true, amountCandidatesFen: [987, 1234] });
+    expect(await statusOf(matching.id)).toBe('SUCCEEDED');
+    const other = await newTransaction();
+    await post({ notifyId: 'n-pair-bad', orderNo: other.orderNo, paid: true, amountCandidatesFen: [987, 1233] });
+    expect(await statusOf(other.id)).toBe('NEEDS_ATTENTION');
   });
 
   it('keeps a callback that arrives before its row exists and applies it once the row is committed', async () => {

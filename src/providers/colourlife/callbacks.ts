@@ -66,9 +66,13 @@ export function colourlifeCallbackHandler(adapter: ColourlifeAdapter): CallbackH
           entityKind: EntityKind.TRANSACTION,
           orderNo: detail.orderno,
           status: ledgerStatusOf(detail.status),
-          // An exchange's two amounts differ by the rate; the ledger service checks the fixed
-          // side on its own sync, so the ingress checks only same-currency amounts.
+          // An exchange's two amounts differ by the rate, and which one is ours depends on the
+          // fixed side: ours must be one of them. Otherwise the payee's amount is ours.
           amountFen: detail.transtype === TRANSACTION_TYPES.EXCHANGE ? undefined : payeeFen,
+          amountCandidatesFen:
+            detail.transtype === TRANSACTION_TYPES.EXCHANGE
+              ? [yuanToFen(detail.orgmoney), payeeFen].filter((fen): fen is number => fen !== undefined)
+              : undefined,
           vendorRef: tno,
           detail: { status: detail.status, statusmsg: detail.statusmsg, transtype: detail.transtype },
         },
