@@ -446,6 +446,14 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       amountFen: 7,
     });
     expect(result.transaction.status).toBe('NEEDS_ATTENTION');
+    // The ledger-sync job re-sends the same orderno and adopts the tno by itself.
+    await waitFor(async () => {
+      const data = await gql(`query($id: ID!) { node(id: $id) { ... on Transaction { status vendorRef } } }`, {
+        id: result.transaction.id,
+      });
+      return data.node.status === 'PROCESSING' && data.node.vendorRef;
+    }, 'the sync job to adopt the prepay');
+    // syncLedgerTransaction does the same on demand, and changes nothing more.
     const synced = await act(SYNC, result.transaction.id);
     expect(synced.transaction.status).toBe('PROCESSING');
     const orderNo = (
