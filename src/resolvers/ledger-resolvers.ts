@@ -23,7 +23,7 @@ import { TRANSACTION_TYPES } from '../providers/colourlife/wire-types';
 import type { LedgerRefusal } from '../services/ledger-service';
 import { Money } from '../schema/money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from '../schema/object-types';
-import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
+import { ErrorResult, MutationResult, ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';
 import { DateTime, JSONObject, SafeInt } from '../schema/scalars';
 import { Role } from './auth-checker';
 
@@ -198,10 +198,7 @@ function subaccountsInFen(
 }
 
 const REFUSAL_CODES: Record<LedgerRefusal['error'], ResultErrorCode> = {
-  VENDOR_REFUSED: ResultErrorCode.VENDOR_REFUSED,
-  VENDOR_UNREACHABLE: ResultErrorCode.VENDOR_UNREACHABLE,
-  OUTCOME_UNKNOWN: ResultErrorCode.OUTCOME_UNKNOWN,
-  PROVIDER_NOT_CONFIGURED: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
+  ...VENDOR_ERROR_CODES,
   NOT_ALLOWED: ResultErrorCode.TRANSFER_NOT_ALLOWED,
 };
 

@@ -24,7 +24,7 @@ import { fromGlobalIdOf } from '../graphql/global-id';
 import type { PayoutResult, PayoutVendorData } from '../services/payout-service';
 import { PayoutNode, TransactionFailure } from '../schema/object-types';
 import { Money } from '../schema/money';
-import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
+import { ErrorResult, MutationResult, VENDOR_ERROR_CODES } from '../schema/results';
 import { DateTime, JSONObject, SafeInt } from '../schema/scalars';
 import { Role } from './auth-checker';
 
@@ -222,20 +222,13 @@ export const ReconcilePayoutsResult = createUnionType({
   types: () => [ReconcilePayoutsPayload, PayoutRefusedError] as const,
 });
 
-const CODES: Record<Exclude<PayoutResult<object>, { ok: true }>['error'], ResultErrorCode> = {
-  VENDOR_REFUSED: ResultErrorCode.VENDOR_REFUSED,
-  VENDOR_UNREACHABLE: ResultErrorCode.VENDOR_UNREACHABLE,
-  OUTCOME_UNKNOWN: ResultErrorCode.OUTCOME_UNKNOWN,
-  PROVIDER_NOT_CONFIGURED: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
-};
-
 function refused(
   clientMutationId: string | undefined,
   result: Exclude<PayoutResult<object>, { ok: true }>,
 ): PayoutRefusedError {
   return Object.assign(new PayoutRefusedError(), {
     clientMutationId: clientMutationId ?? null,
-    code: CODES[result.error],
+    code: VENDOR_ERROR_CODES[result.error],
     message: result.message,
     failure: result.failure,
     affectedPayout: result.payout ?? null,

@@ -1,3 +1,4 @@
+import type { VendorErrorKind } from '../services/vendor-refusal';
 import { createUnionType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { ClientNode, BizNode } from './object-types';
 import { DateTime } from './scalars';
@@ -22,6 +23,14 @@ export enum ResultErrorCode {
   TRANSFER_NOT_ALLOWED = 'TRANSFER_NOT_ALLOWED',
 }
 registerEnumType(ResultErrorCode, { name: 'ResultErrorCode' });
+
+/** How a service's vendor refusal is reported in a typed result. */
+export const VENDOR_ERROR_CODES: Readonly<Record<VendorErrorKind, ResultErrorCode>> = {
+  VENDOR_REFUSED: ResultErrorCode.VENDOR_REFUSED,
+  VENDOR_UNREACHABLE: ResultErrorCode.VENDOR_UNREACHABLE,
+  OUTCOME_UNKNOWN: ResultErrorCode.OUTCOME_UNKNOWN,
+  PROVIDER_NOT_CONFIGURED: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
+};
 
 @InterfaceType({ description: 'Every mutation result echoes the clientMutationId it was given.' })
 export abstract class MutationResult {

@@ -17,12 +17,12 @@ import { paymentStatusOf } from '../providers/shouqianba/status-map';
 import type { UpayOrder, VendorFailure } from '../providers/shouqianba/transformers';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
-import { applyVendorOutcome, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { transactionChange, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService } from './status-event-service';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
 
 export interface InStorePaymentInput {
   idempotencyKey: string;
@@ -124,7 +124,7 @@ export class InStorePaymentService {
           deadlineAt: new Date(Date.now() + deadlineMs).toISOString(),
         };
         const transaction = { platformId: scope.platformId, id, orderNo: orderNoOf(id), amountFen: input.amountFen };
-        const event = await this.db.transaction(async (manager) => {
+        const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
           return insertTransaction(manager, this.events, {
             ...transaction,
@@ -397,25 +397,13 @@ export class InStorePaymentService {
   }
 
   private transition(
-    transaction: { id: string; platformId: string },
+    ref: { id: string; platformId: string },
     to: TransactionStatus,
     source: EventSource,
     detail: Record<string, unknown>,
-    patch: { vendorRef?: string; vendorData?: Record<string, unknown> } = {},
+    patch: TransitionRequest['patch'] = {},
   ) {
-    return applyVendorOutcome(
-      this.db,
-      this.events,
-      {
-        kind: EntityKind.TRANSACTION,
-        entityId: transaction.id,
-        platformId: transaction.platformId,
-        to,
-        source,
-        detail,
-      },
-      patch,
-    );
+    return this.events.transition(transactionChange(ref, to, source, detail, patch));
   }
 
   private step(

@@ -4,7 +4,6 @@ import type { Database } from '../db/database';
 import {
   AccountOwnerKind,
   AccountTypeKind,
-  EntityKind,
   EventSource,
   FailureReason,
   RecordStatus,
@@ -22,22 +21,20 @@ import { classify, type LedgerRole } from '../providers/colourlife/matrix';
 import { fenToYuan, yuanToFen } from '../providers/colourlife/money';
 import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife/wire-types';
 import type { VendorFailure } from '../providers/failures';
+import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
 import type { IdempotencyService } from './idempotency-service';
 import type { PartyService } from './party-service';
-import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { transactionChange, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService } from './status-event-service';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
 
-/** A vendor answer that is not a success, for the resolvers to turn into a typed result. */
-export interface LedgerRefusal {
-  ok: false;
-  error: 'VENDOR_REFUSED' | 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'PROVIDER_NOT_CONFIGURED' | 'NOT_ALLOWED';
-  failure: VendorFailure | null;
-  message: string;
+/** A vendor answer that is not a success (or a transfer the matrix refuses), for the resolvers. */
+export type LedgerRefusal = Omit<VendorRefusal, 'error'> & {
+  error: VendorRefusal['error'] | 'NOT_ALLOWED';
   transaction?: Transaction;
-}
+};
 
 export type LedgerResult<T> = ({ ok: true } & T) | LedgerRefusal;
 
@@ -82,23 +79,6 @@ interface LedgerVendorData {
   failure?: VendorFailure | null;
 }
 
-function refusal(call: Exclude<LedgerCall<unknown>, { kind: 'ok' }>, transaction?: Transaction): LedgerRefusal {
-  switch (call.kind) {
-    case 'refused':
-      return { ok: false, error: 'VENDOR_REFUSED', failure: call.failure, message: call.failure.message, transaction };
-    case 'not_sent':
-      return {
-        ok: false,
-        error: 'VENDOR_UNREACHABLE',
-        failure: null,
-        message: `nothing was sent (${call.reason})`,
-        transaction,
-      };
-    case 'unknown':
-      return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: `no answer (${call.reason})`, transaction };
-  }
-}
-
 /**
  * The Colourlife ledger: account types, opening and managing client and biz accounts, and
  * ledger transactions (prepay → pay, fast, cancel) mirrored locally. The local rows follow the
@@ -128,12 +108,7 @@ export class LedgerService {
   }
 
   private notConfigured(): LedgerRefusal {
-    return {
-      ok: false,
-      error: 'PROVIDER_NOT_CONFIGURED',
-      failure: null,
-      message: 'configure COLOURLIFE with configureProvider first',
-    };
+    return notConfigured(Vendor.COLOURLIFE);
   }
 
   /** 5.3.7: the platform's account types, each with the platform's own account (pano). */
@@ -141,7 +116,7 @@ export class LedgerService {
     const config = await this.config(scope.platformId);
     if (!config) return this.notConfigured();
     const call = await this.adapter.listAccountTypes(config);
-    if (call.kind !== 'ok') return refusal(call);
+    if (call.kind !== 'ok') return refusalOf(call);
     const accountTypes = await this.db.transaction(async (manager) => {
       const saved: AccountType[] = [];
       for (const record of call.content.list ?? []) {
@@ -228,7 +203,7 @@ export class LedgerService {
         memo: input.memo,
         cannegative,
       });
-      if (call.kind !== 'ok') return refusal(call);
+      if (call.kind !== 'ok') return refusalOf(call);
       vendorAccountNo = String(call.content.account.cano);
       ownerNo = String(call.content.client.cno);
       balance = String(call.content.account.money);
@@ -244,7 +219,7 @@ export class LedgerService {
         memo: input.memo,
         cannegative,
       });
-      if (call.kind !== 'ok') return refusal(call);
+      if (call.kind !== 'ok') return refusalOf(call);
       vendorAccountNo = String(call.content.account.bano);
       ownerNo = String(call.content.biz.bno);
       balance = String(call.content.account.money);
@@ -289,7 +264,7 @@ export class LedgerService {
         : forbid
           ? await this.adapter.forbidBizAccount(config, pano, ano)
           : await this.adapter.recoverBizAccount(config, pano, ano);
-    if (call.kind !== 'ok') return refusal(call);
+    if (call.kind !== 'ok') return refusalOf(call);
     await this.db.transaction((manager) => manager.update(Account, { id: account.id }, { status }));
     return { ok: true, account: await this.reads.get('Account', scope, accountId) };
   }
@@ -315,7 +290,7 @@ export class LedgerService {
       account.ownerKind === AccountOwnerKind.CLIENT
         ? await this.adapter.queryClientAccount(config, pano, ano)
         : await this.adapter.queryBizAccount(config, pano, ano);
-    if (call.kind !== 'ok') return refusal(call);
+    if (call.kind !== 'ok') return refusalOf(call);
     const balanceFen = yuanToFen(call.content.money);
     if (balanceFen === undefined)
       return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: 'unreadable balance' };
@@ -415,13 +390,15 @@ export class LedgerService {
       async (bind) => {
         const id = newId();
         const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false };
-        const event = await this.db.transaction(async (manager) => {
+        const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
           return insertTransaction(manager, this.events, {
             id,
             platformId: scope.platformId,
             vendor: Vendor.COLOURLIFE,
             kind: TransactionKind.LEDGER,
+            payerAccountId: payer?.id ?? null,
+            payeeAccountId: payee.id,
             clientId,
             bizId,
             amountFen: input.amountFen,
@@ -432,9 +409,6 @@ export class LedgerService {
             detail: { mode },
           });
         });
-        await this.db.transaction((manager) =>
-          manager.update(Transaction, { id }, { payerAccountId: payer?.id ?? null, payeeAccountId: payee.id }),
-        );
         this.events.publish(event);
         await this.db.durable();
         const params = this.transferParams(
@@ -452,8 +426,8 @@ export class LedgerService {
             ? await this.adapter.prepay(config, params)
             : await this.adapter.fastTransaction(config, params);
         await this.afterCreate(config, id, scope.platformId, mode, call, EventSource.API);
-        if (call.kind === 'refused' && call.code !== CODES.DUPLICATE_ORDERNO) refusedNow = refusal(call);
-        if (call.kind === 'not_sent') refusedNow = refusal(call);
+        if (call.kind === 'refused' && call.code !== CODES.DUPLICATE_ORDERNO) refusedNow = refusalOf(call);
+        if (call.kind === 'not_sent') refusedNow = refusalOf(call);
         return { kind: 'Transaction', id };
       },
     );
@@ -613,7 +587,7 @@ export class LedgerService {
           // Whatever the answer, the ledger's own record of the transaction decides its status.
           await this.syncByTno(config, transaction, transaction.vendorRef as string, EventSource.API);
         }
-        if (call.kind !== 'ok') vendorAnswer = refusal(call);
+        if (call.kind !== 'ok') vendorAnswer = refusalOf(call);
         return { kind: 'Transaction', id: transaction.id };
       },
     );
@@ -698,7 +672,7 @@ export class LedgerService {
     await this.afterCreate(config, transaction.id, transaction.platformId, data.mode, call, source);
     return call.kind === 'ok' || (call.kind === 'refused' && call.code === CODES.DUPLICATE_ORDERNO)
       ? true
-      : refusal(call);
+      : refusalOf(call);
   }
 
   /** Reads the ledger's record (the LEDGER capability) and applies it; the amount is checked against ours. */
@@ -711,22 +685,9 @@ export class LedgerService {
     const adapter = this.providers.adapter(Capability.LEDGER, Vendor.COLOURLIFE);
     if (!adapter) throw new Error('no ledger adapter');
     const outcome = await adapter.queryTransfer(config, tno);
-    switch (outcome.kind) {
-      case 'found':
-        await this.applyFound(config, transaction, outcome, source);
-        return true;
-      case 'refused':
-        return { ok: false, error: 'VENDOR_REFUSED', failure: outcome.failure, message: outcome.failure.message };
-      case 'unreachable':
-        return {
-          ok: false,
-          error: 'VENDOR_UNREACHABLE',
-          failure: null,
-          message: `nothing was sent (${outcome.reason})`,
-        };
-      case 'unverifiable':
-        return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: outcome.reason };
-    }
+    if (outcome.kind !== 'found') return refusalOf(outcome);
+    await this.applyFound(config, transaction, outcome, source);
+    return true;
   }
 
   private async applyFound(
@@ -828,7 +789,7 @@ export class LedgerService {
       skip: input.skip ?? 0,
       limit,
     });
-    if (call.kind !== 'ok') return refusal(call);
+    if (call.kind !== 'ok') return refusalOf(call);
     const list = call.content.list ?? [];
     const refs = [...new Set(list.flatMap((entry) => [entry.orgaccount, entry.destaccount]))];
     const locals = refs.length
@@ -863,13 +824,8 @@ export class LedgerService {
     to: TransactionStatus,
     source: EventSource,
     detail: Record<string, unknown>,
-    patch: { vendorRef?: string; vendorData?: Record<string, unknown> } = {},
+    patch: TransitionRequest['patch'] = {},
   ) {
-    return applyVendorOutcome(
-      this.db,
-      this.events,
-      { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail },
-      patch,
-    );
+    return this.events.transition(transactionChange(ref, to, source, detail, patch));
   }
 }

@@ -12,7 +12,7 @@ import { TRANSACTION_TRANSITIONS, isTerminal } from '../domain/transitions';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionOutcome, TransitionRequest } from './status-event-service';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
 
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;
@@ -50,6 +50,9 @@ export interface NewTransaction {
   parentId?: string | null;
   clientId: string | null;
   bizId: string | null;
+  /** Ledger transfers: the accounts on both sides. */
+  payerAccountId?: string | null;
+  payeeAccountId?: string | null;
   amountFen: number;
   status: TransactionStatus;
   orderNo: string;
@@ -60,8 +63,8 @@ export interface NewTransaction {
 }
 
 /**
- * Inserts a payment or refund row with its creation event in one DB transaction, inside the
- * caller's transaction when given. The caller publishes the returned event after commit.
+ * Inserts a payment or refund row with its creation event inside the caller's DB transaction.
+ * Returns both; the caller publishes the event after commit.
  */
 export async function insertTransaction(
   manager: Parameters<Parameters<Database['transaction']>[0]>[0],
@@ -76,8 +79,8 @@ export async function insertTransaction(
     parentId: fields.parentId ?? null,
     clientId: fields.clientId,
     bizId: fields.bizId,
-    payerAccountId: null,
-    payeeAccountId: null,
+    payerAccountId: fields.payerAccountId ?? null,
+    payeeAccountId: fields.payeeAccountId ?? null,
     amountFen: fields.amountFen,
     currency: CURRENCY_CNY,
     status: fields.status,
@@ -87,8 +90,8 @@ export async function insertTransaction(
     vendorData: fields.vendorData,
   });
   await events.lockSequence(manager, fields.platformId);
-  await manager.save(Transaction, transaction);
-  return events.appendEvent(manager, {
+  await manager.insert(Transaction, transaction as never);
+  const event = await events.appendEvent(manager, {
     platformId: fields.platformId,
     entityKind: EntityKind.TRANSACTION,
     entityId: fields.id,
@@ -100,6 +103,7 @@ export async function insertTransaction(
     terminal: false,
     detail: fields.detail,
   });
+  return { transaction, event };
 }
 
 /** An order number from our id: 32 hex characters, unique, and the same on every retry. */
@@ -107,28 +111,13 @@ export function orderNoOf(id: string): string {
   return id.replace(/-/g, '');
 }
 
-/**
- * A status change together with what the vendor told us (its number, codes, a failure), in
- * one DB transaction; the vendor data is only merged when the status change is allowed, so a
- * late answer never rewrites a settled row. Published after commit.
- */
-export async function applyVendorOutcome(
-  db: Database,
-  events: StatusEventService,
-  request: TransitionRequest,
-  patch: { vendorRef?: string | null; vendorData?: Record<string, unknown> } = {},
-): Promise<TransitionOutcome> {
-  const outcome = await db.transaction(async (manager) => {
-    const result = await events.transitionWithin(manager, request);
-    if (result.changed || result.reason === 'same_status') {
-      const row = await manager.findOneByOrFail(Transaction, { id: request.entityId });
-      const update: Partial<Transaction> = {};
-      if (patch.vendorRef) update.vendorRef = patch.vendorRef;
-      if (patch.vendorData) update.vendorData = { ...(row.vendorData ?? {}), ...patch.vendorData };
-      if (Object.keys(update).length > 0) await manager.update(Transaction, { id: row.id }, update as never);
-    }
-    return result;
-  });
-  events.afterCommit(request, outcome);
-  return outcome;
+/** A status change of a payment, refund or ledger transaction, with what the vendor told us about it. */
+export function transactionChange(
+  ref: { id: string; platformId: string },
+  to: TransactionStatus,
+  source: EventSource,
+  detail: Record<string, unknown>,
+  patch?: TransitionRequest['patch'],
+): TransitionRequest {
+  return { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail, patch };
 }

@@ -162,7 +162,7 @@ export class PaymentService {
             ? this.secretBox.encrypt(JSON.stringify({ name: input.payerName, idNumber: input.payerIdNumber }))
             : null,
         };
-        const event = await this.db.transaction(async (manager) => {
+        const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
           return insertTransaction(manager, this.events, {
             id,

@@ -16,6 +16,7 @@ import { Payout } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { VendorFailure } from '../providers/failures';
+import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from './vendor-refusal';
 import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu/adapter';
 import {
   CHANNEL_LIMITS_FEN,
@@ -72,43 +73,9 @@ export interface PayoutVendorData {
   failure?: VendorFailure | null;
 }
 
-export type PayoutResult<T> =
-  | ({ ok: true } & T)
-  | {
-      ok: false;
-      error: 'VENDOR_REFUSED' | 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'PROVIDER_NOT_CONFIGURED';
-      failure: VendorFailure | null;
-      message: string;
-      payout?: Payout;
-    };
+export type PayoutResult<T> = ({ ok: true } & T) | (VendorRefusal & { payout?: Payout });
 
 const GIVE_UP_MS = 3 * 24 * 3_600_000;
-
-export function refusalOf(call: Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>) {
-  switch (call.kind) {
-    case 'refused':
-      return {
-        ok: false as const,
-        error: 'VENDOR_REFUSED' as const,
-        failure: call.failure,
-        message: call.failure.message,
-      };
-    case 'not_sent':
-      return {
-        ok: false as const,
-        error: 'VENDOR_UNREACHABLE' as const,
-        failure: null,
-        message: `nothing was sent (${call.reason})`,
-      };
-    case 'unknown':
-      return {
-        ok: false as const,
-        error: 'OUTCOME_UNKNOWN' as const,
-        failure: null,
-        message: `no answer (${call.reason})`,
-      };
-  }
-}
 
 /**
  * Payouts through Yunzhanghu. Input is validated before anything is sent; the payout row (with
@@ -136,13 +103,8 @@ export class PayoutService {
     return (await this.providers.route(platformId, Capability.PAYOUTS))?.config;
   }
 
-  notConfigured() {
-    return {
-      ok: false as const,
-      error: 'PROVIDER_NOT_CONFIGURED' as const,
-      failure: null,
-      message: 'configure YUNZHANGHU with configureProvider first',
-    };
+  notConfigured(): VendorRefusal {
+    return notConfigured(Vendor.YUNZHANGHU);
   }
 
   /** Every check the spec states, each a BAD_USER_INPUT naming its field. */
@@ -198,23 +160,24 @@ export class PayoutService {
         const id = newId();
         const orderNo = id.replace(/-/g, '');
         const vendorData: PayoutVendorData = { payee: mask(input.channel, input.payee), remark: input.remark ?? null };
+        const payout = Object.assign(new Payout(), {
+          id,
+          platformId: scope.platformId,
+          vendor: Vendor.YUNZHANGHU,
+          clientId: input.clientId ?? null,
+          channel: input.channel,
+          amountFen: input.amountFen,
+          currency: CURRENCY_CNY,
+          status: PayoutStatus.PENDING,
+          orderNo,
+          vendorRef: null,
+          // ID, card and phone numbers: sealed at rest; only masks are ever shown or logged.
+          payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
+          vendorData: vendorData as unknown as Record<string, unknown>,
+        });
         const event = await this.db.transaction(async (manager) => {
           await this.events.lockSequence(manager, scope.platformId);
-          await manager.insert(Payout, {
-            id,
-            platformId: scope.platformId,
-            vendor: Vendor.YUNZHANGHU,
-            clientId: input.clientId ?? null,
-            channel: input.channel,
-            amountFen: input.amountFen,
-            currency: CURRENCY_CNY,
-            status: PayoutStatus.PENDING,
-            orderNo,
-            vendorRef: null,
-            // ID, card and phone numbers: sealed at rest; only masks are ever shown or logged.
-            payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
-            vendorData: vendorData as unknown as Record<string, unknown>,
-          } as never);
+          await manager.insert(Payout, payout as never);
           await bind(manager, { kind: 'Payout', id });
           return this.events.appendEvent(manager, {
             platformId: scope.platformId,
@@ -231,7 +194,6 @@ export class PayoutService {
         });
         this.events.publish(event);
         await this.db.durable();
-        const payout = await this.db.manager.findOneByOrFail(Payout, { id });
         const call = await this.sendOrder(config, payout, input);
         failpoint('payout.after-order-call');
         await this.afterOrder(config, payout, call, EventSource.API);
@@ -399,20 +361,12 @@ export class PayoutService {
     config: ResolvedProviderConfig,
     payout: Payout,
     source: EventSource,
-  ): Promise<{ kind: 'ok'; changed: boolean } | Exclude<YunzhanghuCall<unknown>, { kind: 'ok' }>> {
+  ): Promise<{ kind: 'ok'; changed: boolean } | FailedCall> {
     const adapter = this.providers.adapter(Capability.PAYOUTS, payout.vendor);
     if (!adapter) throw new Error(`no payouts adapter for ${payout.vendor}`);
     const outcome = await adapter.queryPayout(config, payout.orderNo, payout.channel);
-    switch (outcome.kind) {
-      case 'found':
-        return { kind: 'ok', changed: await this.applyFound(payout, outcome, source) };
-      case 'refused':
-        return { kind: 'refused', code: outcome.failure.vendorCode, failure: outcome.failure };
-      case 'unreachable':
-        return { kind: 'not_sent', reason: outcome.reason };
-      case 'unverifiable':
-        return { kind: 'unknown', reason: outcome.reason };
-    }
+    if (outcome.kind !== 'found') return outcome;
+    return { kind: 'ok', changed: await this.applyFound(payout, outcome, source) };
   }
 
   /** The vendor's view of a payout, checked against our amount: a different one is never accepted. */
@@ -450,28 +404,17 @@ export class PayoutService {
     to: PayoutStatus,
     source: EventSource,
     detail: Record<string, unknown>,
-    patch: { vendorRef?: string; vendorData?: Record<string, unknown> } = {},
+    patch: TransitionRequest['patch'] = {},
   ): Promise<boolean> {
-    const request: TransitionRequest = {
+    const outcome = await this.events.transition({
       kind: EntityKind.PAYOUT,
       entityId: payout.id,
       platformId: payout.platformId,
       to,
       source,
       detail,
-    };
-    const outcome = await this.db.transaction(async (manager) => {
-      const result = await this.events.transitionWithin(manager, request);
-      if (result.changed || result.reason === 'same_status') {
-        const row = await manager.findOneByOrFail(Payout, { id: payout.id });
-        const update: Partial<Payout> = {};
-        if (patch.vendorRef) update.vendorRef = patch.vendorRef;
-        if (patch.vendorData) update.vendorData = { ...(row.vendorData ?? {}), ...patch.vendorData };
-        if (Object.keys(update).length > 0) await manager.update(Payout, { id: row.id }, update as never);
-      }
-      return result;
+      patch,
     });
-    this.events.afterCommit(request, outcome);
     return outcome.changed;
   }
 }

@@ -7,7 +7,8 @@ import { badUserInput } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
 import type { YunzhanghuAdapter } from '../providers/yunzhanghu/adapter';
 import { yuanToFen } from '../providers/yunzhanghu/transformers';
-import { refusalOf, type PayoutResult, type PayoutService } from './payout-service';
+import type { PayoutResult, PayoutService } from './payout-service';
+import { refusalOf } from './vendor-refusal';
 
 export type DiscrepancyKind =
   'MISSING_LOCALLY' | 'MISSING_AT_VENDOR' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH' | 'UNKNOWN_AT_VENDOR';

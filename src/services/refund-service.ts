@@ -1,17 +1,17 @@
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
-import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
+import { EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba/adapter';
 import type { BindResult, IdempotencyService } from './idempotency-service';
-import { applyVendorOutcome, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { insertTransaction, transactionChange, isFinal, orderNoOf } from './payment-records';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService } from './status-event-service';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
 
 export type RefundRefusal = 'NOT_SUPPORTED' | 'NOT_PAID' | 'EXCEEDS_REFUNDABLE' | 'PROVIDER_NOT_CONFIGURED';
 
@@ -108,7 +108,7 @@ export class RefundService {
         async (bind) => {
           const refund = await this.open(payment, input.amountFen, operator, bind);
           await this.db.durable();
-          await this.send(refund, EventSource.API);
+          await this.send(refund, EventSource.API, payment);
           return { kind: 'Transaction', id: refund.id };
         },
       );
@@ -146,7 +146,7 @@ export class RefundService {
     bind: BindResult,
   ): Promise<Transaction> {
     const id = newId();
-    const event = await this.db.transaction(async (manager) => {
+    const { transaction, event } = await this.db.transaction(async (manager) => {
       const query = manager
         .getRepository(Transaction)
         .createQueryBuilder('row')
@@ -177,11 +177,12 @@ export class RefundService {
       });
     });
     this.events.publish(event);
-    return this.db.manager.findOneByOrFail(Transaction, { id });
+    return transaction;
   }
 
-  private async send(refund: Transaction, source: EventSource): Promise<void> {
-    const payment = await this.db.manager.findOneByOrFail(Transaction, { id: refund.parentId as string });
+  /** Sends (or re-sends) a refund; `payment` is its parent when the caller already has it. */
+  private async send(refund: Transaction, source: EventSource, payment?: Transaction): Promise<void> {
+    payment ??= await this.db.manager.findOneByOrFail(Transaction, { id: refund.parentId as string });
     const config = await this.shouqianbaConfig(refund.platformId);
     const result = await this.adapter.refund(config, {
       sn: payment.vendorRef,
@@ -218,43 +219,27 @@ export class RefundService {
     // the earlier attempt's outcome open.
     const result: UpayRefundOutcome =
       given.kind === 'not_sent' && source !== EventSource.API ? { kind: 'uncertain', reason: given.reason } : given;
-    const request = (to: TransactionStatus, detail: Record<string, unknown>) => ({
-      kind: EntityKind.TRANSACTION,
-      entityId: refund.id,
-      platformId: refund.platformId,
-      to,
-      source,
-      detail,
-    });
+    const change = (to: TransactionStatus, detail: Record<string, unknown>, patch?: TransitionRequest['patch']) =>
+      this.events.transition(transactionChange(refund, to, source, { step: 'refund', ...detail }, patch));
     switch (result.kind) {
       case 'refunded':
-        await applyVendorOutcome(
-          this.db,
-          this.events,
-          request(TransactionStatus.SUCCEEDED, {
-            step: 'refund',
-            ...(result.order ? { orderStatus: result.order.orderStatus, netFen: result.order.netFen } : {}),
-          }),
+        await change(
+          TransactionStatus.SUCCEEDED,
+          result.order ? { orderStatus: result.order.orderStatus, netFen: result.order.netFen } : {},
           { vendorRef: result.order?.sn },
         );
         return;
       case 'refused':
-        await applyVendorOutcome(
-          this.db,
-          this.events,
-          request(TransactionStatus.FAILED, {
-            step: 'refund',
-            reason: result.failure.reason,
-            vendorCode: result.failure.vendorCode,
-          }),
+        await change(
+          TransactionStatus.FAILED,
+          { reason: result.failure.reason, vendorCode: result.failure.vendorCode },
           { vendorData: { failure: result.failure } },
         );
         return;
       case 'not_sent':
-        await applyVendorOutcome(
-          this.db,
-          this.events,
-          request(TransactionStatus.FAILED, { step: 'refund', reason: FailureReason.VENDOR_UNREACHABLE }),
+        await change(
+          TransactionStatus.FAILED,
+          { reason: FailureReason.VENDOR_UNREACHABLE },
           {
             vendorData: {
               failure: {
@@ -267,11 +252,7 @@ export class RefundService {
         );
         return;
       case 'uncertain':
-        await applyVendorOutcome(
-          this.db,
-          this.events,
-          request(TransactionStatus.NEEDS_ATTENTION, { step: 'refund', result: result.reason }),
-        );
+        await change(TransactionStatus.NEEDS_ATTENTION, { result: result.reason });
         await this.scheduleRetry(refund);
         return;
     }

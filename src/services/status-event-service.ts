@@ -22,6 +22,12 @@ export interface TransitionRequest {
   to: TransactionStatus | PayoutStatus;
   source: EventSource;
   detail?: Record<string, unknown>;
+  /**
+   * What the vendor told us about the row itself (its number, codes, a failure), written with
+   * the status when the change is allowed or the status is unchanged, never when a late answer
+   * is refused by the table: a settled row is not rewritten.
+   */
+  patch?: { vendorRef?: string | null; vendorData?: Record<string, unknown> };
 }
 
 export type TransitionOutcome =
@@ -70,11 +76,17 @@ export class StatusEventService {
     if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
     const from = row.status as string;
     const to = request.to as string;
-    if (from === to) return { changed: false, reason: 'same_status', current: from } as const;
+    const patch: Record<string, unknown> = {};
+    if (request.patch?.vendorRef) patch.vendorRef = request.patch.vendorRef;
+    if (request.patch?.vendorData) patch.vendorData = { ...(row.vendorData ?? {}), ...request.patch.vendorData };
+    if (from === to) {
+      if (Object.keys(patch).length > 0) await manager.update(entity, { id: row.id }, patch as never);
+      return { changed: false, reason: 'same_status', current: from } as const;
+    }
     if (!canTransition(table as Record<string, readonly string[]>, from, to)) {
       return { changed: false, reason: 'not_allowed', current: from } as const;
     }
-    await manager.update(entity, { id: row.id }, { status: to } as never);
+    await manager.update(entity, { id: row.id }, { ...patch, status: to } as never);
     const event = await this.appendEvent(manager, {
       platformId: row.platformId,
       entityKind: request.kind,

@@ -11,7 +11,8 @@ import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { fenToYuan, idCardChecksumValid, luhnValid, yuanToFen } from '../providers/yunzhanghu/transformers';
 import type { DealerInfo } from '../providers/yunzhanghu/wire-types';
-import { refusalOf, type PayoutService, type PayoutResult } from './payout-service';
+import type { PayoutService, PayoutResult } from './payout-service';
+import { refusalOf } from './vendor-refusal';
 
 export interface VerificationOutcome {
   verified: boolean;
@@ -67,14 +68,8 @@ export class VerificationService {
       case 'rejected':
         return { ok: true, verified: false, failure: outcome.failure };
       case 'unreachable':
-        return {
-          ok: false,
-          error: 'VENDOR_UNREACHABLE',
-          failure: null,
-          message: `nothing was sent (${outcome.reason})`,
-        };
       case 'unverifiable':
-        return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: outcome.reason };
+        return refusalOf(outcome);
     }
   }
 
