@@ -188,23 +188,19 @@ export class ColourlifeAdapter implements LedgerAdapter {
   /** One form post with a valid access token; a rejected token is replaced and the call sent once more. */
   private async call<T>(config: ResolvedProviderConfig, path: string, params: object): Promise<LedgerCall<T>> {
     const key = tokenKey(config);
-    let token: string;
-    try {
-      token = await this.tokens.get(key, () => this.issueToken(config));
-    } catch (error) {
-      if (error instanceof TokenRefused) return error.outcome as LedgerCall<T>;
-      throw error;
+    // At most two attempts: the second only after the ledger rejected the first one's token.
+    for (let attempt = 1; ; attempt += 1) {
+      let token: string;
+      try {
+        token = await this.tokens.get(key, () => this.issueToken(config));
+      } catch (error) {
+        if (error instanceof TokenRefused) return error.outcome as LedgerCall<T>;
+        throw error;
+      }
+      const answer = await this.post<T>(`${config.baseUrl}${path}`, { ...params, access_token: token });
+      if (attempt === 2 || answer.kind !== 'refused' || answer.code !== CODES.TOKEN_INVALID) return answer;
+      this.tokens.invalidate(key, token);
     }
-    const first = await this.post<T>(`${config.baseUrl}${path}`, { ...params, access_token: token });
-    if (first.kind !== 'refused' || first.code !== CODES.TOKEN_INVALID) return first;
-    this.tokens.invalidate(key, token);
-    try {
-      token = await this.tokens.get(key, () => this.issueToken(config));
-    } catch (error) {
-      if (error instanceof TokenRefused) return error.outcome as LedgerCall<T>;
-      throw error;
-    }
-    return this.post<T>(`${config.baseUrl}${path}`, { ...params, access_token: token });
   }
 
   /** The auth micro-service (5.1): account and password for a token; see the provider README. */
