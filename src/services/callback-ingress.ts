@@ -146,6 +146,13 @@ export class CallbackIngress {
             reportedStatus: notification.status,
           }
         : notification.detail,
+      // What the vendor told us about the row itself, written with the status under its lock:
+      // its own number (if we never learned it, e.g. the answer to our request was lost) and,
+      // on a failure, why.
+      patch: {
+        vendorRef: notification.vendorRef && !row.vendorRef ? notification.vendorRef : undefined,
+        vendorData: notification.failure ? { failure: notification.failure } : undefined,
+      },
     };
     // The inbox row first: the transition takes the platform's sequence lock, which every
     // status change of the platform waits for, so it comes last, just before COMMIT.
@@ -155,13 +162,6 @@ export class CallbackIngress {
       { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
     );
     const outcome = await this.events.transitionWithin(manager, request);
-    // What the vendor told us about the row itself: its own number (if we never learned it, e.g.
-    // the answer to our request was lost) and, on a failure, why.
-    const patch: Record<string, unknown> = {};
-    if (notification.vendorRef && !row.vendorRef) patch.vendorRef = notification.vendorRef;
-    if (outcome.changed && notification.failure)
-      patch.vendorData = { ...(row.vendorData ?? {}), failure: notification.failure };
-    if (Object.keys(patch).length > 0) await manager.update(entity, { id: row.id }, patch as never);
     return { outcome: 'applied', transition: { request, outcome } };
   }
 }

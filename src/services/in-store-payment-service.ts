@@ -208,13 +208,10 @@ export class InStorePaymentService {
       });
       return retry;
     }
-    await this.db.transaction(async (manager) => {
-      const row = await manager.findOneByOrFail(Transaction, { id: transaction.id });
-      await manager.update(Transaction, { id: row.id }, {
-        vendorData: { ...(row.vendorData ?? {}), cancelSent: true },
-      } as never);
+    // The loop is over once the cancel is sent, whatever comes back: recorded with the step.
+    await this.step(transaction, { step: 'cancel', reason: 'deadline reached' }, EventSource.POLL, {
+      vendorData: { cancelSent: true },
     });
-    await this.step(transaction, { step: 'cancel', reason: 'deadline reached' });
     await this.applyCancel(transaction, await this.adapter.cancel(config, transaction.orderNo), EventSource.POLL);
     return { done: true };
   }
@@ -410,6 +407,7 @@ export class InStorePaymentService {
     transaction: { id: string; platformId: string },
     detail: Record<string, unknown>,
     source = EventSource.POLL,
+    patch?: TransitionRequest['patch'],
   ) {
     return this.events.recordStep({
       kind: EntityKind.TRANSACTION,
@@ -417,6 +415,7 @@ export class InStorePaymentService {
       platformId: transaction.platformId,
       source,
       detail,
+      patch,
     });
   }
 

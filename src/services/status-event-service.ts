@@ -63,22 +63,10 @@ export class StatusEventService {
    */
   async transitionWithin(manager: EntityManager, request: TransitionRequest): Promise<TransitionOutcome> {
     const { entity, table } = TRACKED[request.kind];
-    const query = manager
-      .getRepository<Tracked>(entity)
-      .createQueryBuilder('row')
-      .where('row.id = :id AND row.platformId = :platformId', {
-        id: request.entityId,
-        platformId: request.platformId,
-      });
-    // SQLite transactions are already serialised; MySQL needs the row lock.
-    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-    const row = await query.getOne();
-    if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+    const row = await this.lockRow(manager, request);
     const from = row.status as string;
     const to = request.to as string;
-    const patch: Record<string, unknown> = {};
-    if (request.patch?.vendorRef) patch.vendorRef = request.patch.vendorRef;
-    if (request.patch?.vendorData) patch.vendorData = { ...(row.vendorData ?? {}), ...request.patch.vendorData };
+    const patch = patchFields(row, request.patch);
     if (from === to) {
       if (Object.keys(patch).length > 0) await manager.update(entity, { id: row.id }, patch as never);
       return { changed: false, reason: 'same_status', current: from } as const;
@@ -105,21 +93,14 @@ export class StatusEventService {
   /**
    * Records a step that does not change the status (a poll that found the payment still in
    * progress, a cancel being sent), so subscribers see every step of a long flow. The event's
-   * fromStatus and toStatus are both the current status.
+   * fromStatus and toStatus are both the current status; a patch is written with it.
    */
   async recordStep(request: Omit<TransitionRequest, 'to'>): Promise<StatusEvent> {
-    const { entity } = TRACKED[request.kind];
     const event = await this.db.transaction(async (manager) => {
-      const query = manager
-        .getRepository<Tracked>(entity)
-        .createQueryBuilder('row')
-        .where('row.id = :id AND row.platformId = :platformId', {
-          id: request.entityId,
-          platformId: request.platformId,
-        });
-      if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-      const row = await query.getOne();
-      if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+      const row = await this.lockRow(manager, request);
+      const patch = patchFields(row, request.patch);
+      if (Object.keys(patch).length > 0)
+        await manager.update(TRACKED[request.kind].entity, { id: row.id }, patch as never);
       return this.appendEvent(manager, {
         platformId: row.platformId,
         entityKind: request.kind,
@@ -135,6 +116,21 @@ export class StatusEventService {
     });
     this.publish(event);
     return event;
+  }
+
+  /** The entity's row, locked for the rest of the transaction (SQLite transactions are already serialised). */
+  private async lockRow(
+    manager: EntityManager,
+    request: Pick<TransitionRequest, 'kind' | 'entityId' | 'platformId'>,
+  ): Promise<Tracked> {
+    const query = manager
+      .getRepository<Tracked>(TRACKED[request.kind].entity)
+      .createQueryBuilder('row')
+      .where('row.id = :id AND row.platformId = :platformId', { id: request.entityId, platformId: request.platformId });
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    const row = await query.getOne();
+    if (!row) throw notFound(request.kind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout');
+    return row;
   }
 
   /**
@@ -225,4 +221,12 @@ export class StatusEventService {
     }
     return history;
   }
+}
+
+/** The columns a patch changes: the vendor's number, and its data merged into what the row has. */
+function patchFields(row: Tracked, patch: TransitionRequest['patch']): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (patch?.vendorRef) fields.vendorRef = patch.vendorRef;
+  if (patch?.vendorData) fields.vendorData = { ...(row.vendorData ?? {}), ...patch.vendorData };
+  return fields;
 }

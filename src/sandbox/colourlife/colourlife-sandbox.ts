@@ -378,13 +378,7 @@ export class ColourlifeSandbox extends SandboxBase {
         modifiedtime: client.modifiedtime,
         status: client.status,
       },
-      account: {
-        cano: account.ano,
-        money: fenToYuan(account.balanceFen),
-        status: account.status,
-        memo: account.memo,
-        cannegative: account.cannegative ? 1 : 0,
-      },
+      account: { cano: account.ano, ...accountRecord(account) },
     };
   }
 
@@ -419,13 +413,7 @@ export class ColourlifeSandbox extends SandboxBase {
         modifiedtime: biz.modifiedtime,
         status: biz.status,
       },
-      account: {
-        bano: account.ano,
-        money: fenToYuan(account.balanceFen),
-        status: account.status,
-        memo: account.memo,
-        cannegative: account.cannegative ? 1 : 0,
-      },
+      account: { bano: account.ano, ...accountRecord(account) },
     };
   }
 
@@ -856,6 +844,16 @@ export class ColourlifeSandbox extends SandboxBase {
       accounts: [...platform.accounts.values()].map((a) => ({ ...a, money: fenToYuan(a.balanceFen) })),
     };
   }
+}
+
+/** 5.4.1 / 5.5.1's account fields, less the number (cano or bano). */
+function accountRecord(account: LedgerAccount) {
+  return {
+    money: fenToYuan(account.balanceFen),
+    status: account.status,
+    memo: account.memo,
+    cannegative: account.cannegative ? 1 : 0,
+  };
 }
 
 function required(body: Record<string, string>, field: string, maxLength: number): string {
