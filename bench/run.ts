@@ -127,6 +127,12 @@ function printTable(columns: Array<[title: string, width: number]>, rows: string
 }
 
 async function main(): Promise<void> {
+  // BENCH_ONLY=latency skips the request/response scenarios (to iterate on the callback path).
+  if (process.env.BENCH_ONLY !== 'latency') await requestScenarios();
+  await latencyScenarios();
+}
+
+async function requestScenarios(): Promise<void> {
   const raw = await startTarget(['raw']);
   const baseline = await measure('(a) raw node:http, small JSON', raw.port, { method: 'GET', path: '/' });
   await stopTarget(raw);
@@ -156,7 +162,9 @@ async function main(): Promise<void> {
     ]),
   );
   console.log('\nratio = req/s of the scenario / req/s of (a), measured in this run. Target for (b)/(a): >= 0.5.');
+}
 
+async function latencyScenarios(): Promise<void> {
   const latency = [await measureCallbackLatency('embedded (SQLite, in-process bus)', ['sqlite'])];
   const redisUrl = process.env.REDIS_URL;
   if (process.env.DATABASE_URL && redisUrl) {

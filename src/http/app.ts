@@ -70,7 +70,7 @@ export async function startHttpServer(
   app.get('/healthz', async (_req, res) => {
     try {
       await services.db.dataSource.query('SELECT 1');
-      res.json({ status: 'ok', database: services.db.kind, subscriptions: services.bus.activeSubscriptions });
+      res.json({ status: 'ok', database: services.db.kind, subscriptions: services.feeds.activeSubscriptions });
     } catch {
       res.status(503).json({ status: 'unavailable', database: services.db.kind });
     }

@@ -1,8 +1,8 @@
-import { Arg, Ctx, Field, ID, InputType, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import type { Scope } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
 import type { Payout, StatusEvent, Transaction } from '../entities';
-import { decodeEventCursor, EventStream } from '../services/event-stream';
+import { decodeEventCursor } from '../services/event-stream';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Loaders } from '../graphql/loaders';
@@ -21,13 +21,15 @@ export class UpdateFilter {
 
 @ObjectType({ description: 'A status change together with the current state of the transaction.' })
 export class TransactionUpdate {
-  @Field(() => StatusEventNode) event: unknown;
+  @Field(() => StatusEventNode) event: StatusEvent;
+  /** Loaded only when the subscriber selects `transaction` (see TransactionUpdateResolver). */
   @Field(() => TransactionNode) transaction: unknown;
 }
 
 @ObjectType({ description: 'A status change together with the current state of the payout.' })
 export class PayoutUpdate {
-  @Field(() => StatusEventNode) event: unknown;
+  @Field(() => StatusEventNode) event: StatusEvent;
+  /** Loaded only when the subscriber selects `payout` (see PayoutUpdateResolver). */
   @Field(() => PayoutNode) payout: unknown;
 }
 
@@ -64,9 +66,13 @@ function subscribeTo(kind: EntityKind) {
     const after = args.after
       ? decodeEventCursor(args.after)
       : await context.services.events.lastSequence(scope.platformId);
-    return new EventStream(context.services.bus, context.services.events, scope.platformId, after, (message) =>
-      matches(message, kind, scope, filter),
-    );
+    return context.services.feeds.stream({
+      platformId: scope.platformId,
+      afterSequence: after,
+      keep: (message) => matches(message, kind, scope, filter),
+      // Every kept event carries these ids, so the feed offers this subscription only those.
+      route: { entityId: filter.entityId, clientId: scope.clientId ?? filter.clientId, bizId: filter.bizId },
+    });
   };
 }
 
@@ -80,31 +86,46 @@ export class SubscriptionResolver {
     subscribe: subscribeTo(EntityKind.TRANSACTION) as never,
     description: 'Status changes of transactions you can see, as they are committed.',
   })
-  async transactionUpdated(
+  transactionUpdated(
     @Root() message: StatusEventMessage,
     @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
-  ): Promise<TransactionUpdate> {
+  ): TransactionUpdate {
     // A subscription's context lives as long as the connection; fresh loaders per event keep
     // every delivery current instead of serving rows cached at the first event.
     context.loaders = new Loaders(context.services, context.viewer);
-    const transaction = (await context.loaders.related('Transaction', message.entityId, 'direct')) as Transaction;
-    return { event: asEvent(message), transaction };
+    return Object.assign(new TransactionUpdate(), { event: asEvent(message) });
   }
 
   @Subscription(() => PayoutUpdate, {
     subscribe: subscribeTo(EntityKind.PAYOUT) as never,
     description: 'Status changes of payouts you can see, as they are committed.',
   })
-  async payoutUpdated(
+  payoutUpdated(
     @Root() message: StatusEventMessage,
     @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
-  ): Promise<PayoutUpdate> {
+  ): PayoutUpdate {
     context.loaders = new Loaders(context.services, context.viewer);
-    const payout = (await context.loaders.related('Payout', message.entityId, 'direct')) as Payout;
-    return { event: asEvent(message), payout };
+    return Object.assign(new PayoutUpdate(), { event: asEvent(message) });
+  }
+}
+
+/** The row behind an update, read only if the subscriber asked for it: most watch the status. */
+@Resolver(() => TransactionUpdate)
+export class TransactionUpdateResolver {
+  @FieldResolver(() => TransactionNode)
+  async transaction(@Root() update: TransactionUpdate, @Ctx() context: RequestContext): Promise<Transaction> {
+    return (await context.loaders.related('Transaction', update.event.entityId, 'direct')) as Transaction;
+  }
+}
+
+@Resolver(() => PayoutUpdate)
+export class PayoutUpdateResolver {
+  @FieldResolver(() => PayoutNode)
+  async payout(@Root() update: PayoutUpdate, @Ctx() context: RequestContext): Promise<Payout> {
+    return (await context.loaders.related('Payout', update.event.entityId, 'direct')) as Payout;
   }
 }

@@ -11,7 +11,11 @@ import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import { LedgerResolver } from '../resolvers/ledger-resolvers';
 import { PayoutFieldsResolver, PayoutMutationResolver } from '../resolvers/payout-resolvers';
 import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
-import { SubscriptionResolver } from '../resolvers/subscription-resolvers';
+import {
+  PayoutUpdateResolver,
+  SubscriptionResolver,
+  TransactionUpdateResolver,
+} from '../resolvers/subscription-resolvers';
 import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
 
 export const RESOLVERS = [
@@ -32,6 +36,8 @@ export const RESOLVERS = [
   PayoutMutationResolver,
   PayoutFieldsResolver,
   SubscriptionResolver,
+  TransactionUpdateResolver,
+  PayoutUpdateResolver,
 ] as const;
 
 let cached: GraphQLSchema | undefined;

@@ -4,6 +4,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../logging/logger';
 import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
+import { EventFeeds } from './event-stream';
 import { CallbackRegistry } from '../providers/callbacks';
 import { CallbackIngress } from './callback-ingress';
 import { Capability, ProviderRegistry } from '../providers/capabilities';
@@ -38,6 +39,8 @@ export interface Services {
   db: Database;
   logger: Logger;
   bus: EventBus;
+  /** The subscriptions of this process, one ordered feed per platform. */
+  feeds: EventFeeds;
   outbox: OutboxRelay;
   reads: ScopedReads;
   platforms: PlatformService;
@@ -144,6 +147,7 @@ export function createServices(deps: {
     db: deps.db,
     logger: deps.logger,
     bus: deps.bus,
+    feeds: new EventFeeds(deps.bus, events, deps.logger),
     outbox,
     reads,
     platforms,

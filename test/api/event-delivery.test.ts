@@ -74,13 +74,13 @@ describe.each(testDatabases())('lossless event delivery on $name', (database) =>
 
   it('resumes from a cursor after a disconnect while events keep arriving: no gap, no duplicate', async () => {
     const first = subscribe(connect());
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'the first subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'the first subscription');
     await newTransaction();
     await newTransaction();
     await waitFor(() => first.received.length === 2, 'two live events');
     const lastSeen = first.received[1];
     first.stop();
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 0, 'the disconnect');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 0, 'the disconnect');
 
     // Events committed while nobody listens.
     for (let n = 0; n < 5; n += 1) await newTransaction();
@@ -95,12 +95,12 @@ describe.each(testDatabases())('lossless event delivery on $name', (database) =>
     expect(resumed.received.map((event) => event.sequence)).toEqual(expected);
     expect(resumed.errors).toEqual([]);
     resumed.stop();
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 0, 'the unsubscribe');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 0, 'the unsubscribe');
   });
 
   it('fills gaps and drops duplicates when the bus loses, repeats or reorders messages', async () => {
     const subscriber = subscribe(connect());
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'a subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'a subscription');
     const events = app.runtime.services.events;
     const transactionId = await newTransaction();
     await waitFor(() => subscriber.received.length === 1, 'the creation event');
@@ -138,12 +138,12 @@ describe.each(testDatabases())('lossless event delivery on $name', (database) =>
       written.map((event) => [event.sequence, event.toStatus]),
     );
     subscriber.stop();
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 0, 'the unsubscribe');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 0, 'the unsubscribe');
   });
 
   it('still delivers an event whose writer died between commit and publish (outbox sweep)', async () => {
     const subscriber = subscribe(connect());
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'a subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'a subscription');
     const transactionId = await newTransaction();
     await waitFor(() => subscriber.received.length === 1, 'the creation event');
     // Committed, never published: what a crash right after COMMIT leaves behind.
@@ -169,7 +169,7 @@ describe.each(testDatabases())('lossless event delivery on $name', (database) =>
       return fresh.publishedAt !== null;
     }, 'the event to be marked published');
     subscriber.stop();
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 0, 'the unsubscribe');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 0, 'the unsubscribe');
   });
 
   it('rejects a malformed resume cursor with BAD_USER_INPUT', async () => {

@@ -87,7 +87,7 @@ describeWithRedisServer('a Redis restart while subscribers are connected', () =>
         complete: () => undefined,
       },
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'the subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'the subscription');
     await newTransaction();
     await waitFor(() => sequences.length === 1, 'the first event');
 

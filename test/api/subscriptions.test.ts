@@ -53,7 +53,7 @@ describe.each(testDatabases())('subscriptions over graphql-ws on $name', (databa
         to,
         source: EventSource.CALLBACK,
       });
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 4, 'four live subscriptions');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 4, 'four live subscriptions');
     await transition(TransactionStatus.PROCESSING);
     // `transaction` is the state when the event is delivered, so step only after delivery.
     await waitFor(() => platformSubscriber.result.events.length >= 1, 'first platform event');
@@ -76,7 +76,7 @@ describe.each(testDatabases())('subscriptions over graphql-ws on $name', (databa
     expect(otherClientSubscriber.result.events).toEqual([]);
     expect(filtered.result.events).toEqual([]);
     for (const subscriber of [platformSubscriber, ownerSubscriber, otherClientSubscriber, filtered]) subscriber.stop();
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 0, 'subscriptions to close');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 0, 'subscriptions to close');
   });
 
   it('refuses a connection with a bad credential and a subscription without one', async () => {

@@ -57,7 +57,7 @@ describeInBrowser('a person pays through the hosted cashier in headless Chromium
         complete: () => undefined,
       },
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'the subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'the subscription');
 
     const page = await browser.newPage();
     await page.goto(checkout.url);

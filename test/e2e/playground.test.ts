@@ -80,7 +80,7 @@ describeInBrowser('the playground in headless Chromium', () => {
       'subscription { transactionUpdated { event { toStatus source } transaction { status } } }',
     );
     await page.click('.graphiql-execute-button');
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions === 1, 'the playground to subscribe', 20_000);
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'the playground to subscribe', 20_000);
     await app.runtime.services.events.transition({
       kind: EntityKind.TRANSACTION,
       entityId: seeded.transactionIds[0],

@@ -159,7 +159,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       socket,
       `subscription { transactionUpdated { event { toStatus source } transaction { id status } } }`,
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions > 0, 'the subscription');
 
     const prepay = await transfer(
       CREATE,
@@ -301,7 +301,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       socket,
       `subscription { transactionUpdated { event { toStatus source } transaction { id } } }`,
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions > 0, 'the subscription');
     const prepay = await transfer(CREATE, {
       externalPayer: 'WEIXIN',
       payeeAccountId: accounts.shopWeixin,

@@ -142,7 +142,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
       socket,
       `subscription { transactionUpdated { event { fromStatus toStatus source detail } transaction { id status } } }`,
     );
-    await waitFor(() => app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions > 0, 'the subscription');
     const created = await barcode(wechat('105'));
     expect(created.transaction.status).toBe('PROCESSING');
     const mine = () =>

@@ -111,7 +111,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       socket,
       `subscription { payoutUpdated { event { toStatus source } payout { id status } } }`,
     );
-    await waitFor(() => h.app.runtime.services.bus.activeSubscriptions > 0, 'the subscription');
+    await waitFor(() => h.app.runtime.services.feeds.activeSubscriptions > 0, 'the subscription');
     const cardNo = card('1234');
     const created = await h.bankPayout(cardNo, 12_345, { remark: '稿费' });
     expect(created).toMatchObject({
