@@ -165,7 +165,9 @@ async function requestScenarios(): Promise<void> {
 }
 
 async function latencyScenarios(): Promise<void> {
-  const latency = [await measureCallbackLatency('embedded (SQLite, in-process bus)', ['sqlite'])];
+  const latency = process.env.BENCH_SKIP_EMBEDDED
+    ? []
+    : [await measureCallbackLatency('embedded (SQLite, in-process bus)', ['sqlite'])];
   const redisUrl = process.env.REDIS_URL;
   if (process.env.DATABASE_URL && redisUrl) {
     latency.push(

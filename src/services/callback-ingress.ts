@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
 import { isUniqueViolation, type Database } from '../db/database';
@@ -6,8 +6,9 @@ import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor }
 import { CallbackInbox, Payout, Transaction } from '../entities';
 import type { Logger } from '../logging/logger';
 import type { CallbackRegistry, CallbackReply, RawCallback, VerifiedNotification } from '../providers/callbacks';
+import { GroupCommit } from '../util/group-commit';
 import type { ProviderConfigService } from './provider-config-service';
-import type { StatusEventService, TransitionOutcome, TransitionRequest } from './status-event-service';
+import type { StatusEventService, TransitionRequest } from './status-event-service';
 
 export type IngressOutcome = 'applied' | 'duplicate' | 'waiting' | 'rejected' | 'unknown_vendor' | 'not_configured';
 
@@ -29,6 +30,21 @@ export class CallbackIngress {
     private readonly logger: Logger,
   ) {}
 
+  /** Callbacks of a platform that arrive while its previous batch commits go in the next one. */
+  private readonly writer = new GroupCommit<InboundCallback, WriteOutcome>((platformId, items) =>
+    this.applyBatch(platformId, items),
+  );
+
+  /** Verified callbacks waiting for their platform's current batch to commit. */
+  get queued(): number {
+    return this.writer.queued;
+  }
+
+  /** Verified callbacks in a batch being committed right now. */
+  get writing(): number {
+    return this.writer.writing;
+  }
+
   async receive(
     vendor: Vendor,
     platformId: string,
@@ -45,33 +61,11 @@ export class CallbackIngress {
       return { outcome: 'rejected', reply: handler.failure };
     }
     const { notification, dedupeKey } = verification;
-    // Store and apply in one DB transaction: the inbox row, the status change and its event
-    // commit together or not at all.
-    let result: ApplyResult;
-    try {
-      result = await this.db.transaction(async (manager) => {
-        const inboxId = newId();
-        await manager.insert(CallbackInbox, {
-          id: inboxId,
-          platformId,
-          vendor,
-          dedupeKey,
-          orderNo: notification.orderNo,
-          state: 'RECEIVED',
-          payloadCiphertext: this.secretBox.encrypt(JSON.stringify(notification)),
-          attempts: 0,
-          lastError: null,
-          appliedAt: null,
-        });
-        return this.applyWithin(manager, inboxId, platformId, notification);
-      });
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      this.logger.info({ vendor, platformId, dedupeKey }, 'duplicate callback acknowledged');
-      return { outcome: 'duplicate', reply: handler.success, orderNo: notification.orderNo };
-    }
-    if (result.transition) this.events.afterCommit(result.transition.request, result.transition.outcome);
-    return { outcome: result.outcome, reply: handler.success, orderNo: notification.orderNo };
+    // Stored and applied with the other callbacks of the platform that arrive meanwhile: the
+    // inbox rows, the status changes and their events commit together or not at all.
+    const outcome = await this.writer.submit(platformId, { vendor, dedupeKey, notification });
+    if (outcome === 'duplicate') this.logger.info({ vendor, platformId, dedupeKey }, 'duplicate callback acknowledged');
+    return { outcome, reply: handler.success, orderNo: notification.orderNo };
   }
 
   /** Applies WAITING callbacks whose row now exists (call after committing a new row, and periodically). */
@@ -89,36 +83,133 @@ export class CallbackIngress {
       );
       if (!claimed.affected) continue;
       const notification = JSON.parse(this.secretBox.decrypt(row.payloadCiphertext)) as VerifiedNotification;
-      if ((await this.apply(row.id, row.platformId, notification)) === 'applied') applied += 1;
+      const item = { vendor: row.vendor, dedupeKey: row.dedupeKey, notification, inboxId: row.id };
+      if ((await this.writer.submit(row.platformId, item)) === 'applied') applied += 1;
     }
     return applied;
   }
 
-  private async apply(
-    inboxId: string,
-    platformId: string,
-    notification: VerifiedNotification,
-  ): Promise<'applied' | 'waiting'> {
-    const result = await this.db.transaction((manager) => this.applyWithin(manager, inboxId, platformId, notification));
-    if (result.transition) this.events.afterCommit(result.transition.request, result.transition.outcome);
-    return result.outcome;
+  /**
+   * One DB transaction for a batch of one platform's callbacks, in arrival order: repeats are
+   * dropped, the rows they name are locked, every change is decided against the transitions
+   * table, then inbox rows, row updates and events are written with one statement each and one
+   * sequence reservation. Events are published after the commit.
+   */
+  private async applyBatch(platformId: string, items: InboundCallback[]): Promise<WriteOutcome[]> {
+    const outcomes: WriteOutcome[] = new Array(items.length);
+    const transitions = await this.db
+      .transaction(async (manager) => {
+        const fresh = await this.withoutRepeats(manager, platformId, items, outcomes);
+        if (fresh.length === 0) return [];
+        const rows = new Map<string, Transaction | Payout>();
+        for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
+          const orderNos = [
+            ...new Set(
+              fresh.filter((i) => items[i].notification.entityKind === kind).map((i) => items[i].notification.orderNo),
+            ),
+          ];
+          if (orderNos.length === 0) continue;
+          const locked = await this.events.lockRowsByOrderNo(manager, kind, platformId, orderNos);
+          for (const [orderNo, row] of locked) rows.set(`${kind}:${orderNo}`, row);
+        }
+        const changes: Array<{ row: Transaction | Payout; request: TransitionRequest }> = [];
+        const inboxRows: Array<Partial<CallbackInbox>> = [];
+        const now = new Date();
+        for (const index of fresh) {
+          const { vendor, dedupeKey, notification, inboxId } = items[index];
+          const row = rows.get(`${notification.entityKind}:${notification.orderNo}`);
+          // No row yet: kept, and applied once the row exists (applyWaiting).
+          outcomes[index] = row ? 'applied' : 'waiting';
+          if (row) changes.push({ row, request: this.requestFor(platformId, row, notification) });
+          const state = row ? ('APPLIED' as const) : ('WAITING' as const);
+          if (inboxId) {
+            await manager.update(
+              CallbackInbox,
+              { id: inboxId },
+              { state, appliedAt: row ? now : null, attempts: () => 'attempts + 1' },
+            );
+            continue;
+          }
+          inboxRows.push({
+            id: newId(),
+            platformId,
+            vendor,
+            dedupeKey,
+            orderNo: notification.orderNo,
+            state,
+            payloadCiphertext: this.secretBox.encrypt(JSON.stringify(notification)),
+            attempts: 1,
+            lastError: null,
+            receivedAt: now,
+            appliedAt: row ? now : null,
+          });
+        }
+        // A callback stored by another instance since the check above fails this insert with a
+        // unique violation; the batch then goes again item by item, and that one is a duplicate.
+        if (inboxRows.length > 0)
+          await manager
+            .createQueryBuilder()
+            .insert()
+            .into(CallbackInbox)
+            .values(inboxRows)
+            .updateEntity(false)
+            .execute();
+        const results = await this.events.applyToLockedRows(manager, changes);
+        return changes.map((change, index) => ({ request: change.request, outcome: results[index] }));
+      })
+      .catch((error: unknown) => {
+        // Alone in its batch, a unique violation is a callback stored meanwhile: a duplicate.
+        if (items.length === 1 && !items[0].inboxId && isUniqueViolation(error)) {
+          outcomes[0] = 'duplicate';
+          return [];
+        }
+        throw error;
+      });
+    for (const { request, outcome } of transitions) this.events.afterCommit(request, outcome);
+    return outcomes;
   }
 
-  private async applyWithin(
+  /** Indexes of the items not stored before and not repeated earlier in the batch; marks the rest. */
+  private async withoutRepeats(
     manager: EntityManager,
-    inboxId: string,
     platformId: string,
+    items: InboundCallback[],
+    outcomes: WriteOutcome[],
+  ): Promise<number[]> {
+    const key = (vendor: string, dedupeKey: string) => `${vendor}\n${dedupeKey}`;
+    const incoming = items.filter((item) => !item.inboxId);
+    const stored =
+      incoming.length === 0
+        ? []
+        : await manager.find(CallbackInbox, {
+            select: { vendor: true, dedupeKey: true },
+            where: {
+              platformId,
+              vendor: In([...new Set(incoming.map((item) => item.vendor))]),
+              dedupeKey: In([...new Set(incoming.map((item) => item.dedupeKey))]),
+            },
+          });
+    const seen = new Set(stored.map((row) => key(row.vendor, row.dedupeKey)));
+    const fresh: number[] = [];
+    items.forEach((item, index) => {
+      if (item.inboxId) return void fresh.push(index);
+      const itemKey = key(item.vendor, item.dedupeKey);
+      if (seen.has(itemKey)) {
+        outcomes[index] = 'duplicate';
+        return;
+      }
+      seen.add(itemKey);
+      fresh.push(index);
+    });
+    return fresh;
+  }
+
+  /** The status change a notification asks for, checked against what we hold for the row. */
+  private requestFor(
+    platformId: string,
+    row: Transaction | Payout,
     notification: VerifiedNotification,
-  ): Promise<ApplyResult> {
-    const entity = notification.entityKind === EntityKind.TRANSACTION ? Transaction : Payout;
-    const row = (await manager.findOneBy(entity as typeof Transaction, {
-      platformId,
-      orderNo: notification.orderNo,
-    })) as Transaction | Payout | null;
-    if (!row) {
-      await manager.update(CallbackInbox, { id: inboxId }, { state: 'WAITING', attempts: () => 'attempts + 1' });
-      return { outcome: 'waiting' };
-    }
+  ): TransitionRequest {
     const mismatch =
       (notification.amountFen !== undefined && notification.amountFen !== row.amountFen) ||
       (notification.amountCandidatesFen !== undefined && !notification.amountCandidatesFen.includes(row.amountFen));
@@ -132,7 +223,7 @@ export class CallbackIngress {
       notification.entityKind === EntityKind.TRANSACTION
         ? TransactionStatus.NEEDS_ATTENTION
         : PayoutStatus.NEEDS_ATTENTION;
-    const request: TransitionRequest = {
+    return {
       kind: notification.entityKind,
       entityId: row.id,
       platformId,
@@ -154,19 +245,15 @@ export class CallbackIngress {
         vendorData: notification.failure ? { failure: notification.failure } : undefined,
       },
     };
-    // The inbox row first: the transition takes the platform's sequence lock, which every
-    // status change of the platform waits for, so it comes last, just before COMMIT.
-    await manager.update(
-      CallbackInbox,
-      { id: inboxId },
-      { state: 'APPLIED', appliedAt: new Date(), attempts: () => 'attempts + 1' },
-    );
-    const outcome = await this.events.transitionWithin(manager, request);
-    return { outcome: 'applied', transition: { request, outcome } };
   }
 }
 
-interface ApplyResult {
-  outcome: 'applied' | 'waiting';
-  transition?: { request: TransitionRequest; outcome: TransitionOutcome };
+/** A verified callback on its way into the inbox, or a stored WAITING one (inboxId) being retried. */
+interface InboundCallback {
+  vendor: Vendor;
+  dedupeKey: string;
+  notification: VerifiedNotification;
+  inboxId?: string;
 }
+
+type WriteOutcome = 'applied' | 'waiting' | 'duplicate';

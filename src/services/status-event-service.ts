@@ -62,32 +62,73 @@ export class StatusEventService {
    * table, updated, and its event appended). The caller must call afterCommit once committed.
    */
   async transitionWithin(manager: EntityManager, request: TransitionRequest): Promise<TransitionOutcome> {
-    const { entity, table } = TRACKED[request.kind];
     const row = await this.lockRow(manager, request);
-    const from = row.status as string;
-    const to = request.to as string;
-    const patch = patchFields(row, request.patch);
-    if (from === to) {
-      if (Object.keys(patch).length > 0) await manager.update(entity, { id: row.id }, patch as never);
-      return { changed: false, reason: 'same_status', current: from } as const;
+    const [outcome] = await this.applyToLockedRows(manager, [{ row, request }]);
+    return outcome;
+  }
+
+  /**
+   * Several transitions against rows the caller has locked in this DB transaction, decided in
+   * order (a later change sees the row as the earlier ones left it), then written with one
+   * UPDATE per entity table and one sequence reservation for all their events. This is what
+   * lets a burst of callbacks commit together instead of one transaction each.
+   */
+  async applyToLockedRows(
+    manager: EntityManager,
+    changes: Array<{ row: Tracked; request: TransitionRequest }>,
+  ): Promise<TransitionOutcome[]> {
+    const outcomes: Array<TransitionOutcome | undefined> = [];
+    const dirty = new Map<string, { kind: EntityKind; row: Tracked }>();
+    const eventFields: Array<{ index: number; fields: NewEvent }> = [];
+    for (const { row, request } of changes) {
+      const { table } = TRACKED[request.kind];
+      const from = row.status as string;
+      const to = request.to as string;
+      const patch = patchFields(row, request.patch);
+      const allowed = from === to || canTransition(table as Record<string, readonly string[]>, from, to);
+      if (allowed && Object.keys(patch).length > 0) {
+        Object.assign(row, patch);
+        dirty.set(row.id, { kind: request.kind, row });
+      }
+      if (from === to) {
+        outcomes.push({ changed: false, reason: 'same_status', current: from });
+        continue;
+      }
+      if (!allowed) {
+        outcomes.push({ changed: false, reason: 'not_allowed', current: from });
+        continue;
+      }
+      row.status = to as never;
+      dirty.set(row.id, { kind: request.kind, row });
+      eventFields.push({
+        index: outcomes.length,
+        fields: {
+          platformId: row.platformId,
+          entityKind: request.kind,
+          entityId: row.id,
+          clientId: row.clientId,
+          bizId: 'bizId' in row ? row.bizId : null,
+          fromStatus: from,
+          toStatus: to,
+          source: request.source,
+          terminal: isTerminal(table as Record<string, readonly string[]>, to),
+          detail: request.detail ?? null,
+        },
+      });
+      outcomes.push(undefined); // the event, once numbered below
     }
-    if (!canTransition(table as Record<string, readonly string[]>, from, to)) {
-      return { changed: false, reason: 'not_allowed', current: from } as const;
+    for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
+      const rows = [...dirty.values()].filter((entry) => entry.kind === kind).map((entry) => entry.row);
+      if (rows.length > 0) await updateRows(manager, TRACKED[kind].entity, rows, ['status', 'vendorRef', 'vendorData']);
     }
-    await manager.update(entity, { id: row.id }, { ...patch, status: to } as never);
-    const event = await this.appendEvent(manager, {
-      platformId: row.platformId,
-      entityKind: request.kind,
-      entityId: row.id,
-      clientId: row.clientId,
-      bizId: 'bizId' in row ? row.bizId : null,
-      fromStatus: from,
-      toStatus: to,
-      source: request.source,
-      terminal: isTerminal(table as Record<string, readonly string[]>, to),
-      detail: request.detail ?? null,
-    });
-    return { changed: true, event } as const;
+    // The sequence is reserved last: it takes the platform row's lock, which every status
+    // change of the platform waits for, so it is held only until the COMMIT that follows.
+    const written = await this.appendEvents(
+      manager,
+      eventFields.map((entry) => entry.fields),
+    );
+    eventFields.forEach((entry, position) => (outcomes[entry.index] = { changed: true, event: written[position] }));
+    return outcomes as TransitionOutcome[];
   }
 
   /**
@@ -133,6 +174,21 @@ export class StatusEventService {
     return row;
   }
 
+  /** Rows of one platform by our order numbers, locked for the rest of the transaction. */
+  async lockRowsByOrderNo(
+    manager: EntityManager,
+    kind: EntityKind,
+    platformId: string,
+    orderNos: string[],
+  ): Promise<Map<string, Tracked>> {
+    const query = manager
+      .getRepository<Tracked>(TRACKED[kind].entity)
+      .createQueryBuilder('row')
+      .where('row.platformId = :platformId AND row.orderNo IN (:...orderNos)', { platformId, orderNos });
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    return new Map((await query.getMany()).map((row) => [row.orderNo, row]));
+  }
+
   /**
    * Takes the platform's sequence lock up front. A transaction that inserts a row referencing
    * the platform (a foreign key, so a shared lock) and then appends an event (an exclusive
@@ -154,31 +210,45 @@ export class StatusEventService {
    * Appends an event inside the caller's transaction (e.g. the creation event of a new row).
    * The caller publishes it after its commit.
    */
-  async appendEvent(
-    manager: EntityManager,
-    fields: Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>,
-  ): Promise<StatusEvent> {
-    // The UPDATE takes the platform row's lock, so concurrent writers get consecutive numbers
-    // in commit order and a rolled-back transaction leaves no gap.
+  async appendEvent(manager: EntityManager, fields: NewEvent): Promise<StatusEvent> {
+    const [event] = await this.appendEvents(manager, [fields]);
+    return event;
+  }
+
+  /**
+   * Appends events in order inside the caller's transaction, numbering each platform's with one
+   * reservation. The UPDATE takes the platform row's lock, so concurrent writers get
+   * consecutive ranges in commit order and a rolled-back transaction leaves no gap.
+   */
+  async appendEvents(manager: EntityManager, fieldsList: NewEvent[]): Promise<StatusEvent[]> {
+    if (fieldsList.length === 0) return [];
+    const createdAt = new Date();
+    const next = new Map<string, number>();
+    for (const platformId of [...new Set(fieldsList.map((fields) => fields.platformId))].sort()) {
+      const count = fieldsList.filter((fields) => fields.platformId === platformId).length;
+      await manager.query('UPDATE `platforms` SET `lastEventSequence` = `lastEventSequence` + ? WHERE `id` = ?', [
+        count,
+        platformId,
+      ]);
+      const [platform] = (await manager.query('SELECT `lastEventSequence` AS `last` FROM `platforms` WHERE `id` = ?', [
+        platformId,
+      ])) as Array<{ last: string | number }>;
+      if (!platform) throw notFound('Platform');
+      next.set(platformId, Number(platform.last) - count + 1);
+    }
+    const events = fieldsList.map((fields) => {
+      const sequence = next.get(fields.platformId) as number;
+      next.set(fields.platformId, sequence + 1);
+      return manager.create(StatusEvent, { ...fields, id: newId(), sequence, createdAt, publishedAt: null });
+    });
     await manager
       .createQueryBuilder()
-      .update(Platform)
-      .set({ lastEventSequence: () => 'lastEventSequence + 1' })
-      .where('id = :id', { id: fields.platformId })
+      .insert()
+      .into(StatusEvent)
+      .values(events as never)
+      .updateEntity(false)
       .execute();
-    const platform = await manager.findOneOrFail(Platform, {
-      where: { id: fields.platformId },
-      select: { id: true, lastEventSequence: true },
-    });
-    const event = manager.create(StatusEvent, {
-      ...fields,
-      id: newId(),
-      sequence: platform.lastEventSequence,
-      createdAt: new Date(),
-      publishedAt: null,
-    });
-    await manager.insert(StatusEvent, event as never);
-    return event;
+    return events;
   }
 
   /** Call after the commit that wrote `event`; never before, so nobody hears of a rollback. */
@@ -221,6 +291,48 @@ export class StatusEventService {
     }
     return history;
   }
+}
+
+type NewEvent = Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>;
+
+/**
+ * One UPDATE for many rows of a table: each listed column set per row id (CASE), the version
+ * bumped and updatedAt set as TypeORM would. Values go through the driver's own conversion, so
+ * JSON and dates are stored exactly as an entity save would store them.
+ */
+async function updateRows(
+  manager: EntityManager,
+  entity: typeof Transaction | typeof Payout,
+  rows: Tracked[],
+  properties: Array<keyof Tracked & string>,
+): Promise<void> {
+  const metadata = manager.connection.getMetadata(entity);
+  const driver = manager.connection.driver;
+  const quote = (name: string) => driver.escape(name);
+  const id = quote('id');
+  const params: unknown[] = [];
+  const assignments = properties.map((property) => {
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.tableName} has no column ${property}`);
+    const cases = rows.map((row) => {
+      params.push(row.id, driver.preparePersistentValue(row[property], column));
+      return 'WHEN ? THEN ?';
+    });
+    return `${quote(column.databaseName)} = CASE ${id} ${cases.join(' ')} END`;
+  });
+  if (metadata.versionColumn) {
+    const version = quote(metadata.versionColumn.databaseName);
+    assignments.push(`${version} = ${version} + 1`);
+  }
+  if (metadata.updateDateColumn) {
+    assignments.push(`${quote(metadata.updateDateColumn.databaseName)} = ?`);
+    params.push(driver.preparePersistentValue(new Date(), metadata.updateDateColumn));
+  }
+  params.push(...rows.map((row) => row.id));
+  await manager.query(
+    `UPDATE ${quote(metadata.tableName)} SET ${assignments.join(', ')} WHERE ${id} IN (${rows.map(() => '?').join(', ')})`,
+    params,
+  );
 }
 
 /** The columns a patch changes: the vendor's number, and its data merged into what the row has. */

@@ -6,6 +6,7 @@ import type { CallbackHandler } from '../../src/providers/callbacks';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { insertTransaction, seedPlatform, type SeededPlatform } from '../support/fixtures';
+import { waitFor } from '../support/wait-for';
 
 /**
  * The ingress with a minimal signed protocol of the test's own (HMAC over the raw body in a
@@ -194,6 +195,73 @@ describe.each(testDatabases())('callback ingress on $name', (database) => {
     expect((await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' })).state).toBe(
       'APPLIED',
     );
+  });
+
+  it('commits a burst of callbacks together with the outcomes each would have alone', async () => {
+    const services = app.runtime.services;
+    const [paid, failedThenPaid, wrongAmount] = [
+      await newTransaction(),
+      await newTransaction(),
+      await newTransaction(),
+    ];
+    await post({ notifyId: 'n-burst-stored', orderNo: paid.orderNo, paid: false, amountFen: 9 }, 'wrong-key');
+    const stored = await newTransaction();
+    const blocked = await newTransaction();
+    await post({ notifyId: 'n-burst-stored', orderNo: stored.orderNo, paid: true, amountFen: 1234 });
+    const sequenceBefore = await services.events.lastSequence(seeded.platformId);
+
+    // Hold the platform's sequence lock (on SQLite: the one connection) so the burst queues
+    // behind a first callback and then goes in one batch.
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let holding = false;
+    const holder = services.db.transaction(async (manager) => {
+      await services.events.lockSequence(manager, seeded.platformId);
+      holding = true;
+      await gate;
+    });
+    await waitFor(() => holding, 'the lock to be held');
+    const missingOrderNo = `ord-${newId()}`;
+    // A status change, so the first batch waits for the sequence lock.
+    const first = post({ notifyId: 'n-burst-first', orderNo: blocked.orderNo, paid: true, amountFen: 1234 });
+    await waitFor(() => services.callbacks.writing === 1, 'the first callback to start its batch');
+    const burst = [
+      { notifyId: 'n-burst-a', orderNo: paid.orderNo, paid: true, amountFen: 1234 },
+      { notifyId: 'n-burst-a', orderNo: paid.orderNo, paid: false, amountFen: 1234 }, // repeated in the batch
+      { notifyId: 'n-burst-b1', orderNo: failedThenPaid.orderNo, paid: false, amountFen: 1234 },
+      { notifyId: 'n-burst-b2', orderNo: failedThenPaid.orderNo, paid: true, amountFen: 1234 }, // would go backwards
+      { notifyId: 'n-burst-c', orderNo: wrongAmount.orderNo, paid: true, amountFen: 1 },
+      { notifyId: 'n-burst-d', orderNo: missingOrderNo, paid: true, amountFen: 1234 }, // no row yet
+      { notifyId: 'n-burst-stored', orderNo: stored.orderNo, paid: false, amountFen: 1234 }, // stored before
+    ];
+    const replies: Array<Promise<{ status: number; text: string }>> = [];
+    for (const body of burst) {
+      replies.push(post(body));
+      // One by one, so the order within the batch is the order sent.
+      await waitFor(() => services.callbacks.queued === replies.length, 'the callback to queue');
+    }
+    release();
+    await holder;
+    expect(await first).toEqual({ status: 200, text: '0000' });
+    expect(await Promise.all(replies)).toEqual(burst.map(() => ({ status: 200, text: '0000' })));
+
+    expect(await statusOf(paid.id)).toBe('SUCCEEDED');
+    expect(await statusOf(failedThenPaid.id)).toBe('FAILED');
+    expect(await statusOf(wrongAmount.id)).toBe('NEEDS_ATTENTION');
+    expect(await statusOf(stored.id)).toBe('SUCCEEDED');
+    expect(await statusOf(blocked.id)).toBe('SUCCEEDED');
+    expect((await services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-burst-d' })).state).toBe(
+      'WAITING',
+    );
+    expect(await services.db.manager.countBy(CallbackInbox, { dedupeKey: 'n-burst-a' })).toBe(1);
+    // Three status changes, numbered on after the first batch's, with no gap, in one commit.
+    const events = await services.events.eventsFrom(seeded.platformId, sequenceBefore + 2);
+    expect(events.map((event) => [event.entityId, event.toStatus, event.sequence])).toEqual([
+      [paid.id, 'SUCCEEDED', sequenceBefore + 2],
+      [failedThenPaid.id, 'FAILED', sequenceBefore + 3],
+      [wrongAmount.id, 'NEEDS_ATTENTION', sequenceBefore + 4],
+    ]);
+    expect(new Set(events.map((event) => event.createdAt.getTime())).size).toBe(1);
   });
 
   it('answers 404 for an unknown vendor, a malformed platform id or an unconfigured platform', async () => {

@@ -1,0 +1,80 @@
+import { GroupCommit } from '../../src/util/group-commit';
+
+/** A write function whose calls the test releases one by one. */
+function controlledWriter(fail: (item: string) => boolean = () => false) {
+  const calls: Array<{ key: string; items: string[]; release: () => void }> = [];
+  const write = (key: string, items: string[]) =>
+    new Promise<string[]>((resolve, reject) => {
+      calls.push({
+        key,
+        items,
+        release: () =>
+          items.some(fail) ? reject(new Error(`bad item in ${items}`)) : resolve(items.map((item) => `done:${item}`)),
+      });
+    });
+  return { calls, write };
+}
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}
+
+describe('GroupCommit', () => {
+  it('writes a lone item at once and groups what arrives while a batch is in flight', async () => {
+    const { calls, write } = controlledWriter();
+    const group = new GroupCommit(write);
+    const first = group.submit('p1', 'a');
+    expect(calls.map((call) => call.items)).toEqual([['a']]);
+    const later = ['b', 'c', 'd'].map((item) => group.submit('p1', item));
+    expect([group.writing, group.queued]).toEqual([1, 3]);
+    calls[0].release();
+    expect(await first).toBe('done:a');
+    await until(() => calls.length === 2);
+    expect(calls[1].items).toEqual(['b', 'c', 'd']);
+    calls[1].release();
+    expect(await Promise.all(later)).toEqual(['done:b', 'done:c', 'done:d']);
+    expect(group.queued).toBe(0);
+  });
+
+  it('keeps keys apart: one key waiting does not hold up another', async () => {
+    const { calls, write } = controlledWriter();
+    const group = new GroupCommit(write);
+    const one = group.submit('p1', 'a');
+    const two = group.submit('p2', 'b');
+    expect(calls.map((call) => [call.key, call.items])).toEqual([
+      ['p1', ['a']],
+      ['p2', ['b']],
+    ]);
+    calls[1].release();
+    expect(await two).toBe('done:b');
+    calls[0].release();
+    expect(await one).toBe('done:a');
+  });
+
+  it('caps a batch at maxBatch items', async () => {
+    const { calls, write } = controlledWriter();
+    const group = new GroupCommit(write, 2);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((item) => group.submit('p', item));
+    for (let index = 0; index < 3; index += 1) {
+      await until(() => calls.length === index + 1);
+      calls[index].release();
+    }
+    await Promise.all(all);
+    expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('writes a failed batch again item by item, so only the bad item fails', async () => {
+    const { calls, write } = controlledWriter((item) => item === 'bad');
+    const group = new GroupCommit(write);
+    const first = group.submit('p', 'a');
+    const rest = ['b', 'bad', 'c'].map((item) => group.submit('p', item).catch((error: Error) => error.message));
+    calls[0].release();
+    await first;
+    for (let index = 1; index < 5; index += 1) {
+      await until(() => calls.length === index + 1);
+      calls[index].release();
+    }
+    expect(await Promise.all(rest)).toEqual(['done:b', 'bad item in bad', 'done:c']);
+    expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'bad', 'c'], ['b'], ['bad'], ['c']]);
+  });
+});
