@@ -7,7 +7,7 @@ import { attachWebSocketServer } from '../graphql/websocket';
 import type { Services } from '../services/services';
 import { createGraphQLHandler } from './graphql-handler';
 import type { Sandboxes } from '../sandbox/sandboxes';
-import { callbackRouter } from './callback-routes';
+import { createCallbackHandler } from './callback-routes';
 import { playgroundRouter } from './playground-routes';
 
 export interface RunningHttpServer {
@@ -59,8 +59,13 @@ export async function startHttpServer(
       });
       return;
     }
+    if (path?.startsWith('/callbacks/')) {
+      handleCallback(req, res);
+      return;
+    }
     app(req, res);
   });
+  const handleCallback = createCallbackHandler(services);
   const apollo = createApolloServer({ schema, services, httpServer: server });
   await apollo.start();
   // Referenced by the request listener above; requests only arrive after listen() below.
@@ -75,7 +80,6 @@ export async function startHttpServer(
       res.status(503).json({ status: 'unavailable', database: services.db.kind });
     }
   });
-  app.use(callbackRouter(services));
   if (sandboxes) app.use(sandboxes.router());
   if (services.config.playground) app.use(playgroundRouter());
   app.use((_req, res) => {

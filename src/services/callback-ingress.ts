@@ -1,6 +1,7 @@
 import { In, type EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
+import { insertRows } from '../db/bulk-sql';
 import { isUniqueViolation, type Database } from '../db/database';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../domain/enums';
 import { CallbackInbox, Payout, Transaction } from '../entities';
@@ -113,7 +114,7 @@ export class CallbackIngress {
           for (const [orderNo, row] of locked) rows.set(`${kind}:${orderNo}`, row);
         }
         const changes: Array<{ row: Transaction | Payout; request: TransitionRequest }> = [];
-        const inboxRows: Array<Partial<CallbackInbox>> = [];
+        const inboxRows: CallbackInbox[] = [];
         const now = new Date();
         for (const index of fresh) {
           const { vendor, dedupeKey, notification, inboxId } = items[index];
@@ -146,14 +147,7 @@ export class CallbackIngress {
         }
         // A callback stored by another instance since the check above fails this insert with a
         // unique violation; the batch then goes again item by item, and that one is a duplicate.
-        if (inboxRows.length > 0)
-          await manager
-            .createQueryBuilder()
-            .insert()
-            .into(CallbackInbox)
-            .values(inboxRows)
-            .updateEntity(false)
-            .execute();
+        await insertRows(manager, CallbackInbox, inboxRows);
         const results = await this.events.applyToLockedRows(manager, changes);
         return changes.map((change, index) => ({ request: change.request, outcome: results[index] }));
       })

@@ -138,7 +138,8 @@ export class RedisEventBus implements EventBus {
     url: string,
     private readonly logger: Logger,
   ) {
-    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3 });
+    // Auto-pipelining sends the PUBLISHes of one commit (a batch of callbacks) in one write.
+    this.publisher = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableAutoPipelining: true });
     this.subscriber = new Redis(url, { lazyConnect: true });
     for (const connection of [this.publisher, this.subscriber]) {
       // ioredis reconnects by itself; while Redis is away, subscribers recover through the

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
+import { insertRows, updateRows } from '../db/bulk-sql';
 import type { Database } from '../db/database';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../domain/enums';
 import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../domain/transitions';
@@ -241,13 +242,7 @@ export class StatusEventService {
       next.set(fields.platformId, sequence + 1);
       return manager.create(StatusEvent, { ...fields, id: newId(), sequence, createdAt, publishedAt: null });
     });
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(StatusEvent)
-      .values(events as never)
-      .updateEntity(false)
-      .execute();
+    await insertRows(manager, StatusEvent, events);
     return events;
   }
 
@@ -294,46 +289,6 @@ export class StatusEventService {
 }
 
 type NewEvent = Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>;
-
-/**
- * One UPDATE for many rows of a table: each listed column set per row id (CASE), the version
- * bumped and updatedAt set as TypeORM would. Values go through the driver's own conversion, so
- * JSON and dates are stored exactly as an entity save would store them.
- */
-async function updateRows(
-  manager: EntityManager,
-  entity: typeof Transaction | typeof Payout,
-  rows: Tracked[],
-  properties: Array<keyof Tracked & string>,
-): Promise<void> {
-  const metadata = manager.connection.getMetadata(entity);
-  const driver = manager.connection.driver;
-  const quote = (name: string) => driver.escape(name);
-  const id = quote('id');
-  const params: unknown[] = [];
-  const assignments = properties.map((property) => {
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.tableName} has no column ${property}`);
-    const cases = rows.map((row) => {
-      params.push(row.id, driver.preparePersistentValue(row[property], column));
-      return 'WHEN ? THEN ?';
-    });
-    return `${quote(column.databaseName)} = CASE ${id} ${cases.join(' ')} END`;
-  });
-  if (metadata.versionColumn) {
-    const version = quote(metadata.versionColumn.databaseName);
-    assignments.push(`${version} = ${version} + 1`);
-  }
-  if (metadata.updateDateColumn) {
-    assignments.push(`${quote(metadata.updateDateColumn.databaseName)} = ?`);
-    params.push(driver.preparePersistentValue(new Date(), metadata.updateDateColumn));
-  }
-  params.push(...rows.map((row) => row.id));
-  await manager.query(
-    `UPDATE ${quote(metadata.tableName)} SET ${assignments.join(', ')} WHERE ${id} IN (${rows.map(() => '?').join(', ')})`,
-    params,
-  );
-}
 
 /** The columns a patch changes: the vendor's number, and its data merged into what the row has. */
 function patchFields(row: Tracked, patch: TransitionRequest['patch']): Record<string, unknown> {
