@@ -29,12 +29,17 @@ export class CallbackIngress {
     private readonly events: StatusEventService,
     private readonly secretBox: SecretBox,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.writer = new GroupCommit<InboundCallback, WriteOutcome>(
+      (platformId, items) => this.applyBatch(platformId, items),
+      // On MySQL a second batch does its reads and row locks while the first commits; SQLite
+      // runs one transaction at a time anyway.
+      { concurrency: db.kind === 'mysql' ? 2 : 1 },
+    );
+  }
 
   /** Callbacks of a platform that arrive while its previous batch commits go in the next one. */
-  private readonly writer = new GroupCommit<InboundCallback, WriteOutcome>((platformId, items) =>
-    this.applyBatch(platformId, items),
-  );
+  private readonly writer: GroupCommit<InboundCallback, WriteOutcome>;
 
   /** Verified callbacks waiting for their platform's current batch to commit. */
   get queued(): number {

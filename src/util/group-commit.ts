@@ -4,50 +4,58 @@ interface Entry<I, R> {
   reject: (error: unknown) => void;
 }
 
+interface KeyState<I, R> {
+  queue: Array<Entry<I, R>>;
+  /** Batches of this key being written right now. */
+  writers: number;
+}
+
 /**
- * Group commit: items submitted under the same key are written in batches, one at a time per
- * key. While a batch is being written, new items queue up and go together in the next one. An
- * item that arrives when nothing is in flight starts a batch of one at once, so a quiet system
- * adds no latency, while under load one database transaction carries many items and the cost
- * of a commit (and of a lock that serialises a key's writers) is shared among them.
+ * Group commit: items submitted under the same key are written in batches. While a key's
+ * batch is being written, new items queue up and go together in the next one. An item that
+ * arrives when the key has a free writer starts a batch at once, so a quiet system adds no
+ * latency, while under load one database transaction carries many items and the cost of a
+ * commit (and of a lock that serialises a key's writers) is shared among them.
+ *
+ * `concurrency` batches of a key may be in flight at once: with two, one batch's round trips
+ * to the database overlap the other's, and the database's own locks keep them correct.
  *
  * If a batch fails, its items are written again one by one, so a single bad item fails alone.
  */
 export class GroupCommit<I, R> {
-  private readonly queues = new Map<string, Array<Entry<I, R>>>();
+  private readonly keys = new Map<string, KeyState<I, R>>();
+  /** Items in batches being written right now (tests, health). */
+  writing = 0;
 
   constructor(
     private readonly write: (key: string, items: I[]) => Promise<R[]>,
-    private readonly maxBatch = 200,
+    private readonly options: { maxBatch?: number; concurrency?: number } = {},
   ) {}
-
-  /** Items in batches being written right now (tests, health). */
-  writing = 0;
 
   /** Items submitted and not yet taken into a batch (tests, health). */
   get queued(): number {
     let count = 0;
-    for (const queue of this.queues.values()) count += queue.length;
+    for (const state of this.keys.values()) count += state.queue.length;
     return count;
   }
 
   submit(key: string, item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const queue = this.queues.get(key);
-      if (queue) {
-        queue.push({ item, resolve, reject });
-        return;
+      let state = this.keys.get(key);
+      if (!state) this.keys.set(key, (state = { queue: [], writers: 0 }));
+      state.queue.push({ item, resolve, reject });
+      if (state.writers < (this.options.concurrency ?? 1)) {
+        state.writers += 1;
+        void this.drain(key, state);
       }
-      this.queues.set(key, [{ item, resolve, reject }]);
-      void this.drain(key);
     });
   }
 
-  /** Writes the key's queue batch by batch until it is empty; the queue exists while this runs. */
-  private async drain(key: string): Promise<void> {
-    const queue = this.queues.get(key) as Array<Entry<I, R>>;
-    while (queue.length > 0) await this.writeBatch(key, queue.splice(0, this.maxBatch));
-    this.queues.delete(key);
+  /** Writes the key's queue batch by batch until it is empty. */
+  private async drain(key: string, state: KeyState<I, R>): Promise<void> {
+    while (state.queue.length > 0) await this.writeBatch(key, state.queue.splice(0, this.options.maxBatch ?? 200));
+    state.writers -= 1;
+    if (state.writers === 0 && this.keys.get(key) === state) this.keys.delete(key);
   }
 
   private async writeBatch(key: string, batch: Array<Entry<I, R>>): Promise<void> {

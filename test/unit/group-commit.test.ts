@@ -53,7 +53,7 @@ describe('GroupCommit', () => {
 
   it('caps a batch at maxBatch items', async () => {
     const { calls, write } = controlledWriter();
-    const group = new GroupCommit(write, 2);
+    const group = new GroupCommit(write, { maxBatch: 2 });
     const all = ['a', 'b', 'c', 'd', 'e'].map((item) => group.submit('p', item));
     for (let index = 0; index < 3; index += 1) {
       await until(() => calls.length === index + 1);
@@ -61,6 +61,20 @@ describe('GroupCommit', () => {
     }
     await Promise.all(all);
     expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
+  });
+
+  it('keeps up to `concurrency` batches of a key in flight', async () => {
+    const { calls, write } = controlledWriter();
+    const group = new GroupCommit(write, { concurrency: 2 });
+    const all = ['a', 'b', 'c', 'd'].map((item) => group.submit('p', item));
+    expect(calls.map((call) => call.items)).toEqual([['a'], ['b']]);
+    calls[1].release();
+    await until(() => calls.length === 3);
+    expect(calls[2].items).toEqual(['c', 'd']);
+    calls[0].release();
+    calls[2].release();
+    expect(await Promise.all(all)).toEqual(['done:a', 'done:b', 'done:c', 'done:d']);
+    expect([group.writing, group.queued]).toEqual([0, 0]);
   });
 
   it('writes a failed batch again item by item, so only the bad item fails', async () => {
