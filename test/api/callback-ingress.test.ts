@@ -271,6 +271,17 @@ describe.each(testDatabases())('callback ingress on $name', (database) => {
     expect(new Set(events.map((event) => event.createdAt.getTime())).size).toBe(1);
   });
 
+  it('refuses a body over 256 KiB with 413 before verifying anything', async () => {
+    const { id, orderNo } = await newTransaction();
+    const response = await post({ notifyId: 'n-huge', orderNo, paid: true, amountFen: 1234, pad: 'x'.repeat(300_000) });
+    expect(response.status).toBe(413);
+    expect(await statusOf(id)).toBe('PENDING');
+    expect(await post({ notifyId: 'n-after-huge', orderNo, paid: true, amountFen: 1234 })).toEqual({
+      status: 200,
+      text: '0000',
+    });
+  });
+
   it('answers 404 for an unknown vendor, a malformed platform id or an unconfigured platform', async () => {
     for (const path of [
       '/callbacks/paypal/' + seeded.platformId,
