@@ -156,11 +156,15 @@ export class CallbackIngress {
         const results = await this.events.applyToLockedRows(manager, changes);
         return changes.map((change, index) => ({ request: change.request, outcome: results[index] }));
       })
-      .catch((error: unknown) => {
-        // Alone in its batch, a unique violation is a callback stored meanwhile: a duplicate.
+      .catch(async (error: unknown) => {
+        // Alone in its batch, a unique violation is a callback stored meanwhile: a duplicate,
+        // once the stored copy is seen. Anything else fails the request, so the vendor retries.
         if (items.length === 1 && !items[0].inboxId && isUniqueViolation(error)) {
-          outcomes[0] = 'duplicate';
-          return [];
+          const { vendor, dedupeKey } = items[0];
+          if (await this.db.manager.existsBy(CallbackInbox, { platformId, vendor, dedupeKey })) {
+            outcomes[0] = 'duplicate';
+            return [];
+          }
         }
         throw error;
       });

@@ -271,6 +271,41 @@ describe.each(testDatabases())('callback ingress on $name', (database) => {
     expect(new Set(events.map((event) => event.createdAt.getTime())).size).toBe(1);
   });
 
+  it('acknowledges as a duplicate a callback another instance stores while this one writes it', async () => {
+    const services = app.runtime.services;
+    const { id, orderNo } = await newTransaction();
+    // The other instance's transaction: it has stored the notification and not yet committed.
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let stored = false;
+    const otherInstance = services.db.transaction(async (manager) => {
+      await manager.insert(CallbackInbox, {
+        id: newId(),
+        platformId: seeded.platformId,
+        vendor: Vendor.CASHIER,
+        dedupeKey: 'n-raced',
+        orderNo,
+        state: 'APPLIED',
+        payloadCiphertext: 'v1:',
+        attempts: 1,
+        lastError: null,
+        appliedAt: new Date(),
+      });
+      stored = true;
+      await gate;
+    });
+    await waitFor(() => stored, 'the other instance to store the callback');
+    // Ours misses the uncommitted row in its duplicate check, then its insert waits on the
+    // unique key (MySQL) or its transaction waits for the connection (SQLite).
+    const reply = post({ notifyId: 'n-raced', orderNo, paid: true, amountFen: 1234 });
+    await waitFor(() => services.callbacks.writing === 1, 'our callback to be written');
+    release();
+    await otherInstance;
+    expect(await reply).toEqual({ status: 200, text: '0000' });
+    expect(await statusOf(id)).toBe('PENDING');
+    expect(await services.db.manager.countBy(CallbackInbox, { dedupeKey: 'n-raced' })).toBe(1);
+  });
+
   it('refuses a body over 256 KiB with 413 before verifying anything', async () => {
     const { id, orderNo } = await newTransaction();
     const response = await post({ notifyId: 'n-huge', orderNo, paid: true, amountFen: 1234, pad: 'x'.repeat(300_000) });
