@@ -162,4 +162,24 @@ export class ProviderRegistry {
     }
     return undefined;
   }
+
+  /** The configuration `route` picks, or undefined when the platform configured none of the candidates. */
+  async configOf(
+    platformId: string,
+    capability: Capability,
+    candidates?: readonly Vendor[],
+  ): Promise<ResolvedProviderConfig | undefined> {
+    return (await this.route(platformId, capability, candidates))?.config;
+  }
+
+  /** For jobs: the configuration, or an error when the platform has removed it since the job was queued. */
+  async requireConfig(
+    platformId: string,
+    capability: Capability,
+    candidates?: readonly Vendor[],
+  ): Promise<ResolvedProviderConfig> {
+    const config = await this.configOf(platformId, capability, candidates);
+    if (!config) throw new Error(`${candidates?.join(' or ') ?? capability} is not configured for this platform`);
+    return config;
+  }
 }

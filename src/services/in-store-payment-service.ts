@@ -17,9 +17,8 @@ import { paymentStatusOf } from '../providers/shouqianba/status-map';
 import type { UpayOrder, VendorFailure } from '../providers/shouqianba/transformers';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
-import { transactionChange, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { changeTransaction, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
-import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService, TransitionRequest } from './status-event-service';
@@ -84,13 +83,6 @@ export class InStorePaymentService {
     private readonly settings: () => InStoreSettings,
   ) {}
 
-  /** Shouqianba's configuration for the platform; throws when it is gone (a job's platform deconfigured it). */
-  private async shouqianbaConfig(platformId: string): Promise<ResolvedProviderConfig> {
-    const route = await this.providers.route(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
-    if (!route) throw new Error('SHOUQIANBA is not configured for this platform');
-    return route.config;
-  }
-
   async create(scope: Scope, input: InStorePaymentInput): Promise<InStoreCreateOutcome> {
     const { clientId } = await checkParties(this.reads, scope, input);
     if (input.method === 'BARCODE' && !/^[0-9A-Za-z]{1,32}$/.test(input.dynamicId ?? '')) {
@@ -103,7 +95,7 @@ export class InStorePaymentService {
     const operator = input.operator ?? DEFAULT_OPERATOR;
     if (operator.length > 32) throw badUserInput('operator is at most 32 characters', 'operator');
     const subject = (input.description ?? 'Payment').slice(0, 64);
-    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
+    const config = await this.providers.configOf(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.SHOUQIANBA };
 
     // The barcode is a one-time credential of the payer: hashed into the idempotency check
@@ -169,7 +161,7 @@ export class InStorePaymentService {
     if (!transaction || isFinal(transaction.status)) return { done: true };
     const vendorData = transaction.vendorData as unknown as InStoreVendorData;
     if (vendorData.cancelSent) return { done: true };
-    const config = await this.shouqianbaConfig(platformId);
+    const config = await this.providers.requireConfig(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     const settings = this.settings();
     const retry = { done: false, retryInMs: settings.pollIntervalMs } as const;
     if (Date.now() < Date.parse(vendorData.deadlineAt)) {
@@ -223,7 +215,7 @@ export class InStorePaymentService {
       return { ok: false, error: 'NOT_SUPPORTED', transaction };
     }
     if (transaction.status === TransactionStatus.SUCCEEDED) return { ok: false, error: 'ALREADY_PAID', transaction };
-    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
+    const config = await this.providers.configOf(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', transaction };
     const { replayed } = await this.idempotency.run(
       scope.platformId,
@@ -274,7 +266,9 @@ export class InStorePaymentService {
         if (outcome.order) {
           await this.applyOrder(transaction, outcome.order, EventSource.API, detail, outcome.status, patch);
         } else {
-          await this.transition(transaction, outcome.status, EventSource.API, detail, { vendorData: patch });
+          await changeTransaction(this.events, transaction, outcome.status, EventSource.API, detail, {
+            vendorData: patch,
+          });
         }
         return;
       }
@@ -296,7 +290,7 @@ export class InStorePaymentService {
       case 'exists':
       case 'unknown':
         // Not a failure: the gateway may hold the order. The loop's query settles it.
-        await this.transition(transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
+        await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
           ...detail,
           outcome: outcome.kind === 'exists' ? 'CLIENT_SN_CONFLICT' : outcome.reason,
         });
@@ -316,7 +310,8 @@ export class InStorePaymentService {
     const mismatch = order.totalFen !== transaction.amountFen;
     // A different amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
     const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : reported;
-    const outcome = await this.transition(
+    const outcome = await changeTransaction(
+      this.events,
       transaction,
       to,
       source,
@@ -345,7 +340,7 @@ export class InStorePaymentService {
   ): Promise<void> {
     switch (result.kind) {
       case 'canceled':
-        await this.transition(transaction, TransactionStatus.CANCELED, source, {
+        await changeTransaction(this.events, transaction, TransactionStatus.CANCELED, source, {
           step: 'cancel',
           ...(result.order ? orderDetail(result.order) : {}),
         });
@@ -364,7 +359,8 @@ export class InStorePaymentService {
         return;
       case 'uncertain':
         // §2.4: "撤单异常请联系收钱吧客服". A person looks; the slow poll learns the end state.
-        await this.transition(
+        await changeTransaction(
+          this.events,
           transaction,
           TransactionStatus.NEEDS_ATTENTION,
           source,
@@ -382,7 +378,8 @@ export class InStorePaymentService {
     detail: Record<string, unknown>,
     failure: VendorFailure,
   ) {
-    return this.transition(
+    return changeTransaction(
+      this.events,
       transaction,
       TransactionStatus.FAILED,
       source,
@@ -391,16 +388,6 @@ export class InStorePaymentService {
         vendorData: { failure },
       },
     );
-  }
-
-  private transition(
-    ref: { id: string; platformId: string },
-    to: TransactionStatus,
-    source: EventSource,
-    detail: Record<string, unknown>,
-    patch: TransitionRequest['patch'] = {},
-  ) {
-    return this.events.transition(transactionChange(ref, to, source, detail, patch));
   }
 
   private step(

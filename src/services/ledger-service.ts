@@ -24,11 +24,11 @@ import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
 import type { IdempotencyService } from './idempotency-service';
 import type { PartyService } from './party-service';
-import { transactionChange, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { changeTransaction, insertTransaction, isFinal, orderNoOf } from './payment-records';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+import type { StatusEventService } from './status-event-service';
 
 /** A vendor answer that is not a success (or a transfer the matrix refuses), for the resolvers. */
 export type LedgerRefusal = Omit<VendorRefusal, 'error'> & {
@@ -104,7 +104,7 @@ export class LedgerService {
 
   /** The platform's ledger vendor (routed by configuration) and its configuration. */
   private async config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
-    return (await this.providers.route(platformId, Capability.LEDGER))?.config;
+    return this.providers.configOf(platformId, Capability.LEDGER);
   }
 
   private notConfigured(): LedgerRefusal {
@@ -483,13 +483,14 @@ export class LedgerService {
     if (call.kind === 'ok') {
       const tno = mode === 'prepay' ? call.content.payinfo?.tno : call.content.tno;
       if (!tno) {
-        await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, {
+        await changeTransaction(this.events, ref, TransactionStatus.NEEDS_ATTENTION, source, {
           step: mode,
           result: 'no tno in the answer',
         });
         return;
       }
-      await this.transition(
+      await changeTransaction(
+        this.events,
         ref,
         TransactionStatus.PROCESSING,
         source,
@@ -506,7 +507,8 @@ export class LedgerService {
       // Our orderno was already used: by our own earlier attempt. Adopt that transaction.
       const tno = (call.content as { tno?: unknown } | null)?.tno;
       if (typeof tno === 'string') {
-        await this.transition(
+        await changeTransaction(
+          this.events,
           ref,
           TransactionStatus.PROCESSING,
           source,
@@ -522,7 +524,8 @@ export class LedgerService {
         call.kind === 'refused'
           ? call.failure
           : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: call.reason, message: 'nothing was sent' };
-      await this.transition(
+      await changeTransaction(
+        this.events,
         ref,
         TransactionStatus.FAILED,
         source,
@@ -533,7 +536,10 @@ export class LedgerService {
       );
       return;
     }
-    await this.transition(ref, TransactionStatus.NEEDS_ATTENTION, source, { step: mode, result: call.reason });
+    await changeTransaction(this.events, ref, TransactionStatus.NEEDS_ATTENTION, source, {
+      step: mode,
+      result: call.reason,
+    });
     await this.scheduleSync(ref);
   }
 
@@ -578,7 +584,7 @@ export class LedgerService {
       async () => {
         const call = await send(config, transaction.vendorRef as string);
         if (call.kind === 'unknown') {
-          await this.transition(transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
+          await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
             step: operation,
             result: call.reason,
           });
@@ -702,7 +708,8 @@ export class LedgerService {
     const theirs = found.exchange && data.fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
     const mismatch = theirs !== row.amountFen;
     const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : found.status;
-    await this.transition(
+    await changeTransaction(
+      this.events,
       ref,
       to,
       source,
@@ -817,15 +824,5 @@ export class LedgerService {
       data: { platformId: transaction.platformId, transactionId: transaction.id },
       delayMs: this.retryDelayMs(),
     });
-  }
-
-  private transition(
-    ref: { id: string; platformId: string },
-    to: TransactionStatus,
-    source: EventSource,
-    detail: Record<string, unknown>,
-    patch: TransitionRequest['patch'] = {},
-  ) {
-    return this.events.transition(transactionChange(ref, to, source, detail, patch));
   }
 }

@@ -12,7 +12,7 @@ import { TRANSACTION_TRANSITIONS, isTerminal } from '../domain/transitions';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+import type { StatusEventService, TransitionOutcome, TransitionRequest } from './status-event-service';
 
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;
@@ -109,6 +109,18 @@ export async function insertTransaction(
 /** An order number from our id: 32 hex characters, unique, and the same on every retry. */
 export function orderNoOf(id: string): string {
   return id.replace(/-/g, '');
+}
+
+/** Applies a status change of a transaction (see transactionChange) and publishes it after commit. */
+export function changeTransaction(
+  events: StatusEventService,
+  ref: { id: string; platformId: string },
+  to: TransactionStatus,
+  source: EventSource,
+  detail: Record<string, unknown>,
+  patch: TransitionRequest['patch'] = {},
+): Promise<TransitionOutcome> {
+  return events.transition(transactionChange(ref, to, source, detail, patch));
 }
 
 /** A status change of a payment, refund or ledger transaction, with what the vendor told us about it. */

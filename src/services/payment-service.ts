@@ -144,7 +144,7 @@ export class PaymentService {
       throw badUserInput('payerName and payerIdNumber go together (bound-card payments)', 'checkout.payerName');
     }
     const { clientId } = await checkParties(this.reads, scope, input);
-    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.CASHIER]))?.config;
+    const config = await this.providers.configOf(scope.platformId, Capability.PAYMENTS, [Vendor.CASHIER]);
     if (!config) return { ok: false, error: 'PROVIDER_NOT_CONFIGURED', vendor: Vendor.CASHIER };
 
     const { replayed, result } = await this.idempotency.run(

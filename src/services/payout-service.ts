@@ -100,7 +100,7 @@ export class PayoutService {
 
   /** The platform's payouts vendor (routed by configuration) and its configuration. */
   async config(platformId: string): Promise<ResolvedProviderConfig | undefined> {
-    return (await this.providers.route(platformId, Capability.PAYOUTS))?.config;
+    return this.providers.configOf(platformId, Capability.PAYOUTS);
   }
 
   notConfigured(): VendorRefusal {

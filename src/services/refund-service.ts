@@ -8,7 +8,6 @@ import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba/adapter';
 import type { BindResult, IdempotencyService } from './idempotency-service';
 import { insertTransaction, transactionChange, isFinal, orderNoOf } from './payment-records';
-import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService, TransitionRequest } from './status-event-service';
@@ -71,13 +70,6 @@ export class RefundService {
     private readonly retryDelayMs: () => number,
   ) {}
 
-  /** Shouqianba's configuration for the platform; throws when it is gone (a job's platform deconfigured it). */
-  private async shouqianbaConfig(platformId: string): Promise<ResolvedProviderConfig> {
-    const route = await this.providers.route(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
-    if (!route) throw new Error('SHOUQIANBA is not configured for this platform');
-    return route.config;
-  }
-
   async refund(
     scope: Scope,
     input: { idempotencyKey: string; paymentId: string; amountFen: number; operator?: string },
@@ -96,7 +88,7 @@ export class RefundService {
     });
     if (payment.kind !== TransactionKind.PAYMENT || payment.vendor !== Vendor.SHOUQIANBA)
       return refusal('NOT_SUPPORTED', 0);
-    const config = (await this.providers.route(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]))?.config;
+    const config = await this.providers.configOf(scope.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     if (!config) return refusal('PROVIDER_NOT_CONFIGURED', 0);
     let outcome: { replayed: boolean; result: { id: string } };
     try {
@@ -183,7 +175,7 @@ export class RefundService {
   /** Sends (or re-sends) a refund; `payment` is its parent when the caller already has it. */
   private async send(refund: Transaction, source: EventSource, payment?: Transaction): Promise<void> {
     payment ??= await this.db.manager.findOneByOrFail(Transaction, { id: refund.parentId as string });
-    const config = await this.shouqianbaConfig(refund.platformId);
+    const config = await this.providers.requireConfig(refund.platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     const result = await this.adapter.refund(config, {
       sn: payment.vendorRef,
       clientSn: payment.orderNo,
