@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,6 +20,8 @@ export interface LatencyResult {
   p99: number;
   max: number;
   sendSeconds: number;
+  /** Server CPU (user + system) per callback, in ms, from the first send to the last delivery. */
+  serverCpuMs: number;
 }
 
 interface Prepared {
@@ -28,6 +30,33 @@ interface Prepared {
   signKey: string;
   merchantId: string;
   payments: Array<{ orderNo: string; clientId: string; amountFen: number }>;
+}
+
+/** Starts one bench server process and waits for its READY; returns what it wrote. */
+async function startServer(
+  database: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; prepared: { port: number } }> {
+  const outFile = join(mkdtempSync(join(tmpdir(), 'pg-cb-bench-')), 'prepared.json');
+  const child = spawn(
+    process.execPath,
+    [
+      // BENCH_PROFILE=<dir> writes a CPU profile of the server, to see where the time goes.
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
+      '-r',
+      '@swc-node/register',
+      join(__dirname, 'callback-server.ts'),
+      database[0],
+      outFile,
+      ...database.slice(1),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'], env },
+  );
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on('data', (chunk) => String(chunk).includes('READY') && resolve());
+    child.once('exit', (code) => reject(new Error(`callback bench target exited with ${code}`)));
+  });
+  return { child, prepared: JSON.parse(readFileSync(outFile, 'utf8')) as { port: number } };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -46,33 +75,28 @@ export async function measureCallbackLatency(
   rate: number,
   database: string[],
   env: NodeJS.ProcessEnv = {},
+  instances = 1,
 ): Promise<LatencyResult> {
   const subscribers = Number(process.env.BENCH_CLIENTS ?? 1000);
   const dataKey = randomBytes(32).toString('hex');
-  const outFile = join(mkdtempSync(join(tmpdir(), 'pg-cb-bench-')), 'prepared.json');
-  const child = spawn(
-    process.execPath,
-    [
-      // BENCH_PROFILE=<dir> writes a CPU profile of the server, to see where the time goes.
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-      '-r',
-      '@swc-node/register',
-      join(__dirname, 'callback-server.ts'),
-      database[0],
-      outFile,
-      ...database.slice(1),
-    ],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, ...env, NODE_ENV: 'production', DATA_KEY: dataKey, BENCH_CLIENTS: String(subscribers) },
-    },
-  );
-  await new Promise<void>((resolve, reject) => {
-    child.stdout?.on('data', (chunk) => String(chunk).includes('READY') && resolve());
-    child.once('exit', (code) => reject(new Error(`callback bench target exited with ${code}`)));
-  });
-  const prepared = JSON.parse(readFileSync(outFile, 'utf8')) as Prepared;
-  const base = `http://127.0.0.1:${prepared.port}`;
+  const childEnv = {
+    ...process.env,
+    ...env,
+    NODE_ENV: 'production',
+    DATA_KEY: dataKey,
+    BENCH_CLIENTS: String(subscribers),
+  };
+  const first = await startServer(database, childEnv);
+  const children = [first.child];
+  const prepared = first.prepared as Prepared;
+  // Further instances on the same MySQL and Redis; subscribers and callbacks are spread over
+  // all of them, as a load balancer would.
+  const ports = [prepared.port];
+  for (let n = 1; n < instances; n += 1) {
+    const other = await startServer(database, { ...childEnv, BENCH_SECONDARY: '1' });
+    children.push(other.child);
+    ports.push(other.prepared.port);
+  }
   const tokenKey = new SecretBox(Buffer.from(dataKey, 'hex')).deriveKey('client-token');
   const iat = Math.floor(Date.now() / 1000);
   const clientIds = [...new Set(prepared.payments.map((payment) => payment.clientId))];
@@ -83,10 +107,10 @@ export async function measureCallbackLatency(
   const timed = new Set(prepared.payments.slice(warmup).map((payment) => payment.orderNo));
   let received = 0;
   const sockets: Client[] = [];
-  for (const clientId of clientIds) {
+  for (const [index, clientId] of clientIds.entries()) {
     const token = encodeClientToken({ platformId: prepared.platformId, clientId, iat, exp: iat + 3600 }, tokenKey);
     const socket = createClient({
-      url: `ws://127.0.0.1:${prepared.port}/graphql`,
+      url: `ws://127.0.0.1:${ports[index % ports.length]}/graphql`,
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token}` },
       retryAttempts: 0,
@@ -108,16 +132,22 @@ export async function measureCallbackLatency(
     );
     sockets.push(socket);
   }
-  // Wait until the server holds every subscription.
+  // Wait until the servers hold every subscription.
   for (let waited = 0; ; waited += 50) {
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { subscriptions: number };
-    if (health.subscriptions >= clientIds.length) break;
-    if (waited > 60_000) throw new Error(`only ${health.subscriptions} subscriptions after 60 s`);
+    let held = 0;
+    for (const port of ports) {
+      const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { subscriptions: number };
+      held += health.subscriptions;
+    }
+    if (held >= clientIds.length) break;
+    if (waited > 60_000) throw new Error(`only ${held} subscriptions after 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // A bounded keep-alive pool, as a vendor's notifier would use; unbounded sockets only
   // measure the load generator's connect timeouts.
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const serversCpuMs = () => children.reduce((sum, child) => sum + processCpuMs(child.pid), 0);
+  const cpuBefore = serversCpuMs();
   const started = performance.now();
   const sends: Array<Promise<unknown>> = [];
   for (let index = 0; index < prepared.payments.length; index += 1) {
@@ -141,7 +171,7 @@ export async function measureCallbackLatency(
     sends.push(
       get(
         agent,
-        prepared.port,
+        ports[index % ports.length],
         `/callbacks/cashier/${prepared.platformId}?resp=${encodeURIComponent(payload)}&sign=${sign}`,
       ),
     );
@@ -151,10 +181,15 @@ export async function measureCallbackLatency(
   const sendSeconds = (performance.now() - started) / 1000;
   for (let waited = 0; received < sentAt.size && waited < 15_000; waited += 50)
     await new Promise((resolve) => setTimeout(resolve, 50));
+  const serverCpuMs = (serversCpuMs() - cpuBefore) / sentAt.size;
   await Promise.all(sockets.map((socket) => socket.dispose()));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+  await Promise.all(
+    children.map((child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      return exited;
+    }),
+  );
   latencies.sort((a, b) => a - b);
   return {
     label,
@@ -166,6 +201,7 @@ export async function measureCallbackLatency(
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
     sendSeconds,
+    serverCpuMs,
   };
 }
 
@@ -178,4 +214,16 @@ function get(agent: Agent, port: number, path: string): Promise<string> {
     });
     request.on('error', reject);
   });
+}
+
+/** CPU time (user + system) a process has used so far, from /proc (Linux), in ms. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of the stat line, in clock ticks (100 per second).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }

@@ -15,6 +15,8 @@ import { createRuntime } from '../src/runtime';
  * clients and PER_CLIENT open payments each, written in bulk. Writes what the load generator
  * needs to the JSON file named by argv[3], then prints READY.
  *   node bench/callback-server.ts <sqlite|mysql> <out.json> [mysqlUrl]
+ * With BENCH_SECONDARY set it seeds nothing and only serves, as a further instance on the same
+ * MySQL and Redis, and writes just its port.
  */
 async function main(): Promise<void> {
   const [kind, outFile, url] = process.argv.slice(2);
@@ -37,6 +39,14 @@ async function main(): Promise<void> {
     sandbox: false,
   };
   const runtime = await createRuntime(config, createLogger('warn'));
+  process.once('SIGTERM', () => void runtime.stop().then(() => process.exit(0)));
+  if (process.env.BENCH_SECONDARY) {
+    // Another instance on the same MySQL and Redis: it only serves.
+    const http = await runtime.startHttp(0, '127.0.0.1');
+    writeFileSync(outFile, JSON.stringify({ port: http.port }));
+    console.log('READY');
+    return;
+  }
   const { services } = runtime;
   const { platform, apiKey } = await services.platforms.createPlatform('bench');
   const signKey = randomBytes(16).toString('hex');
@@ -103,7 +113,6 @@ async function main(): Promise<void> {
     JSON.stringify({ port: http.port, platformId: platform.id, apiKey, signKey, merchantId: 'BENCH1', payments }),
   );
   console.log('READY');
-  process.once('SIGTERM', () => void runtime.stop().then(() => process.exit(0)));
 }
 
 main().catch((error) => {

@@ -173,11 +173,15 @@ async function latencyScenarios(): Promise<void> {
       latency.push(await measureCallbackLatency('embedded (SQLite, in-process bus)', rate, ['sqlite']));
     const redisUrl = process.env.REDIS_URL;
     if (process.env.DATABASE_URL && redisUrl) {
-      latency.push(
-        await withFreshMysql(process.env.DATABASE_URL, (url) =>
-          measureCallbackLatency('MySQL + Redis', rate, ['mysql', url], { REDIS_URL: redisUrl }),
-        ),
-      );
+      // Several instances behind a (round-robin) balancer: the scale-out setup.
+      for (const instances of (process.env.BENCH_INSTANCES ?? '1').split(',').map(Number)) {
+        const label = instances === 1 ? 'MySQL + Redis' : `MySQL + Redis, ${instances} instances`;
+        latency.push(
+          await withFreshMysql(process.env.DATABASE_URL, (url) =>
+            measureCallbackLatency(label, rate, ['mysql', url], { REDIS_URL: redisUrl }, instances),
+          ),
+        );
+      }
     }
   }
   console.log(
@@ -196,6 +200,7 @@ async function latencyScenarios(): Promise<void> {
       ['p99 ms', 8],
       ['max ms', 8],
       ['send s', 7],
+      ['cpu ms', 7],
     ],
     latency.map((row) => [
       row.label,
@@ -208,6 +213,7 @@ async function latencyScenarios(): Promise<void> {
       row.p99.toFixed(1),
       row.max.toFixed(1),
       row.sendSeconds.toFixed(1),
+      row.serverCpuMs.toFixed(2),
     ]),
   );
   console.log(
