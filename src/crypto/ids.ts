@@ -1,19 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 let lastMillis = 0;
-/** Random bytes drawn in blocks: one call into the CSPRNG per 256 ids instead of one per id. */
-let randomPool = Buffer.alloc(0);
-let randomOffset = 0;
-
-function randomSlice(): Buffer {
-  if (randomOffset + 16 > randomPool.length) {
-    randomPool = randomBytes(4096);
-    randomOffset = 0;
-  }
-  randomOffset += 16;
-  return randomPool.subarray(randomOffset - 16, randomOffset);
-}
-
 let sequence = 0;
 
 /**
@@ -33,7 +20,7 @@ export function newId(now: number = Date.now()): string {
     lastMillis = now;
     sequence = 0;
   }
-  const bytes = Buffer.from(randomSlice());
+  const bytes = pooledRandomBytes(16);
   bytes.writeUIntBE(now, 0, 6);
   bytes[6] = 0x70 | (sequence >> 8);
   bytes[7] = sequence & 0xff;

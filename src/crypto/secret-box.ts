@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 /**
  * Authenticated encryption for secrets and personal data at rest (AES-256-GCM).
@@ -19,7 +20,8 @@ export class SecretBox {
   }
 
   encrypt(plaintext: string): string {
-    const iv = randomBytes(12);
+    // A fresh random nonce per message (never reused under one key), drawn from the pool.
+    const iv = pooledRandomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', this.encryptionKey, iv);
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return VERSION_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');

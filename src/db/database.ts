@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/config';
 import { ALL_ENTITIES } from '../entities';
 import type { Logger } from '../logging/logger';
 import { createConnection } from 'mysql2/promise';
+import { managerTransaction, MysqlPipeline, type PipelinedTransaction } from './pipelined-transaction';
 import { requestMetrics } from './request-metrics';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
@@ -13,6 +14,9 @@ export type DatabaseKind = 'sqlite' | 'mysql';
 
 /** How long embedded mode may hold commits in memory before writing the file. */
 const SQLITE_SAVE_MS = 200;
+
+/** Connections of the callback pipeline's own MySQL pool (two batches per platform in flight, a few platforms). */
+const PIPELINE_CONNECTIONS = 4;
 
 /** Logs SQL at trace level and counts each statement against the current request (request-metrics). */
 export class SqlLogger implements TypeOrmLogger {
@@ -40,6 +44,15 @@ export class SqlLogger implements TypeOrmLogger {
   }
 }
 
+/** How every connection talks to MySQL: TypeORM's pool and the callback pipeline's alike. */
+const MYSQL_SESSION = {
+  charset: 'utf8mb4',
+  timezone: 'Z',
+  // BIGINT money columns come back as strings and are converted by fenTransformer.
+  supportBigNumbers: true,
+  bigNumberStrings: true,
+} as const;
+
 export function dataSourceOptions(
   database: AppConfig['database'],
   logger?: TypeOrmLogger,
@@ -53,11 +66,7 @@ export function dataSourceOptions(
       // migration-vs-entity comparison exact on both servers.
       type: mysqlFlavour,
       url: database.url,
-      charset: 'utf8mb4',
-      timezone: 'Z',
-      // BIGINT money columns come back as strings and are converted by fenTransformer.
-      supportBigNumbers: true,
-      bigNumberStrings: true,
+      ...MYSQL_SESSION,
       migrations: MYSQL_MIGRATIONS,
       poolSize: 10,
     };
@@ -86,6 +95,7 @@ export class Database {
   private sqliteQueue: Promise<unknown> = Promise.resolve();
   private lockFile?: string;
   private saveTimer?: NodeJS.Timeout;
+  private pipeline?: MysqlPipeline;
 
   constructor(
     private readonly settings: AppConfig['database'],
@@ -113,7 +123,21 @@ export class Database {
       }
       this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour));
     }
-    if (!this.source.isInitialized) await this.source.initialize();
+    if (!this.source.isInitialized) {
+      await this.source.initialize();
+      // sql.js keeps the database in (emulated) memory and paygraph writes the file itself, so
+      // SQLite's own rollback journal only cost page copies through the emulated file system
+      // on every transaction. Kept in memory instead, ROLLBACK still works.
+      if (this.settings.kind === 'sqlite') await this.source.query('PRAGMA journal_mode = MEMORY');
+    }
+    if (this.settings.kind === 'mysql' && !this.pipeline)
+      // As TypeORM's own pool does it (it also stringifies objects), plus multiple statements.
+      this.pipeline = new MysqlPipeline({
+        uri: this.settings.url,
+        ...MYSQL_SESSION,
+        stringifyObjects: true,
+        connectionLimit: PIPELINE_CONNECTIONS,
+      });
     if (options.migrate) await this.migrate();
   }
 
@@ -126,6 +150,8 @@ export class Database {
 
   async close(): Promise<void> {
     if (this.saveTimer) this.saveSqliteNow();
+    await this.pipeline?.close();
+    this.pipeline = undefined;
     if (this.source?.isInitialized) await this.source.destroy();
     if (this.lockFile) rmSync(this.lockFile, { force: true });
     this.lockFile = undefined;
@@ -139,6 +165,16 @@ export class Database {
       this.scheduleSqliteSave();
       return result;
     });
+  }
+
+  /**
+   * A transaction for the callback hot path whose statements go in as few round trips as the
+   * database allows (see PipelinedTransaction). On SQLite it is an ordinary transaction,
+   * serialised with all the others.
+   */
+  pipelined<T>(work: (transaction: PipelinedTransaction) => Promise<T>): Promise<T> {
+    if (this.pipeline) return this.pipeline.transaction(work);
+    return this.transaction((manager) => work(managerTransaction(manager)));
   }
 
   /**
@@ -219,7 +255,10 @@ function isAlive(pid: number): boolean {
 
 /** True for a duplicate-key error from either driver (MySQL ER_DUP_ENTRY, SQLite UNIQUE). */
 export function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string; errno?: number; message?: string } })?.driverError;
+  // TypeORM wraps the driver's error; the callback pipeline's own pool hands it over as it is.
+  const driverError =
+    (error as { driverError?: { code?: string; errno?: number; message?: string } })?.driverError ??
+    (error as { code?: string; errno?: number; message?: string });
   const message = String(driverError?.message ?? (error as Error)?.message ?? '');
   return (
     driverError?.code === 'ER_DUP_ENTRY' || driverError?.errno === 1062 || /UNIQUE constraint failed/i.test(message)

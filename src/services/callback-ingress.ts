@@ -1,7 +1,6 @@
-import { In, type EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
-import { insertRows } from '../db/bulk-sql';
+import { hydrate, insertStatement, selectStatement, updateStatement, type Statement } from '../db/bulk-sql';
 import { isUniqueViolation, type Database } from '../db/database';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../domain/enums';
 import { CallbackInbox, Payout, Transaction } from '../entities';
@@ -32,9 +31,10 @@ export class CallbackIngress {
   ) {
     this.writer = new GroupCommit<InboundCallback, WriteOutcome>(
       (platformId, items) => this.applyBatch(platformId, items),
-      // On MySQL a second batch does its reads and row locks while the first commits; SQLite
-      // runs one transaction at a time anyway.
-      { concurrency: db.kind === 'mysql' ? 2 : 1 },
+      // One batch of a platform at a time. With a batch in two round trips, a second one in
+      // flight only waited for the first's platform lock and made batches smaller: measured
+      // at 1,000 callbacks/s, one writer gave lower latency and less CPU than two or three.
+      { concurrency: 1 },
     );
   }
 
@@ -96,30 +96,46 @@ export class CallbackIngress {
   }
 
   /**
-   * One DB transaction for a batch of one platform's callbacks, in arrival order: repeats are
-   * dropped, the rows they name are locked, every change is decided against the transitions
-   * table, then inbox rows, row updates and events are written with one statement each and one
-   * sequence reservation. Events are published after the commit.
+   * One DB transaction for a batch of one platform's callbacks, in arrival order, in two round
+   * trips to MySQL. The first checks for repeats and locks the rows the callbacks name; then
+   * every change is decided against the transitions table; the second writes the inbox rows,
+   * the row updates, the sequence reservation and the events with one statement each, and
+   * commits. Events are published after the commit.
    */
   private async applyBatch(platformId: string, items: InboundCallback[]): Promise<WriteOutcome[]> {
     const outcomes: WriteOutcome[] = new Array(items.length);
+    const source = this.db.dataSource;
     const transitions = await this.db
-      .transaction(async (manager) => {
-        const fresh = await this.withoutRepeats(manager, platformId, items, outcomes);
+      .pipelined(async (transaction) => {
+        const incoming = items.filter((item) => !item.inboxId);
+        const orderNos = (kind: EntityKind) => [
+          ...new Set(items.filter((i) => i.notification.entityKind === kind).map((i) => i.notification.orderNo)),
+        ];
+        // The rows are locked for repeats too: that keeps the reads to one round trip, and a
+        // repeat is rare.
+        const [stored, transactions, payouts] = await transaction.run([
+          selectStatement(
+            source,
+            CallbackInbox,
+            {
+              platformId,
+              vendor: [...new Set(incoming.map((item) => item.vendor))],
+              dedupeKey: [...new Set(incoming.map((item) => item.dedupeKey))],
+            },
+            { properties: ['vendor', 'dedupeKey'] },
+          ),
+          this.events.lockByOrderNo(source, EntityKind.TRANSACTION, platformId, orderNos(EntityKind.TRANSACTION)),
+          this.events.lockByOrderNo(source, EntityKind.PAYOUT, platformId, orderNos(EntityKind.PAYOUT)),
+        ]);
+        const fresh = withoutRepeats(items, hydrate(source, CallbackInbox, stored), outcomes);
         if (fresh.length === 0) return [];
         const rows = new Map<string, Transaction | Payout>();
-        for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
-          const orderNos = [
-            ...new Set(
-              fresh.filter((i) => items[i].notification.entityKind === kind).map((i) => items[i].notification.orderNo),
-            ),
-          ];
-          if (orderNos.length === 0) continue;
-          const locked = await this.events.lockRowsByOrderNo(manager, kind, platformId, orderNos);
-          for (const [orderNo, row] of locked) rows.set(`${kind}:${orderNo}`, row);
-        }
+        for (const row of hydrate(source, Transaction, transactions))
+          rows.set(`${EntityKind.TRANSACTION}:${row.orderNo}`, row);
+        for (const row of hydrate(source, Payout, payouts)) rows.set(`${EntityKind.PAYOUT}:${row.orderNo}`, row);
         const changes: Array<{ row: Transaction | Payout; request: TransitionRequest }> = [];
         const inboxRows: CallbackInbox[] = [];
+        const retried: CallbackInbox[] = [];
         const now = new Date();
         for (const index of fresh) {
           const { vendor, dedupeKey, notification, inboxId } = items[index];
@@ -129,11 +145,7 @@ export class CallbackIngress {
           if (row) changes.push({ row, request: this.requestFor(platformId, row, notification) });
           const state = row ? ('APPLIED' as const) : ('WAITING' as const);
           if (inboxId) {
-            await manager.update(
-              CallbackInbox,
-              { id: inboxId },
-              { state, appliedAt: row ? now : null, attempts: () => 'attempts + 1' },
-            );
+            retried.push(Object.assign(new CallbackInbox(), { id: inboxId, state, appliedAt: row ? now : null }));
             continue;
           }
           inboxRows.push({
@@ -152,8 +164,11 @@ export class CallbackIngress {
         }
         // A callback stored by another instance since the check above fails this insert with a
         // unique violation; the batch then goes again item by item, and that one is a duplicate.
-        await insertRows(manager, CallbackInbox, inboxRows);
-        const results = await this.events.applyToLockedRows(manager, changes);
+        const inboxWrites = [
+          insertStatement(source, CallbackInbox, inboxRows),
+          updateStatement(source, CallbackInbox, retried, ['state', 'appliedAt'], { increment: 'attempts' }),
+        ].filter((statement): statement is Statement => statement !== undefined);
+        const results = await this.events.commitToLockedRows(transaction, source, inboxWrites, changes);
         return changes.map((change, index) => ({ request: change.request, outcome: results[index] }));
       })
       .catch(async (error: unknown) => {
@@ -170,41 +185,6 @@ export class CallbackIngress {
       });
     for (const { request, outcome } of transitions) this.events.afterCommit(request, outcome);
     return outcomes;
-  }
-
-  /** Indexes of the items not stored before and not repeated earlier in the batch; marks the rest. */
-  private async withoutRepeats(
-    manager: EntityManager,
-    platformId: string,
-    items: InboundCallback[],
-    outcomes: WriteOutcome[],
-  ): Promise<number[]> {
-    const key = (vendor: string, dedupeKey: string) => `${vendor}\n${dedupeKey}`;
-    const incoming = items.filter((item) => !item.inboxId);
-    const stored =
-      incoming.length === 0
-        ? []
-        : await manager.find(CallbackInbox, {
-            select: { vendor: true, dedupeKey: true },
-            where: {
-              platformId,
-              vendor: In([...new Set(incoming.map((item) => item.vendor))]),
-              dedupeKey: In([...new Set(incoming.map((item) => item.dedupeKey))]),
-            },
-          });
-    const seen = new Set(stored.map((row) => key(row.vendor, row.dedupeKey)));
-    const fresh: number[] = [];
-    items.forEach((item, index) => {
-      if (item.inboxId) return void fresh.push(index);
-      const itemKey = key(item.vendor, item.dedupeKey);
-      if (seen.has(itemKey)) {
-        outcomes[index] = 'duplicate';
-        return;
-      }
-      seen.add(itemKey);
-      fresh.push(index);
-    });
-    return fresh;
   }
 
   /** The status change a notification asks for, checked against what we hold for the row. */
@@ -249,6 +229,28 @@ export class CallbackIngress {
       },
     };
   }
+}
+
+/** Indexes of the items not stored before and not repeated earlier in the batch; marks the rest. */
+function withoutRepeats(
+  items: InboundCallback[],
+  stored: Array<Pick<CallbackInbox, 'vendor' | 'dedupeKey'>>,
+  outcomes: WriteOutcome[],
+): number[] {
+  const key = (vendor: string, dedupeKey: string) => `${vendor}\n${dedupeKey}`;
+  const seen = new Set(stored.map((row) => key(row.vendor, row.dedupeKey)));
+  const fresh: number[] = [];
+  items.forEach((item, index) => {
+    if (item.inboxId) return void fresh.push(index);
+    const itemKey = key(item.vendor, item.dedupeKey);
+    if (seen.has(itemKey)) {
+      outcomes[index] = 'duplicate';
+      return;
+    }
+    seen.add(itemKey);
+    fresh.push(index);
+  });
+  return fresh;
 }
 
 /** A verified callback on its way into the inbox, or a stored WAITING one (inboxId) being retried. */

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { pooledRandomBytes } from '../crypto/random-pool';
 import type { StatusEvent } from '../entities';
 import type { Logger } from '../logging/logger';
 import { AsyncQueue } from '../util/async-queue';
@@ -133,6 +134,8 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private lastErrorLoggedAt = 0;
+  /** Marks this instance's messages on the channel ("<origin> <json>"), so it skips its own. */
+  private readonly origin = `${pooledRandomBytes(8).toString('hex')} `;
 
   private constructor(
     url: string,
@@ -163,8 +166,10 @@ export class RedisEventBus implements EventBus {
       connectedBefore = true;
     });
     this.subscriber.on('pmessage', (_pattern, _channel, text: string) => {
+      // This instance's own events were delivered here when published.
+      if (text.startsWith(this.origin)) return;
       try {
-        this.local.deliver(JSON.parse(text) as StatusEventMessage);
+        this.local.deliver(JSON.parse(text.slice(text.indexOf('{'))) as StatusEventMessage);
       } catch (error) {
         this.logger.error({ err: error }, 'unreadable message on the status channel');
       }
@@ -182,8 +187,15 @@ export class RedisEventBus implements EventBus {
     return this.local.activeSubscriptions;
   }
 
+  /**
+   * Delivers to this instance's subscriptions at once and to the other instances through
+   * Redis. The local copy saves a round trip through Redis for the subscribers of the instance
+   * that took the callback; if Redis is down they still hear at once, and the others catch up
+   * when the outbox publishes again (repeats are dropped by sequence).
+   */
   async publish(message: StatusEventMessage): Promise<void> {
-    await this.publisher.publish(`${CHANNEL_PREFIX}${message.platformId}`, JSON.stringify(message));
+    this.local.deliver(message);
+    await this.publisher.publish(`${CHANNEL_PREFIX}${message.platformId}`, this.origin + JSON.stringify(message));
   }
 
   subscribe(platformId: string): AsyncIterableIterator<BusItem> {

@@ -1,6 +1,14 @@
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { newId } from '../crypto/ids';
-import { insertRows, updateRows } from '../db/bulk-sql';
+import {
+  insertRows,
+  insertStatement,
+  runStatement,
+  selectStatement,
+  updateStatement,
+  type Statement,
+} from '../db/bulk-sql';
+import type { PipelinedTransaction, ResultHeader } from '../db/pipelined-transaction';
 import type { Database } from '../db/database';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../domain/enums';
 import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../domain/transitions';
@@ -78,58 +86,64 @@ export class StatusEventService {
     manager: EntityManager,
     changes: Array<{ row: Tracked; request: TransitionRequest }>,
   ): Promise<TransitionOutcome[]> {
-    const outcomes: Array<TransitionOutcome | undefined> = [];
-    const dirty = new Map<string, { kind: EntityKind; row: Tracked }>();
-    const eventFields: Array<{ index: number; fields: NewEvent }> = [];
-    for (const { row, request } of changes) {
-      const { table } = TRACKED[request.kind];
-      const from = row.status as string;
-      const to = request.to as string;
-      const patch = patchFields(row, request.patch);
-      const allowed = from === to || canTransition(table as Record<string, readonly string[]>, from, to);
-      if (allowed && Object.keys(patch).length > 0) {
-        Object.assign(row, patch);
-        dirty.set(row.id, { kind: request.kind, row });
-      }
-      if (from === to) {
-        outcomes.push({ changed: false, reason: 'same_status', current: from });
-        continue;
-      }
-      if (!allowed) {
-        outcomes.push({ changed: false, reason: 'not_allowed', current: from });
-        continue;
-      }
-      row.status = to as never;
-      dirty.set(row.id, { kind: request.kind, row });
-      eventFields.push({
-        index: outcomes.length,
-        fields: {
-          platformId: row.platformId,
-          entityKind: request.kind,
-          entityId: row.id,
-          clientId: row.clientId,
-          bizId: 'bizId' in row ? row.bizId : null,
-          fromStatus: from,
-          toStatus: to,
-          source: request.source,
-          terminal: isTerminal(table as Record<string, readonly string[]>, to),
-          detail: request.detail ?? null,
-        },
-      });
-      outcomes.push(undefined); // the event, once numbered below
-    }
-    for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
-      const rows = [...dirty.values()].filter((entry) => entry.kind === kind).map((entry) => entry.row);
-      if (rows.length > 0) await updateRows(manager, TRACKED[kind].entity, rows, ['status', 'vendorRef', 'vendorData']);
-    }
+    const plan = planTransitions(changes);
+    for (const statement of rowUpdates(manager.connection, plan)) await runStatement(manager, statement);
     // The sequence is reserved last: it takes the platform row's lock, which every status
     // change of the platform waits for, so it is held only until the COMMIT that follows.
     const written = await this.appendEvents(
       manager,
-      eventFields.map((entry) => entry.fields),
+      plan.events.map((entry) => entry.fields),
     );
-    eventFields.forEach((entry, position) => (outcomes[entry.index] = { changed: true, event: written[position] }));
-    return outcomes as TransitionOutcome[];
+    return plan.outcomesWith(written);
+  }
+
+  /**
+   * applyToLockedRows for a pipelined transaction: the `before` statements, the row updates,
+   * the sequence reservation, the events and the COMMIT go to MySQL in one round trip, the
+   * events numbered by the database itself (LAST_INSERT_ID) under the platform row's lock.
+   * On SQLite the same steps run one by one and the caller's transaction commits them.
+   */
+  async commitToLockedRows(
+    transaction: PipelinedTransaction,
+    source: DataSource,
+    before: Statement[],
+    changes: Array<{ row: Tracked; request: TransitionRequest }>,
+  ): Promise<TransitionOutcome[]> {
+    const plan = planTransitions(changes);
+    const statements = [...before, ...rowUpdates(source, plan)];
+    if (transaction.manager) {
+      await transaction.run(statements);
+      const written = await this.appendEvents(
+        transaction.manager,
+        plan.events.map((entry) => entry.fields),
+      );
+      return plan.outcomesWith(written);
+    }
+    const createdAt = new Date();
+    const events = plan.events.map((entry) =>
+      Object.assign(new StatusEvent(), { ...entry.fields, id: newId(), sequence: 0, createdAt, publishedAt: null }),
+    );
+    const reservations: Array<{ at: number; events: StatusEvent[] }> = [];
+    for (const platformId of [...new Set(events.map((event) => event.platformId))].sort()) {
+      const own = events.filter((event) => event.platformId === platformId);
+      reservations.push({ at: statements.length, events: own });
+      statements.push(
+        {
+          sql: 'UPDATE `platforms` SET `lastEventSequence` = LAST_INSERT_ID(`lastEventSequence` + ?) WHERE `id` = ?',
+          params: [own.length, platformId],
+        },
+        insertStatement(source, StatusEvent, own, {
+          // Numbered from the value the UPDATE just left in LAST_INSERT_ID (this connection's own).
+          sequence: (index) => `LAST_INSERT_ID() - ${own.length - 1 - index}`,
+        }) as Statement,
+      );
+    }
+    const results = await transaction.commit(statements);
+    for (const { at, events: own } of reservations) {
+      const last = Number((results[at] as ResultHeader).insertId);
+      own.forEach((event, index) => (event.sequence = last - (own.length - 1 - index)));
+    }
+    return plan.outcomesWith(events);
   }
 
   /**
@@ -175,19 +189,14 @@ export class StatusEventService {
     return row;
   }
 
-  /** Rows of one platform by our order numbers, locked for the rest of the transaction. */
-  async lockRowsByOrderNo(
-    manager: EntityManager,
-    kind: EntityKind,
-    platformId: string,
-    orderNos: string[],
-  ): Promise<Map<string, Tracked>> {
-    const query = manager
-      .getRepository<Tracked>(TRACKED[kind].entity)
-      .createQueryBuilder('row')
-      .where('row.platformId = :platformId AND row.orderNo IN (:...orderNos)', { platformId, orderNos });
-    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-    return new Map((await query.getMany()).map((row) => [row.orderNo, row]));
+  /** SELECT of a platform's rows by our order numbers, locked for the rest of the transaction. */
+  lockByOrderNo(source: DataSource, kind: EntityKind, platformId: string, orderNos: string[]): Statement {
+    return selectStatement<Tracked>(
+      source,
+      TRACKED[kind].entity,
+      { platformId, orderNo: orderNos },
+      { forUpdate: true },
+    );
   }
 
   /**
@@ -304,6 +313,86 @@ export class StatusEventService {
 }
 
 type NewEvent = Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>;
+
+interface TransitionPlan {
+  /** Rows whose status or patch changed, by table. */
+  dirty: Map<EntityKind, Tracked[]>;
+  /** The events to append, in order. */
+  events: Array<{ fields: NewEvent }>;
+  /** The outcome of each change, given the events as written (numbered). */
+  outcomesWith(written: StatusEvent[]): TransitionOutcome[];
+}
+
+/**
+ * Decides each change against its transitions table, in order, and applies the allowed ones
+ * to the row objects. Nothing is written here.
+ */
+function planTransitions(changes: Array<{ row: Tracked; request: TransitionRequest }>): TransitionPlan {
+  const outcomes: Array<TransitionOutcome | undefined> = [];
+  const dirty = new Map<string, { kind: EntityKind; row: Tracked }>();
+  const events: Array<{ index: number; fields: NewEvent }> = [];
+  for (const { row, request } of changes) {
+    const { table } = TRACKED[request.kind];
+    const from = row.status as string;
+    const to = request.to as string;
+    const patch = patchFields(row, request.patch);
+    const allowed = from === to || canTransition(table as Record<string, readonly string[]>, from, to);
+    if (allowed && Object.keys(patch).length > 0) {
+      Object.assign(row, patch);
+      dirty.set(row.id, { kind: request.kind, row });
+    }
+    if (from === to) {
+      outcomes.push({ changed: false, reason: 'same_status', current: from });
+      continue;
+    }
+    if (!allowed) {
+      outcomes.push({ changed: false, reason: 'not_allowed', current: from });
+      continue;
+    }
+    row.status = to as never;
+    dirty.set(row.id, { kind: request.kind, row });
+    events.push({
+      index: outcomes.length,
+      fields: {
+        platformId: row.platformId,
+        entityKind: request.kind,
+        entityId: row.id,
+        clientId: row.clientId,
+        bizId: 'bizId' in row ? row.bizId : null,
+        fromStatus: from,
+        toStatus: to,
+        source: request.source,
+        terminal: isTerminal(table as Record<string, readonly string[]>, to),
+        detail: request.detail ?? null,
+      },
+    });
+    outcomes.push(undefined); // the event, once numbered
+  }
+  const byKind = new Map<EntityKind, Tracked[]>();
+  for (const { kind, row } of dirty.values()) byKind.set(kind, [...(byKind.get(kind) ?? []), row]);
+  return {
+    dirty: byKind,
+    events,
+    outcomesWith: (written) => {
+      events.forEach((entry, position) => (outcomes[entry.index] = { changed: true, event: written[position] }));
+      return outcomes as TransitionOutcome[];
+    },
+  };
+}
+
+/** One UPDATE per entity table for the rows a plan changed. */
+function rowUpdates(source: DataSource, plan: TransitionPlan): Statement[] {
+  const statements: Statement[] = [];
+  for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
+    const statement = updateStatement(source, TRACKED[kind].entity, plan.dirty.get(kind) ?? [], [
+      'status',
+      'vendorRef',
+      'vendorData',
+    ]);
+    if (statement) statements.push(statement);
+  }
+  return statements;
+}
 
 /** The columns a patch changes: the vendor's number, and its data merged into what the row has. */
 function patchFields(row: Tracked, patch: TransitionRequest['patch']): Record<string, unknown> {
