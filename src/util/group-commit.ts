@@ -6,19 +6,20 @@ interface Entry<I, R> {
 
 interface KeyState<I, R> {
   queue: Array<Entry<I, R>>;
-  /** Batches of this key being written right now. */
-  writers: number;
+  /** Whether a batch of this key is being written (or about to be) right now. */
+  writing: boolean;
 }
 
 /**
- * Group commit: items submitted under the same key are written in batches. While a key's
- * batch is being written, new items queue up and go together in the next one. An item that
- * arrives when the key has a free writer starts a batch at once, so a quiet system adds no
- * latency, while under load one database transaction carries many items and the cost of a
- * commit (and of a lock that serialises a key's writers) is shared among them.
+ * Group commit: items submitted under the same key are written in batches, one batch of a key
+ * at a time. While a key's batch is being written, new items queue up and go together in the
+ * next one, so under load one database transaction carries many items and the cost of a
+ * commit (and of the lock that serialises a key's writers) is shared among them.
  *
- * `concurrency` batches of a key may be in flight at once: with two, one batch's round trips
- * to the database overlap the other's, and the database's own locks keep them correct.
+ * A batch starts at the end of the event-loop turn in which its first item arrived
+ * (setImmediate): every item read from the network in that same turn joins it, and a quiet
+ * system adds no wait. That matters most for a synchronous database (SQLite), during whose
+ * writes the loop reads nothing new.
  *
  * If a batch fails, its items are written again one by one, so a single bad item fails alone.
  */
@@ -29,7 +30,7 @@ export class GroupCommit<I, R> {
 
   constructor(
     private readonly write: (key: string, items: I[]) => Promise<R[]>,
-    private readonly options: { maxBatch?: number; concurrency?: number } = {},
+    private readonly options: { maxBatch?: number } = {},
   ) {}
 
   /** Items submitted and not yet taken into a batch (tests, health). */
@@ -42,11 +43,12 @@ export class GroupCommit<I, R> {
   submit(key: string, item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       let state = this.keys.get(key);
-      if (!state) this.keys.set(key, (state = { queue: [], writers: 0 }));
+      if (!state) this.keys.set(key, (state = { queue: [], writing: false }));
       state.queue.push({ item, resolve, reject });
-      if (state.writers < (this.options.concurrency ?? 1)) {
-        state.writers += 1;
-        void this.drain(key, state);
+      if (!state.writing) {
+        state.writing = true;
+        const started = state;
+        setImmediate(() => void this.drain(key, started));
       }
     });
   }
@@ -54,8 +56,8 @@ export class GroupCommit<I, R> {
   /** Writes the key's queue batch by batch until it is empty. */
   private async drain(key: string, state: KeyState<I, R>): Promise<void> {
     while (state.queue.length > 0) await this.writeBatch(key, state.queue.splice(0, this.options.maxBatch ?? 200));
-    state.writers -= 1;
-    if (state.writers === 0 && this.keys.get(key) === state) this.keys.delete(key);
+    state.writing = false;
+    if (this.keys.get(key) === state) this.keys.delete(key);
   }
 
   private async writeBatch(key: string, batch: Array<Entry<I, R>>): Promise<void> {

@@ -20,20 +20,32 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('GroupCommit', () => {
-  it('writes a lone item at once and groups what arrives while a batch is in flight', async () => {
+  it('writes what arrives in one turn of the event loop together, and groups what arrives while a batch is in flight', async () => {
     const { calls, write } = controlledWriter();
     const group = new GroupCommit(write);
-    const first = group.submit('p1', 'a');
-    expect(calls.map((call) => call.items)).toEqual([['a']]);
-    const later = ['b', 'c', 'd'].map((item) => group.submit('p1', item));
-    expect([group.writing, group.queued]).toEqual([1, 3]);
+    const first = [group.submit('p1', 'a'), group.submit('p1', 'b')];
+    // Not yet: the batch starts once this turn of the event loop has read what it can.
+    expect(calls).toEqual([]);
+    await until(() => calls.length === 1);
+    expect(calls[0].items).toEqual(['a', 'b']);
+    const later = ['c', 'd', 'e'].map((item) => group.submit('p1', item));
+    expect([group.writing, group.queued]).toEqual([2, 3]);
     calls[0].release();
-    expect(await first).toBe('done:a');
+    expect(await Promise.all(first)).toEqual(['done:a', 'done:b']);
     await until(() => calls.length === 2);
-    expect(calls[1].items).toEqual(['b', 'c', 'd']);
+    expect(calls[1].items).toEqual(['c', 'd', 'e']);
     calls[1].release();
-    expect(await Promise.all(later)).toEqual(['done:b', 'done:c', 'done:d']);
+    expect(await Promise.all(later)).toEqual(['done:c', 'done:d', 'done:e']);
     expect(group.queued).toBe(0);
+  });
+
+  it('writes a lone item without waiting for anything else', async () => {
+    const { calls, write } = controlledWriter();
+    const group = new GroupCommit(write);
+    const lone = group.submit('p1', 'a');
+    await until(() => calls.length === 1);
+    calls[0].release();
+    expect(await lone).toBe('done:a');
   });
 
   it('keeps keys apart: one key waiting does not hold up another', async () => {
@@ -41,6 +53,7 @@ describe('GroupCommit', () => {
     const group = new GroupCommit(write);
     const one = group.submit('p1', 'a');
     const two = group.submit('p2', 'b');
+    await until(() => calls.length === 2);
     expect(calls.map((call) => [call.key, call.items])).toEqual([
       ['p1', ['a']],
       ['p2', ['b']],
@@ -54,7 +67,9 @@ describe('GroupCommit', () => {
   it('caps a batch at maxBatch items', async () => {
     const { calls, write } = controlledWriter();
     const group = new GroupCommit(write, { maxBatch: 2 });
-    const all = ['a', 'b', 'c', 'd', 'e'].map((item) => group.submit('p', item));
+    const first = group.submit('p', 'a');
+    await until(() => calls.length === 1);
+    const all = [first, ...['b', 'c', 'd', 'e'].map((item) => group.submit('p', item))];
     for (let index = 0; index < 3; index += 1) {
       await until(() => calls.length === index + 1);
       calls[index].release();
@@ -63,24 +78,11 @@ describe('GroupCommit', () => {
     expect(calls.map((call) => call.items)).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
   });
 
-  it('keeps up to `concurrency` batches of a key in flight', async () => {
-    const { calls, write } = controlledWriter();
-    const group = new GroupCommit(write, { concurrency: 2 });
-    const all = ['a', 'b', 'c', 'd'].map((item) => group.submit('p', item));
-    expect(calls.map((call) => call.items)).toEqual([['a'], ['b']]);
-    calls[1].release();
-    await until(() => calls.length === 3);
-    expect(calls[2].items).toEqual(['c', 'd']);
-    calls[0].release();
-    calls[2].release();
-    expect(await Promise.all(all)).toEqual(['done:a', 'done:b', 'done:c', 'done:d']);
-    expect([group.writing, group.queued]).toEqual([0, 0]);
-  });
-
   it('writes a failed batch again item by item, so only the bad item fails', async () => {
     const { calls, write } = controlledWriter((item) => item === 'bad');
     const group = new GroupCommit(write);
     const first = group.submit('p', 'a');
+    await until(() => calls.length === 1);
     const rest = ['b', 'bad', 'c'].map((item) => group.submit('p', item).catch((error: Error) => error.message));
     calls[0].release();
     await first;
