@@ -17,6 +17,8 @@ const environmentSchema = z.object({
     .optional(),
   /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
   DATA_DIR: z.string().default('data'),
+  /** Embedded mode's SQLite engine: better-sqlite3 when it is installed (auto), or sql.js (ADR 0012). */
+  SQLITE_ENGINE: z.enum(['auto', 'better-sqlite3', 'sqljs']).default('auto'),
   REDIS_URL: z
     .string()
     .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
@@ -55,7 +57,8 @@ const environmentSchema = z.object({
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
-  database: { kind: 'sqlite'; file: string } | { kind: 'mysql'; url: string };
+  database:
+    { kind: 'sqlite'; file: string; engine?: 'better-sqlite3' | 'sqljs' | 'auto' } | { kind: 'mysql'; url: string };
   dataDir: string;
   redisUrl?: string;
   /** What vendors call back to. Without PUBLIC_URL it follows the port actually bound. */
@@ -116,7 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port,
     database: values.DATABASE_URL
       ? { kind: 'mysql', url: values.DATABASE_URL }
-      : { kind: 'sqlite', file: `${values.DATA_DIR}/paygraph.sqlite` },
+      : { kind: 'sqlite', file: `${values.DATA_DIR}/paygraph.sqlite`, engine: values.SQLITE_ENGINE },
     dataDir: values.DATA_DIR,
     redisUrl: values.REDIS_URL,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),

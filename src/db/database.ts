@@ -9,6 +9,7 @@ import { managerTransaction, MysqlPipeline, type PipelinedTransaction } from './
 import { requestMetrics } from './request-metrics';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { resolveSqliteEngine, type SqliteEngine } from './sqlite-engine';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -57,6 +58,7 @@ export function dataSourceOptions(
   database: AppConfig['database'],
   logger?: TypeOrmLogger,
   mysqlFlavour: 'mysql' | 'mariadb' = 'mysql',
+  sqliteEngine: SqliteEngine = 'sqljs',
 ): DataSourceOptions {
   const common = { entities: ALL_ENTITIES, synchronize: false, migrationsRun: false, logger, logging: true as const };
   if (database.kind === 'mysql') {
@@ -72,6 +74,21 @@ export function dataSourceOptions(
     };
   }
   const file = database.file;
+  if (sqliteEngine === 'better-sqlite3') {
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file,
+      // Write-ahead log: a commit appends to the log instead of rewriting pages in place.
+      enableWAL: file !== ':memory:',
+      // FULL: the log is synced at every commit, so an acknowledged callback survives a power
+      // cut too, not only a crash of the process. Group commit keeps the syncs few.
+      prepareDatabase: (connection: { pragma(source: string): unknown }) => {
+        connection.pragma('synchronous = FULL');
+      },
+      migrations: SQLITE_MIGRATIONS,
+    };
+  }
   return {
     ...common,
     type: 'sqljs',
@@ -84,9 +101,9 @@ export function dataSourceOptions(
 }
 
 /**
- * The one place that opens the database and runs transactions. SQLite (sql.js) has a single
- * connection, so its transactions are serialised through a promise queue; MySQL transactions
- * run concurrently on the pool.
+ * The one place that opens the database and runs transactions. SQLite (better-sqlite3 or
+ * sql.js) has a single connection, so its transactions are serialised through a promise
+ * queue; MySQL transactions run concurrently on the pool.
  */
 export class Database {
   readonly kind: DatabaseKind;
@@ -96,6 +113,8 @@ export class Database {
   private lockFile?: string;
   private saveTimer?: NodeJS.Timeout;
   private pipeline?: MysqlPipeline;
+  /** Embedded mode's engine, once opened (undefined on MySQL). */
+  sqliteEngine?: SqliteEngine;
 
   constructor(
     private readonly settings: AppConfig['database'],
@@ -121,14 +140,15 @@ export class Database {
         mkdirSync(dirname(this.settings.file), { recursive: true });
         this.lockFile = acquireSqliteLock(this.settings.file);
       }
-      this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour));
+      if (this.settings.kind === 'sqlite') this.sqliteEngine = resolveSqliteEngine(this.settings.engine ?? 'auto');
+      this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour, this.sqliteEngine));
     }
     if (!this.source.isInitialized) {
       await this.source.initialize();
       // sql.js keeps the database in (emulated) memory and paygraph writes the file itself, so
       // SQLite's own rollback journal only cost page copies through the emulated file system
       // on every transaction. Kept in memory instead, ROLLBACK still works.
-      if (this.settings.kind === 'sqlite') await this.source.query('PRAGMA journal_mode = MEMORY');
+      if (this.sqliteEngine === 'sqljs') await this.source.query('PRAGMA journal_mode = MEMORY');
     }
     if (this.settings.kind === 'mysql' && !this.pipeline)
       // As TypeORM's own pool does it (it also stringifies objects), plus multiple statements.
@@ -150,6 +170,16 @@ export class Database {
 
   async close(): Promise<void> {
     if (this.saveTimer) this.saveSqliteNow();
+    if (
+      this.sqliteEngine === 'better-sqlite3' &&
+      this.settings.kind === 'sqlite' &&
+      this.settings.file !== ':memory:'
+    ) {
+      await this.sqliteQueue;
+      // Folds the write-ahead log into the file and leaves it a plain SQLite file, which sql.js
+      // (SQLITE_ENGINE=sqljs) can open too.
+      if (this.source?.isInitialized) await this.source.query('PRAGMA journal_mode = DELETE').catch(() => undefined);
+    }
     await this.pipeline?.close();
     this.pipeline = undefined;
     if (this.source?.isInitialized) await this.source.destroy();
@@ -180,10 +210,11 @@ export class Database {
   /**
    * Makes every commit so far survive a crash of this process, before an external call that
    * moves money (a vendor pay or refund): the row that lets a restart find and adopt the
-   * vendor's order must not be lost with it. A no-op on MySQL, where commits are durable.
+   * vendor's order must not be lost with it. A no-op on MySQL and better-sqlite3, where every
+   * commit is durable; on sql.js it writes the file now.
    */
   async durable(): Promise<void> {
-    if (this.kind === 'mysql') return;
+    if (this.sqliteEngine !== 'sqljs') return;
     await this.sqliteQueue;
     if (this.saveTimer) this.saveSqliteNow();
   }
@@ -195,14 +226,16 @@ export class Database {
    * commits. Production runs on MySQL, where every commit is durable.
    */
   private scheduleSqliteSave(): void {
-    if (this.settings.kind !== 'sqlite' || this.settings.file === ':memory:' || this.saveTimer) return;
+    if (this.sqliteEngine !== 'sqljs' || this.settings.kind !== 'sqlite' || this.settings.file === ':memory:') return;
+    if (this.saveTimer) return;
     this.saveTimer = setTimeout(() => this.saveSqliteNow(), SQLITE_SAVE_MS);
   }
 
   private saveSqliteNow(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (this.settings.kind !== 'sqlite' || this.settings.file === ':memory:' || !this.source?.isInitialized) return;
+    if (this.sqliteEngine !== 'sqljs' || this.settings.kind !== 'sqlite' || this.settings.file === ':memory:') return;
+    if (!this.source?.isInitialized) return;
     const bytes = (this.source.driver as unknown as { export(): Uint8Array }).export();
     const temporary = `${this.settings.file}.tmp`;
     // Written to a temporary file and renamed, so a crash mid-write never truncates the database.

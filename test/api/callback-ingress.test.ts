@@ -38,7 +38,7 @@ const testHandler: CallbackHandler = {
   failure: { status: 200, contentType: 'text/plain', body: 'FAIL' },
 };
 
-describe.each(testDatabases())('callback ingress on $name', (database) => {
+describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (database) => {
   let app: TestApp;
   let seeded: SeededPlatform;
   const signKey = 'test-sign-key';

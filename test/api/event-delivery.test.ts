@@ -41,7 +41,7 @@ async function logSequences(app: TestApp, platformId: string): Promise<number[]>
   return events.filter((event) => event.entityKind === EntityKind.TRANSACTION).map((event) => event.sequence);
 }
 
-describe.each(testDatabases())('lossless event delivery on $name', (database) => {
+describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name', (database) => {
   let app: TestApp;
   let seeded: SeededPlatform;
   const sockets: Client[] = [];

@@ -1,7 +1,7 @@
 import { Database } from '../../src/db/database';
 import { testDatabases } from '../support/databases';
 
-describe.each(testDatabases())('migrations on $name', (database) => {
+describe.each(testDatabases({ sqlJs: true }))('migrations on $name', (database) => {
   it('bring an empty database exactly to the entities, and are idempotent', async () => {
     const { settings, drop } = await database.create();
     const db = new Database(settings);

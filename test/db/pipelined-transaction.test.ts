@@ -12,7 +12,7 @@ import { testDatabases } from '../support/databases';
  * MySQL, START TRANSACTION and COMMIT riding along), one result per statement, and a failure
  * anywhere rolls back everything the transaction wrote.
  */
-describe.each(testDatabases())('pipelined transactions on $name', (database) => {
+describe.each(testDatabases({ sqlJs: true }))('pipelined transactions on $name', (database) => {
   let db: Database;
   let drop: () => Promise<void>;
 

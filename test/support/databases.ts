@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
 import type { AppConfig } from '../../src/config/config';
+import { resolveSqliteEngine } from '../../src/db/sqlite-engine';
 
 /**
- * The databases every DB-backed suite runs against: embedded SQLite always, and MySQL whenever
- * DATABASE_URL is set (CI sets it). A MySQL suite never skips: if the URL is set and the
- * server is unreachable, the suite fails.
+ * The databases every DB-backed suite runs against: embedded SQLite always (on the engine
+ * embedded mode picks: better-sqlite3 when it is installed), and MySQL whenever DATABASE_URL is
+ * set (CI sets it). A MySQL suite never skips: if the URL is set and the server is
+ * unreachable, the suite fails. Suites of the SQL paths themselves also run on sql.js, the
+ * fallback engine (`{ sqlJs: true }`).
  */
 export interface TestDatabase {
-  name: 'sqlite' | 'mysql';
+  name: 'sqlite' | 'sqljs' | 'mysql';
   /** A fresh, empty database for one suite. */
   create(): Promise<{ settings: AppConfig['database']; drop(): Promise<void> }>;
 }
@@ -19,13 +22,22 @@ function adminUrl(url: string): URL {
   return parsed;
 }
 
-export function testDatabases(): TestDatabase[] {
+export function testDatabases(options: { sqlJs?: boolean } = {}): TestDatabase[] {
   const databases: TestDatabase[] = [
     {
       name: 'sqlite',
       create: async () => ({ settings: { kind: 'sqlite', file: ':memory:' }, drop: async () => undefined }),
     },
   ];
+  if (options.sqlJs && resolveSqliteEngine('auto') !== 'sqljs') {
+    databases.push({
+      name: 'sqljs',
+      create: async () => ({
+        settings: { kind: 'sqlite', file: ':memory:', engine: 'sqljs' },
+        drop: async () => undefined,
+      }),
+    });
+  }
   const url = process.env.DATABASE_URL;
   if (url) {
     databases.push({
