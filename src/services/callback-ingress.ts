@@ -182,7 +182,7 @@ export class CallbackIngress {
         }
         throw error;
       });
-    for (const { request, outcome } of transitions) this.events.afterCommit(request, outcome);
+    this.events.afterCommitAll(transitions);
     return outcomes;
   }
 

@@ -50,7 +50,8 @@ export function toMessage(event: StatusEvent): StatusEventMessage {
  * reordered message never becomes a lost or duplicated event for a client.
  */
 export interface EventBus {
-  publish(message: StatusEventMessage): Promise<void>;
+  /** Publishes committed events, in order; one commit's events travel together. */
+  publish(...messages: StatusEventMessage[]): Promise<void>;
   /** Events of one platform. Listening starts before this returns. */
   subscribe(platformId: string): AsyncIterableIterator<BusItem>;
   /** How many subscriptions are listening right now (health, tests). */
@@ -107,8 +108,8 @@ export class InProcessEventBus implements EventBus {
     return this.local.activeSubscriptions;
   }
 
-  async publish(message: StatusEventMessage): Promise<void> {
-    this.local.deliver(message);
+  async publish(...messages: StatusEventMessage[]): Promise<void> {
+    for (const message of messages) this.local.deliver(message);
   }
 
   subscribe(platformId: string): AsyncIterableIterator<BusItem> {
@@ -134,7 +135,7 @@ export class RedisEventBus implements EventBus {
   private readonly publisher: Redis;
   private readonly subscriber: Redis;
   private lastErrorLoggedAt = 0;
-  /** Marks this instance's messages on the channel ("<origin> <json>"), so it skips its own. */
+  /** Marks this instance's messages on the channel ("<origin> <json array>"), so it skips its own. */
   private readonly origin = `${pooledRandomBytes(8).toString('hex')} `;
 
   private constructor(
@@ -169,7 +170,8 @@ export class RedisEventBus implements EventBus {
       // This instance's own events were delivered here when published.
       if (text.startsWith(this.origin)) return;
       try {
-        this.local.deliver(JSON.parse(text.slice(text.indexOf('{'))) as StatusEventMessage);
+        const body = JSON.parse(text.slice(text.search(/[[{]/))) as StatusEventMessage | StatusEventMessage[];
+        for (const message of Array.isArray(body) ? body : [body]) this.local.deliver(message);
       } catch (error) {
         this.logger.error({ err: error }, 'unreadable message on the status channel');
       }
@@ -193,9 +195,17 @@ export class RedisEventBus implements EventBus {
    * that took the callback; if Redis is down they still hear at once, and the others catch up
    * when the outbox publishes again (repeats are dropped by sequence).
    */
-  async publish(message: StatusEventMessage): Promise<void> {
-    this.local.deliver(message);
-    await this.publisher.publish(`${CHANNEL_PREFIX}${message.platformId}`, this.origin + JSON.stringify(message));
+  async publish(...messages: StatusEventMessage[]): Promise<void> {
+    for (const message of messages) this.local.deliver(message);
+    // One PUBLISH per platform for all the events of a commit (a batch of callbacks), not one each.
+    const byPlatform = new Map<string, StatusEventMessage[]>();
+    for (const message of messages)
+      byPlatform.set(message.platformId, [...(byPlatform.get(message.platformId) ?? []), message]);
+    await Promise.all(
+      [...byPlatform].map(([platformId, own]) =>
+        this.publisher.publish(`${CHANNEL_PREFIX}${platformId}`, this.origin + JSON.stringify(own)),
+      ),
+    );
   }
 
   subscribe(platformId: string): AsyncIterableIterator<BusItem> {

@@ -43,11 +43,17 @@ export class OutboxRelay {
     await this.flushMarks();
   }
 
-  publishCommitted(event: StatusEvent): void {
-    this.bus.publish(toMessage(event)).then(
-      () => this.markLater(event.id),
-      // Left unmarked: the sweep retries it after the grace period.
-      (error) => this.logger.warn({ err: String(error), eventId: event.id }, 'publish failed; the outbox will retry'),
+  /** Publishes the events of one commit, together. */
+  publishCommitted(events: StatusEvent[]): void {
+    if (events.length === 0) return;
+    this.bus.publish(...events.map(toMessage)).then(
+      () => events.forEach((event) => this.markLater(event.id)),
+      // Left unmarked: the sweep retries them after the grace period.
+      (error) =>
+        this.logger.warn(
+          { err: String(error), eventIds: events.map((event) => event.id) },
+          'publish failed; the outbox will retry',
+        ),
     );
   }
 
@@ -64,7 +70,7 @@ export class OutboxRelay {
         order: { platformId: 'ASC', sequence: 'ASC' },
         take: 500,
       });
-      for (const event of stale) await this.bus.publish(toMessage(event));
+      await this.bus.publish(...stale.map(toMessage));
       if (stale.length > 0) {
         await this.mark(stale.map((event) => event.id));
         this.logger.info({ count: stale.length }, 'outbox published events left behind');

@@ -62,8 +62,17 @@ export class StatusEventService {
 
   /** Publishes (or logs) a transition's outcome; call only after its transaction committed. */
   afterCommit(request: TransitionRequest, outcome: TransitionOutcome): void {
-    if (outcome.changed) this.publish(outcome.event);
-    else this.logger.info({ ...request, current: outcome.current, reason: outcome.reason }, 'status change ignored');
+    this.afterCommitAll([{ request, outcome }]);
+  }
+
+  /** afterCommit for the transitions of one transaction: their events are published together. */
+  afterCommitAll(results: Array<{ request: TransitionRequest; outcome: TransitionOutcome }>): void {
+    const events: StatusEvent[] = [];
+    for (const { request, outcome } of results) {
+      if (outcome.changed) events.push(outcome.event);
+      else this.logger.info({ ...request, current: outcome.current, reason: outcome.reason }, 'status change ignored');
+    }
+    this.outbox.publishCommitted(events);
   }
 
   /**
@@ -272,7 +281,7 @@ export class StatusEventService {
 
   /** Call after the commit that wrote `event`; never before, so nobody hears of a rollback. */
   publish(event: StatusEvent): void {
-    this.outbox.publishCommitted(event);
+    this.outbox.publishCommitted([event]);
   }
 
   /** Events of one platform with sequence >= `fromSequence` (and <= `toSequence`), in order. */

@@ -54,17 +54,16 @@ describeWithRedis('the Redis event bus', () => {
     const platformId = newId();
     const heardByFirst = collect(first.subscribe(platformId));
     const heardBySecond = collect(second.subscribe(platformId));
-    const published = first.publish(message(platformId, 1));
-    // Delivered locally before Redis has even been asked.
-    await Promise.resolve();
-    await waitFor(() => heardByFirst.length === 1, 'the local delivery');
+    // The events of one commit, published together (one message on the channel).
+    const published = first.publish(message(platformId, 1), message(platformId, 2));
+    await waitFor(() => heardByFirst.length === 2, 'the local delivery');
     await published;
-    await waitFor(() => heardBySecond.length === 1, 'the other instance to hear it through Redis');
+    await waitFor(() => heardBySecond.length === 2, 'the other instance to hear them through Redis');
     // Redis keeps the order on a connection: once the first instance hears the second's
     // event, its own copy from Redis has come and gone.
-    await second.publish(message(platformId, 2));
-    await waitFor(() => heardByFirst.length === 2, 'the second event');
-    expect(heardByFirst).toEqual([1, 2]);
-    expect(heardBySecond).toEqual([1, 2]);
+    await second.publish(message(platformId, 3));
+    await waitFor(() => heardByFirst.length === 3, 'the third event');
+    expect(heardByFirst).toEqual([1, 2, 3]);
+    expect(heardBySecond).toEqual([1, 2, 3]);
   });
 });
