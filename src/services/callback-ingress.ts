@@ -112,7 +112,8 @@ export class CallbackIngress {
         ];
         // The rows are locked for repeats too: that keeps the reads to one round trip, and a
         // repeat is rare.
-        const [stored, transactions, payouts] = await transaction.run([
+        const kinds = [EntityKind.TRANSACTION, EntityKind.PAYOUT].filter((kind) => orderNos(kind).length > 0);
+        const [stored, ...locked] = await transaction.run([
           selectStatement(
             source,
             CallbackInbox,
@@ -123,15 +124,16 @@ export class CallbackIngress {
             },
             { properties: ['vendor', 'dedupeKey'] },
           ),
-          this.events.lockByOrderNo(source, EntityKind.TRANSACTION, platformId, orderNos(EntityKind.TRANSACTION)),
-          this.events.lockByOrderNo(source, EntityKind.PAYOUT, platformId, orderNos(EntityKind.PAYOUT)),
+          ...kinds.map((kind) => this.events.lockByOrderNo(source, kind, platformId, orderNos(kind))),
         ]);
         const fresh = withoutRepeats(items, hydrate(source, CallbackInbox, stored), outcomes);
         if (fresh.length === 0) return [];
         const rows = new Map<string, Transaction | Payout>();
-        for (const row of hydrate(source, Transaction, transactions))
-          rows.set(`${EntityKind.TRANSACTION}:${row.orderNo}`, row);
-        for (const row of hydrate(source, Payout, payouts)) rows.set(`${EntityKind.PAYOUT}:${row.orderNo}`, row);
+        kinds.forEach((kind, index) => {
+          const entity = kind === EntityKind.TRANSACTION ? Transaction : Payout;
+          for (const row of hydrate<Transaction | Payout>(source, entity, locked[index]))
+            rows.set(`${kind}:${row.orderNo}`, row);
+        });
         const changes: Array<{ row: Transaction | Payout; request: TransitionRequest }> = [];
         const inboxRows: CallbackInbox[] = [];
         const retried: CallbackInbox[] = [];
