@@ -10,7 +10,6 @@ import { requestMetrics } from './request-metrics';
 import { MYSQL_MIGRATIONS } from './migrations/mysql';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { resolveSqliteEngine, type SqliteEngine } from './sqlite-engine';
-import { WalSync } from './wal-sync';
 
 export type DatabaseKind = 'sqlite' | 'mysql';
 
@@ -82,11 +81,10 @@ export function dataSourceOptions(
       database: file,
       // Write-ahead log: a commit appends to the log instead of rewriting pages in place.
       enableWAL: file !== ':memory:',
-      // NORMAL: a commit is written to the log but not synced; Database syncs the log off the
-      // event loop before a transaction returns (WalSync), so an acknowledged callback survives
-      // a power cut too. In memory there is nothing to sync.
+      // FULL: the log is synced at every commit, so an acknowledged callback survives a power
+      // cut too, not only a crash of the process. Group commit keeps the syncs few.
       prepareDatabase: (connection: { pragma(source: string): unknown }) => {
-        connection.pragma(file === ':memory:' ? 'synchronous = OFF' : 'synchronous = NORMAL');
+        connection.pragma('synchronous = FULL');
       },
       migrations: SQLITE_MIGRATIONS,
     };
@@ -115,8 +113,6 @@ export class Database {
   private lockFile?: string;
   private saveTimer?: NodeJS.Timeout;
   private pipeline?: MysqlPipeline;
-  /** better-sqlite3 on a file: syncs the write-ahead log after each transaction. */
-  private walSync?: WalSync;
   /** Embedded mode's engine, once opened (undefined on MySQL). */
   sqliteEngine?: SqliteEngine;
 
@@ -153,12 +149,6 @@ export class Database {
       // SQLite's own rollback journal only cost page copies through the emulated file system
       // on every transaction. Kept in memory instead, ROLLBACK still works.
       if (this.sqliteEngine === 'sqljs') await this.source.query('PRAGMA journal_mode = MEMORY');
-      if (
-        this.sqliteEngine === 'better-sqlite3' &&
-        this.settings.kind === 'sqlite' &&
-        this.settings.file !== ':memory:'
-      )
-        this.walSync = new WalSync(`${this.settings.file}-wal`);
     }
     if (this.settings.kind === 'mysql' && !this.pipeline)
       // As TypeORM's own pool does it (it also stringifies objects), plus multiple statements.
@@ -180,10 +170,12 @@ export class Database {
 
   async close(): Promise<void> {
     if (this.saveTimer) this.saveSqliteNow();
-    if (this.walSync) {
+    if (
+      this.sqliteEngine === 'better-sqlite3' &&
+      this.settings.kind === 'sqlite' &&
+      this.settings.file !== ':memory:'
+    ) {
       await this.sqliteQueue;
-      await this.walSync.close();
-      this.walSync = undefined;
       // Folds the write-ahead log into the file and leaves it a plain SQLite file, which sql.js
       // (SQLITE_ENGINE=sqljs) can open too.
       if (this.source?.isInitialized) await this.source.query('PRAGMA journal_mode = DELETE').catch(() => undefined);
@@ -199,10 +191,8 @@ export class Database {
     if (this.kind === 'mysql') return this.dataSource.transaction(work);
     const run = this.sqliteQueue.then(() => this.dataSource.transaction(work));
     this.sqliteQueue = run.catch(() => undefined);
-    return run.then(async (result) => {
+    return run.then((result) => {
       this.scheduleSqliteSave();
-      // better-sqlite3: on disk before the caller hears of the commit.
-      await this.walSync?.sync();
       return result;
     });
   }
@@ -220,8 +210,8 @@ export class Database {
   /**
    * Makes every commit so far survive a crash of this process, before an external call that
    * moves money (a vendor pay or refund): the row that lets a restart find and adopt the
-   * vendor's order must not be lost with it. A no-op on MySQL, where every commit is durable,
-   * and on better-sqlite3, whose transactions return synced; on sql.js it writes the file now.
+   * vendor's order must not be lost with it. A no-op on MySQL and better-sqlite3, where every
+   * commit is durable; on sql.js it writes the file now.
    */
   async durable(): Promise<void> {
     if (this.sqliteEngine !== 'sqljs') return;
