@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, get as httpGet } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
@@ -40,7 +40,8 @@ async function startServer(
   database: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; prepared: { port: number } }> {
-  const outFile = join(mkdtempSync(join(tmpdir(), 'pg-cb-bench-')), 'prepared.json');
+  const scratch = mkdtempSync(join(tmpdir(), 'pg-cb-bench-'));
+  const outFile = join(scratch, 'prepared.json');
   const child = spawn(
     process.execPath,
     [
@@ -59,7 +60,9 @@ async function startServer(
     child.stdout?.on('data', (chunk) => String(chunk).includes('READY') && resolve());
     child.once('exit', (code) => reject(new Error(`callback bench target exited with ${code}`)));
   });
-  return { child, prepared: JSON.parse(readFileSync(outFile, 'utf8')) as { port: number } };
+  const prepared = JSON.parse(readFileSync(outFile, 'utf8')) as { port: number };
+  rmSync(scratch, { recursive: true, force: true });
+  return { child, prepared };
 }
 
 function percentile(sorted: number[], p: number): number {

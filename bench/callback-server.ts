@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type AppConfig } from '../src/config/config';
@@ -23,10 +23,11 @@ async function main(): Promise<void> {
   const clients = Number(process.env.BENCH_CLIENTS ?? 1000);
   const perClient = Number(process.env.BENCH_PAYMENTS_PER_CLIENT ?? 3);
   const dataKey = process.env.DATA_KEY as string;
-  const database: AppConfig['database'] =
-    kind === 'mysql'
-      ? { kind: 'mysql', url }
-      : { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'pg-cb-')), 'bench.sqlite') };
+  // A scratch directory for the SQLite file, removed on exit.
+  const scratch = kind === 'mysql' ? undefined : mkdtempSync(join(tmpdir(), 'pg-cb-'));
+  const database: AppConfig['database'] = scratch
+    ? { kind: 'sqlite', file: join(scratch, 'bench.sqlite') }
+    : { kind: 'mysql', url };
   const config: AppConfig = {
     ...loadConfig({
       NODE_ENV: 'production',
@@ -39,7 +40,14 @@ async function main(): Promise<void> {
     sandbox: false,
   };
   const runtime = await createRuntime(config, createLogger('warn'));
-  process.once('SIGTERM', () => void runtime.stop().then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void runtime.stop().then(() => {
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
+        process.exit(0);
+      }),
+  );
   if (process.env.BENCH_SECONDARY) {
     // Another instance on the same MySQL and Redis: it only serves.
     const http = await runtime.startHttp(0, '127.0.0.1');

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -28,10 +28,11 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port} -`));
     return;
   }
-  const database: AppConfig['database'] =
-    kind === 'mysql'
-      ? { kind: 'mysql', url }
-      : { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'pg-bench-')), 'bench.sqlite') };
+  // A scratch directory for the SQLite file, removed on exit.
+  const scratch = kind === 'mysql' ? undefined : mkdtempSync(join(tmpdir(), 'pg-bench-'));
+  const database: AppConfig['database'] = scratch
+    ? { kind: 'sqlite', file: join(scratch, 'bench.sqlite') }
+    : { kind: 'mysql', url };
   const config: AppConfig = {
     ...loadConfig({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }),
     database,
@@ -49,7 +50,14 @@ async function main(): Promise<void> {
   }
   const http = await runtime.startHttp(0, '127.0.0.1');
   console.log(`READY ${http.port} ${seeded.apiKey}`);
-  process.once('SIGTERM', () => void runtime.stop().then(() => process.exit(0)));
+  process.once(
+    'SIGTERM',
+    () =>
+      void runtime.stop().then(() => {
+        if (scratch) rmSync(scratch, { recursive: true, force: true });
+        process.exit(0);
+      }),
+  );
 }
 
 void main();
