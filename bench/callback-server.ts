@@ -1,14 +1,13 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { newId } from '../src/crypto/ids';
 import { CURRENCY_CNY, RecordStatus, TransactionKind, TransactionStatus, Vendor } from '../src/domain/enums';
 import { Client, Transaction } from '../src/entities';
 import { createLogger } from '../src/logging/logger';
 import { createRuntime } from '../src/runtime';
+import { exitOnSigterm, targetDatabase } from './target-database';
 
 /**
  * Target of the callback→subscriber benchmark: a platform with the cashier configured, CLIENTS
@@ -23,11 +22,7 @@ async function main(): Promise<void> {
   const clients = Number(process.env.BENCH_CLIENTS ?? 1000);
   const perClient = Number(process.env.BENCH_PAYMENTS_PER_CLIENT ?? 3);
   const dataKey = process.env.DATA_KEY as string;
-  // A scratch directory for the SQLite file, removed on exit.
-  const scratch = kind === 'mysql' ? undefined : mkdtempSync(join(tmpdir(), 'pg-cb-'));
-  const database: AppConfig['database'] = scratch
-    ? { kind: 'sqlite', file: join(scratch, 'bench.sqlite') }
-    : { kind: 'mysql', url };
+  const { database, cleanUp } = targetDatabase(kind, url, 'pg-cb-');
   const config: AppConfig = {
     ...loadConfig({
       NODE_ENV: 'production',
@@ -40,14 +35,7 @@ async function main(): Promise<void> {
     sandbox: false,
   };
   const runtime = await createRuntime(config, createLogger('warn'));
-  process.once(
-    'SIGTERM',
-    () =>
-      void runtime.stop().then(() => {
-        if (scratch) rmSync(scratch, { recursive: true, force: true });
-        process.exit(0);
-      }),
-  );
+  exitOnSigterm(runtime, cleanUp);
   if (process.env.BENCH_SECONDARY) {
     // Another instance on the same MySQL and Redis: it only serves.
     const http = await runtime.startHttp(0, '127.0.0.1');

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { createRuntime } from '../src/runtime';
 import { insertTransaction, seedPlatform } from '../test/support/fixtures';
+import { exitOnSigterm, targetDatabase } from './target-database';
 
 /**
  * One benchmark target, run in its own process so the load generator (the parent) does not
@@ -28,11 +26,7 @@ async function main(): Promise<void> {
     server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port} -`));
     return;
   }
-  // A scratch directory for the SQLite file, removed on exit.
-  const scratch = kind === 'mysql' ? undefined : mkdtempSync(join(tmpdir(), 'pg-bench-'));
-  const database: AppConfig['database'] = scratch
-    ? { kind: 'sqlite', file: join(scratch, 'bench.sqlite') }
-    : { kind: 'mysql', url };
+  const { database, cleanUp } = targetDatabase(kind, url, 'pg-bench-');
   const config: AppConfig = {
     ...loadConfig({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }),
     database,
@@ -50,14 +44,7 @@ async function main(): Promise<void> {
   }
   const http = await runtime.startHttp(0, '127.0.0.1');
   console.log(`READY ${http.port} ${seeded.apiKey}`);
-  process.once(
-    'SIGTERM',
-    () =>
-      void runtime.stop().then(() => {
-        if (scratch) rmSync(scratch, { recursive: true, force: true });
-        process.exit(0);
-      }),
-  );
+  exitOnSigterm(runtime, cleanUp);
 }
 
 void main();
