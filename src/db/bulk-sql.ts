@@ -93,7 +93,9 @@ export function updateStatement<T extends { id: string }>(
     return `${quote(source, column.databaseName)} = CASE ${id} ${cases.join(' ')} END`;
   });
   if (options.increment) {
-    const counter = quote(source, options.increment);
+    const column = metadata.findColumnWithPropertyName(options.increment);
+    if (!column) throw new Error(`${metadata.tableName} has no column ${options.increment}`);
+    const counter = quote(source, column.databaseName);
     assignments.push(`${counter} = ${counter} + 1`);
   }
   if (metadata.versionColumn) {

@@ -192,9 +192,12 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     );
     expect(await app.runtime.services.callbacks.applyWaiting()).toBe(1);
     expect(await statusOf(futureId)).toBe('SUCCEEDED');
-    expect((await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' })).state).toBe(
-      'APPLIED',
-    );
+    const applied = await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' });
+    // Applied on its second attempt; the first only parked it.
+    expect(applied).toMatchObject({ state: 'APPLIED', attempts: 2 });
+    expect(applied.appliedAt).toBeInstanceOf(Date);
+    // Nothing is left to apply, so a second sweep changes nothing.
+    expect(await app.runtime.services.callbacks.applyWaiting()).toBe(0);
   });
 
   it('commits a burst of callbacks together with the outcomes each would have alone', async () => {
