@@ -113,15 +113,6 @@ export function updateStatement<T extends { id: string }>(
   };
 }
 
-export async function updateRows<T extends { id: string }>(
-  manager: EntityManager,
-  entity: EntityTarget<T>,
-  rows: T[],
-  properties: Array<keyof T & string>,
-): Promise<void> {
-  await runStatement(manager, updateStatement(manager.connection, entity, rows, properties));
-}
-
 /**
  * SELECT of whole rows matching every condition (a value, or a list for IN), optionally
  * locked FOR UPDATE (MySQL only: SQLite transactions are serialised). Read the result with

@@ -114,7 +114,7 @@ export class Database {
   private saveTimer?: NodeJS.Timeout;
   private pipeline?: MysqlPipeline;
   /** Embedded mode's engine, once opened (undefined on MySQL). */
-  sqliteEngine?: SqliteEngine;
+  private sqliteEngine?: SqliteEngine;
 
   constructor(
     private readonly settings: AppConfig['database'],
@@ -133,12 +133,17 @@ export class Database {
     return this.dataSource.manager;
   }
 
+  /** The embedded database's file on disk; undefined on MySQL and for an in-memory database. */
+  private get sqliteFile(): string | undefined {
+    return this.settings.kind === 'sqlite' && this.settings.file !== ':memory:' ? this.settings.file : undefined;
+  }
+
   async open(options: { migrate: boolean }): Promise<void> {
     if (!this.source) {
       const flavour = this.settings.kind === 'mysql' ? await detectMysqlFlavour(this.settings.url) : 'mysql';
-      if (this.settings.kind === 'sqlite' && this.settings.file !== ':memory:') {
-        mkdirSync(dirname(this.settings.file), { recursive: true });
-        this.lockFile = acquireSqliteLock(this.settings.file);
+      if (this.sqliteFile) {
+        mkdirSync(dirname(this.sqliteFile), { recursive: true });
+        this.lockFile = acquireSqliteLock(this.sqliteFile);
       }
       if (this.settings.kind === 'sqlite') this.sqliteEngine = resolveSqliteEngine(this.settings.engine ?? 'auto');
       this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour, this.sqliteEngine));
@@ -170,11 +175,7 @@ export class Database {
 
   async close(): Promise<void> {
     if (this.saveTimer) this.saveSqliteNow();
-    if (
-      this.sqliteEngine === 'better-sqlite3' &&
-      this.settings.kind === 'sqlite' &&
-      this.settings.file !== ':memory:'
-    ) {
+    if (this.sqliteEngine === 'better-sqlite3' && this.sqliteFile) {
       await this.sqliteQueue;
       // Folds the write-ahead log into the file and leaves it a plain SQLite file, which sql.js
       // (SQLITE_ENGINE=sqljs) can open too.
@@ -226,21 +227,20 @@ export class Database {
    * commits. Production runs on MySQL, where every commit is durable.
    */
   private scheduleSqliteSave(): void {
-    if (this.sqliteEngine !== 'sqljs' || this.settings.kind !== 'sqlite' || this.settings.file === ':memory:') return;
-    if (this.saveTimer) return;
+    if (this.sqliteEngine !== 'sqljs' || !this.sqliteFile || this.saveTimer) return;
     this.saveTimer = setTimeout(() => this.saveSqliteNow(), SQLITE_SAVE_MS);
   }
 
   private saveSqliteNow(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    if (this.sqliteEngine !== 'sqljs' || this.settings.kind !== 'sqlite' || this.settings.file === ':memory:') return;
-    if (!this.source?.isInitialized) return;
+    const file = this.sqliteFile;
+    if (this.sqliteEngine !== 'sqljs' || !file || !this.source?.isInitialized) return;
     const bytes = (this.source.driver as unknown as { export(): Uint8Array }).export();
-    const temporary = `${this.settings.file}.tmp`;
+    const temporary = `${file}.tmp`;
     // Written to a temporary file and renamed, so a crash mid-write never truncates the database.
     writeFileSync(temporary, bytes);
-    renameSync(temporary, this.settings.file);
+    renameSync(temporary, file);
   }
 }
 

@@ -107,12 +107,15 @@ export class CallbackIngress {
     const transitions = await this.db
       .pipelined(async (transaction) => {
         const incoming = items.filter((item) => !item.inboxId);
-        const orderNos = (kind: EntityKind) => [
-          ...new Set(items.filter((i) => i.notification.entityKind === kind).map((i) => i.notification.orderNo)),
-        ];
-        // The rows are locked for repeats too: that keeps the reads to one round trip, and a
-        // repeat is rare.
-        const kinds = [EntityKind.TRANSACTION, EntityKind.PAYOUT].filter((kind) => orderNos(kind).length > 0);
+        // Our order numbers by entity kind. The rows are locked for repeats too: that keeps the
+        // reads to one round trip, and a repeat is rare.
+        const orderNos = new Map<EntityKind, Set<string>>();
+        for (const { notification } of items) {
+          if (!orderNos.has(notification.entityKind)) orderNos.set(notification.entityKind, new Set());
+          orderNos.get(notification.entityKind)?.add(notification.orderNo);
+        }
+        // Always in the same order, so two instances' batches take their row locks alike.
+        const kinds = [EntityKind.TRANSACTION, EntityKind.PAYOUT].filter((kind) => orderNos.has(kind));
         const [stored, ...locked] = await transaction.run([
           selectStatement(
             source,
@@ -124,7 +127,7 @@ export class CallbackIngress {
             },
             { properties: ['vendor', 'dedupeKey'] },
           ),
-          ...kinds.map((kind) => this.events.lockByOrderNo(source, kind, platformId, orderNos(kind))),
+          ...kinds.map((kind) => this.events.lockByOrderNo(source, kind, platformId, [...(orderNos.get(kind) ?? [])])),
         ]);
         const fresh = withoutRepeats(items, hydrate(source, CallbackInbox, stored), outcomes);
         if (fresh.length === 0) return [];

@@ -199,8 +199,10 @@ export class RedisEventBus implements EventBus {
     for (const message of messages) this.local.deliver(message);
     // One PUBLISH per platform for all the events of a commit (a batch of callbacks), not one each.
     const byPlatform = new Map<string, StatusEventMessage[]>();
-    for (const message of messages)
-      byPlatform.set(message.platformId, [...(byPlatform.get(message.platformId) ?? []), message]);
+    for (const message of messages) {
+      if (!byPlatform.has(message.platformId)) byPlatform.set(message.platformId, []);
+      byPlatform.get(message.platformId)?.push(message);
+    }
     await Promise.all(
       [...byPlatform].map(([platformId, own]) =>
         this.publisher.publish(`${CHANNEL_PREFIX}${platformId}`, this.origin + JSON.stringify(own)),

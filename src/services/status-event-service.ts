@@ -99,10 +99,7 @@ export class StatusEventService {
     for (const statement of rowUpdates(manager.connection, plan)) await runStatement(manager, statement);
     // The sequence is reserved last: it takes the platform row's lock, which every status
     // change of the platform waits for, so it is held only until the COMMIT that follows.
-    const written = await this.appendEvents(
-      manager,
-      plan.events.map((entry) => entry.fields),
-    );
+    const written = await this.appendEvents(manager, plan.events);
     return plan.outcomesWith(written);
   }
 
@@ -118,23 +115,16 @@ export class StatusEventService {
     before: Statement[],
     changes: Array<{ row: Tracked; request: TransitionRequest }>,
   ): Promise<TransitionOutcome[]> {
+    // SQLite: the same steps one by one; the caller's transaction commits them.
+    if (transaction.manager) {
+      await transaction.run(before);
+      return this.applyToLockedRows(transaction.manager, changes);
+    }
     const plan = planTransitions(changes);
     const statements = [...before, ...rowUpdates(source, plan)];
-    if (transaction.manager) {
-      await transaction.run(statements);
-      const written = await this.appendEvents(
-        transaction.manager,
-        plan.events.map((entry) => entry.fields),
-      );
-      return plan.outcomesWith(written);
-    }
-    const createdAt = new Date();
-    const events = plan.events.map((entry) =>
-      Object.assign(new StatusEvent(), { ...entry.fields, id: newId(), sequence: 0, createdAt, publishedAt: null }),
-    );
+    const events = newEventRows(plan.events);
     const reservations: Array<{ at: number; events: StatusEvent[] }> = [];
-    for (const platformId of [...new Set(events.map((event) => event.platformId))].sort()) {
-      const own = events.filter((event) => event.platformId === platformId);
+    for (const [platformId, own] of byPlatform(events)) {
       reservations.push({ at: statements.length, events: own });
       statements.push(
         {
@@ -148,10 +138,7 @@ export class StatusEventService {
       );
     }
     const results = await transaction.commit(statements);
-    for (const { at, events: own } of reservations) {
-      const last = Number((results[at] as ResultHeader).insertId);
-      own.forEach((event, index) => (event.sequence = last - (own.length - 1 - index)));
-    }
+    for (const { at, events: own } of reservations) numberUpTo(own, Number((results[at] as ResultHeader).insertId));
     return plan.outcomesWith(events);
   }
 
@@ -241,17 +228,9 @@ export class StatusEventService {
    */
   async appendEvents(manager: EntityManager, fieldsList: NewEvent[]): Promise<StatusEvent[]> {
     if (fieldsList.length === 0) return [];
-    const createdAt = new Date();
-    const next = new Map<string, number>();
-    for (const platformId of [...new Set(fieldsList.map((fields) => fields.platformId))].sort()) {
-      const count = fieldsList.filter((fields) => fields.platformId === platformId).length;
-      next.set(platformId, (await this.reserveSequence(manager, platformId, count)) - count + 1);
-    }
-    const events = fieldsList.map((fields) => {
-      const sequence = next.get(fields.platformId) as number;
-      next.set(fields.platformId, sequence + 1);
-      return manager.create(StatusEvent, { ...fields, id: newId(), sequence, createdAt, publishedAt: null });
-    });
+    const events = newEventRows(fieldsList);
+    for (const [platformId, own] of byPlatform(events))
+      numberUpTo(own, await this.reserveSequence(manager, platformId, own.length));
     await insertRows(manager, StatusEvent, events);
     return events;
   }
@@ -323,11 +302,34 @@ export class StatusEventService {
 
 type NewEvent = Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publishedAt'>;
 
+/** Event rows for `fieldsList`, in order, created now and not yet numbered. */
+function newEventRows(fieldsList: NewEvent[]): StatusEvent[] {
+  const createdAt = new Date();
+  return fieldsList.map((fields) =>
+    Object.assign(new StatusEvent(), { ...fields, id: newId(), sequence: 0, createdAt, publishedAt: null }),
+  );
+}
+
+/** Events grouped by platform, platforms in id order (the order their sequence locks are taken). */
+function byPlatform(events: StatusEvent[]): Array<[string, StatusEvent[]]> {
+  const groups = new Map<string, StatusEvent[]>();
+  for (const event of events) {
+    if (!groups.has(event.platformId)) groups.set(event.platformId, []);
+    groups.get(event.platformId)?.push(event);
+  }
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Numbers one platform's events, in order, so that the last gets `last`. */
+function numberUpTo(events: StatusEvent[], last: number): void {
+  events.forEach((event, index) => (event.sequence = last - (events.length - 1 - index)));
+}
+
 interface TransitionPlan {
   /** Rows whose status or patch changed, by table. */
   dirty: Map<EntityKind, Tracked[]>;
   /** The events to append, in order. */
-  events: Array<{ fields: NewEvent }>;
+  events: NewEvent[];
   /** The outcome of each change, given the events as written (numbered). */
   outcomesWith(written: StatusEvent[]): TransitionOutcome[];
 }
@@ -339,7 +341,8 @@ interface TransitionPlan {
 function planTransitions(changes: Array<{ row: Tracked; request: TransitionRequest }>): TransitionPlan {
   const outcomes: Array<TransitionOutcome | undefined> = [];
   const dirty = new Map<string, { kind: EntityKind; row: Tracked }>();
-  const events: Array<{ index: number; fields: NewEvent }> = [];
+  const events: NewEvent[] = [];
+  const eventAt: number[] = [];
   for (const { row, request } of changes) {
     const { table } = TRACKED[request.kind];
     const from = row.status as string;
@@ -360,30 +363,31 @@ function planTransitions(changes: Array<{ row: Tracked; request: TransitionReque
     }
     row.status = to as never;
     dirty.set(row.id, { kind: request.kind, row });
+    eventAt.push(outcomes.length);
     events.push({
-      index: outcomes.length,
-      fields: {
-        platformId: row.platformId,
-        entityKind: request.kind,
-        entityId: row.id,
-        clientId: row.clientId,
-        bizId: 'bizId' in row ? row.bizId : null,
-        fromStatus: from,
-        toStatus: to,
-        source: request.source,
-        terminal: isTerminal(table as Record<string, readonly string[]>, to),
-        detail: request.detail ?? null,
-      },
+      platformId: row.platformId,
+      entityKind: request.kind,
+      entityId: row.id,
+      clientId: row.clientId,
+      bizId: 'bizId' in row ? row.bizId : null,
+      fromStatus: from,
+      toStatus: to,
+      source: request.source,
+      terminal: isTerminal(table as Record<string, readonly string[]>, to),
+      detail: request.detail ?? null,
     });
     outcomes.push(undefined); // the event, once numbered
   }
   const byKind = new Map<EntityKind, Tracked[]>();
-  for (const { kind, row } of dirty.values()) byKind.set(kind, [...(byKind.get(kind) ?? []), row]);
+  for (const { kind, row } of dirty.values()) {
+    if (!byKind.has(kind)) byKind.set(kind, []);
+    byKind.get(kind)?.push(row);
+  }
   return {
     dirty: byKind,
     events,
     outcomesWith: (written) => {
-      events.forEach((entry, position) => (outcomes[entry.index] = { changed: true, event: written[position] }));
+      eventAt.forEach((index, position) => (outcomes[index] = { changed: true, event: written[position] }));
       return outcomes as TransitionOutcome[];
     },
   };
