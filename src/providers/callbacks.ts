@@ -1,4 +1,4 @@
-import type { VendorFailure } from './failures';
+import type { ReportedAmount } from '../domain/vendor-amount';
 import type { EntityKind, PayoutStatus, TransactionStatus, Vendor } from '../domain/enums';
 import type { ResolvedProviderConfig } from '../services/provider-config-service';
 
@@ -19,18 +19,19 @@ export interface VerifiedNotification {
   /** Our order number at the vendor (what we sent), to find the local row. */
   orderNo: string;
   status: TransactionStatus | PayoutStatus;
-  /** The amount the vendor reports, in fen, checked against ours; undefined if it reports none. */
-  amountFen?: number;
   /**
-   * When the vendor reports two amounts and either may be ours (an exchange: the payer's and the
-   * payee's differ by the rate), ours must be one of them.
+   * The amount the vendor reports, checked against ours by the one amount rule
+   * (domain/vendor-amount): undefined when it is missing or unreadable, which is never accepted.
    */
-  amountCandidatesFen?: number[];
+  amount: ReportedAmount;
   vendorRef?: string;
   /** The vendor's own codes and messages, kept on the status event. */
   detail: Record<string, unknown>;
-  /** Why it failed, when it did: kept on the row (its `failure` field). */
-  failure?: VendorFailure;
+  /**
+   * What the vendor says about the row itself, merged into its vendor data with the status: its
+   * own status words as last reported and, on a failure, why (`failure`).
+   */
+  vendorData?: Record<string, unknown>;
 }
 
 export type CallbackVerification =

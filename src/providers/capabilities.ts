@@ -1,5 +1,6 @@
 import { Vendor, type PayoutChannel, type PayoutStatus, type TransactionStatus } from '../domain/enums';
 import type { ProviderConfigService, ResolvedProviderConfig } from '../services/provider-config-service';
+import type { ReportedAmount } from '../domain/vendor-amount';
 import type { VendorFailure } from './failures';
 
 /**
@@ -32,7 +33,8 @@ export type PaymentQueryOutcome =
   | {
       kind: 'found';
       status: TransactionStatus;
-      amountFen?: number;
+      /** Checked against ours by the one amount rule: undefined (missing, unreadable) is never accepted. */
+      amount: ReportedAmount;
       vendorRef?: string;
       detail: Record<string, unknown>;
     }
@@ -74,10 +76,13 @@ export type PayoutQueryOutcome =
   | {
       kind: 'found';
       status: PayoutStatus;
-      amountFen?: number;
+      /** Checked against ours by the one amount rule: undefined (missing, unreadable) is never accepted. */
+      amount: ReportedAmount;
       vendorRef?: string;
-      failure?: VendorFailure;
+      /** Kept on the status event. */
       detail: Record<string, unknown>;
+      /** Merged into the payout's vendor data: the vendor's status words as last reported, and why it failed. */
+      vendorData: Record<string, unknown>;
     }
   | { kind: 'refused'; failure: VendorFailure }
   | Unverifiable

@@ -1,11 +1,19 @@
+import { z } from 'zod';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
 import { hydrate, insertStatement, selectStatement, updateStatement, type Statement } from '../db/bulk-sql';
 import { isUniqueViolation, type Database } from '../db/database';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../domain/enums';
 import { CallbackInbox, Payout, Transaction } from '../entities';
+import { guardedByAmount } from '../domain/vendor-amount';
 import type { Logger } from '../logging/logger';
-import type { CallbackRegistry, CallbackReply, RawCallback, VerifiedNotification } from '../providers/callbacks';
+import type {
+  CallbackRegistry,
+  CallbackReply,
+  CallbackVerification,
+  RawCallback,
+  VerifiedNotification,
+} from '../providers/callbacks';
 import { GroupCommit } from '../util/group-commit';
 import type { ProviderConfigService } from './provider-config-service';
 import type { StatusEventService, TransitionRequest } from './status-event-service';
@@ -60,9 +68,19 @@ export class CallbackIngress {
     const config = await this.providerConfigs.resolve(platformId, vendor).catch(() => undefined);
     if (!config) return { outcome: 'not_configured', reply: NOT_FOUND_REPLY };
 
-    const verification = await handler.verify(callback, config);
-    if (!verification.ok) {
-      this.logger.warn({ vendor, platformId, reason: verification.reason }, 'callback rejected');
+    // Only a callback we could not store is answered 5xx (the vendor then retries it). One we
+    // cannot read, or cannot store because it names what cannot be ours, gets the vendor's own
+    // failure reply; so does one whose verification broke (a vendor re-query that failed).
+    let verification: CallbackVerification;
+    try {
+      verification = await handler.verify(callback, config);
+    } catch (error) {
+      this.logger.error({ err: error, vendor, platformId }, 'callback verification failed unexpectedly');
+      return { outcome: 'rejected', reply: handler.failure };
+    }
+    const problem = verification.ok ? storableProblem(verification) : verification.reason;
+    if (!verification.ok || problem) {
+      this.logger.warn({ vendor, platformId, reason: problem }, 'callback rejected');
       return { outcome: 'rejected', reply: handler.failure };
     }
     const { notification, dedupeKey } = verification;
@@ -197,42 +215,61 @@ export class CallbackIngress {
     row: Transaction | Payout,
     notification: VerifiedNotification,
   ): TransitionRequest {
-    const mismatch =
-      (notification.amountFen !== undefined && notification.amountFen !== row.amountFen) ||
-      (notification.amountCandidatesFen !== undefined && !notification.amountCandidatesFen.includes(row.amountFen));
-    if (mismatch) {
-      this.logger.error(
-        { platformId, orderNo: notification.orderNo, ours: row.amountFen, theirs: notification.amountFen },
-        'vendor amount differs from ours; flagged for attention',
-      );
-    }
     const needsAttention =
       notification.entityKind === EntityKind.TRANSACTION
         ? TransactionStatus.NEEDS_ATTENTION
         : PayoutStatus.NEEDS_ATTENTION;
+    const { to, detail, mismatch } = guardedByAmount<TransactionStatus | PayoutStatus>(
+      row.amountFen,
+      notification.amount,
+      notification.status,
+      needsAttention,
+      notification.detail,
+    );
+    if (mismatch) {
+      this.logger.error(
+        { platformId, orderNo: notification.orderNo, ...mismatch },
+        'vendor amount is not ours; flagged for attention',
+      );
+    }
     return {
       kind: notification.entityKind,
       entityId: row.id,
       platformId,
-      // A different amount is never accepted: the row goes to NEEDS_ATTENTION instead.
-      to: mismatch ? needsAttention : notification.status,
+      to,
       source: EventSource.CALLBACK,
-      detail: mismatch
-        ? {
-            ...notification.detail,
-            amountMismatch: { ours: row.amountFen, theirs: notification.amountFen ?? notification.amountCandidatesFen },
-            reportedStatus: notification.status,
-          }
-        : notification.detail,
+      detail,
       // What the vendor told us about the row itself, written with the status under its lock:
       // its own number (if we never learned it, e.g. the answer to our request was lost) and,
-      // on a failure, why.
+      // on a failure, why; and the vendor's own status words, as last reported.
       patch: {
         vendorRef: notification.vendorRef && !row.vendorRef ? notification.vendorRef : undefined,
-        vendorData: notification.failure ? { failure: notification.failure } : undefined,
+        vendorData: notification.vendorData,
       },
     };
   }
+}
+
+/**
+ * The last check before a verified callback is stored, the same for every vendor and both
+ * databases: what it names must fit our columns (MySQL refuses an over-long value with an error,
+ * SQLite stores it) and its amount must be fen or undefined. Vendors check their own stricter
+ * patterns first; this keeps a vendor module's omission from ever becoming a 500.
+ */
+const storableNotification = z.object({
+  dedupeKey: z.string().min(1).max(191),
+  notification: z.object({
+    orderNo: z.string().min(1).max(64),
+    vendorRef: z.string().max(64).optional(),
+    amount: z.union([z.number().int(), z.array(z.number().int())]).optional(),
+  }),
+});
+
+function storableProblem(verification: { dedupeKey: string; notification: VerifiedNotification }): string | undefined {
+  const parsed = storableNotification.safeParse(verification);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  return `cannot be ours: ${issue?.path.join('.')} ${issue?.message}`;
 }
 
 /** Indexes of the items not stored before and not repeated earlier in the batch; marks the rest. */

@@ -1,5 +1,6 @@
 import type { Scope } from '../auth/viewer';
 import type { InStoreSettings } from '../config/config';
+import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
 import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
@@ -307,26 +308,21 @@ export class InStorePaymentService {
     reported: TransactionStatus = paymentStatusOf(order.orderStatus),
     patch: Record<string, unknown> = {},
   ): Promise<TransactionStatus> {
-    const mismatch = order.totalFen !== transaction.amountFen;
-    // A different amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
-    const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : reported;
-    const outcome = await changeTransaction(
-      this.events,
-      transaction,
-      to,
-      source,
+    // A different, missing or unreadable amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
+    const { to, detail } = guardedByAmount(
+      transaction.amountFen,
+      order.totalFen,
+      reported,
+      TransactionStatus.NEEDS_ATTENTION,
       {
         ...step,
         ...orderDetail(order),
-        ...(mismatch
-          ? { amountMismatch: { ours: transaction.amountFen, theirs: order.totalFen }, reportedStatus: reported }
-          : {}),
-      },
-      {
-        vendorRef: order.sn,
-        vendorData: { ...patch, order: orderDetail(order), ...(order.qrCode ? { qrCode: order.qrCode } : {}) },
       },
     );
+    const outcome = await changeTransaction(this.events, transaction, to, source, detail, {
+      vendorRef: order.sn,
+      vendorData: { ...patch, order: orderDetail(order), ...(order.qrCode ? { qrCode: order.qrCode } : {}) },
+    });
     if (!outcome.changed && outcome.reason === 'same_status') {
       await this.step(transaction, { ...step, orderStatus: order.orderStatus }, source);
     }

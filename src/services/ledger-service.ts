@@ -1,4 +1,5 @@
 import type { Scope } from '../auth/viewer';
+import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
 import {
@@ -706,31 +707,20 @@ export class LedgerService {
     const data = row.vendorData as unknown as LedgerVendorData;
     // Our amount is the payer's when it was fixed for an exchange, the payee's otherwise.
     const theirs = found.exchange && data.fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
-    const mismatch = theirs !== row.amountFen;
-    const to = mismatch ? TransactionStatus.NEEDS_ATTENTION : found.status;
-    await changeTransaction(
-      this.events,
-      ref,
-      to,
-      source,
-      {
-        step: 'get',
-        ...found.detail,
-        payerFen: found.payerAmountFen ?? null,
-        payeeFen: found.payeeAmountFen ?? null,
-        ...(mismatch
-          ? { amountMismatch: { ours: row.amountFen, theirs: theirs ?? null }, reportedStatus: found.status }
-          : {}),
+    const { to, detail } = guardedByAmount(row.amountFen, theirs, found.status, TransactionStatus.NEEDS_ATTENTION, {
+      step: 'get',
+      ...found.detail,
+      payerFen: found.payerAmountFen ?? null,
+      payeeFen: found.payeeAmountFen ?? null,
+    });
+    await changeTransaction(this.events, ref, to, source, detail, {
+      vendorRef: found.vendorRef,
+      vendorData: {
+        transtype: found.detail.transtype,
+        payerAmountFen: found.payerAmountFen,
+        payeeAmountFen: found.payeeAmountFen,
       },
-      {
-        vendorRef: found.vendorRef,
-        vendorData: {
-          transtype: found.detail.transtype,
-          payerAmountFen: found.payerAmountFen,
-          payeeAmountFen: found.payeeAmountFen,
-        },
-      },
-    );
+    });
     if (found.status === TransactionStatus.SUCCEEDED) await this.refreshParties(config, row);
   }
 

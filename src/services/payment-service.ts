@@ -1,3 +1,4 @@
+import { guardedByAmount } from '../domain/vendor-amount';
 import { Brackets } from 'typeorm';
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
@@ -234,20 +235,21 @@ export class PaymentService {
       return { ok: false, error: 'VENDOR_REFUSED', transaction, message: `${result.code} ${result.message}` };
     if (result.kind === 'unverifiable')
       return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: result.reason };
-    const mismatch = result.amountFen !== undefined && result.amountFen !== transaction.amountFen;
+    // A different, missing or unreadable amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
+    const { to, detail } = guardedByAmount(
+      transaction.amountFen,
+      result.amount,
+      result.status,
+      TransactionStatus.NEEDS_ATTENTION,
+      result.detail,
+    );
     const outcome = await this.events.transition({
       kind: EntityKind.TRANSACTION,
       entityId: transaction.id,
       platformId: scope.platformId,
-      // A different amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
-      to: mismatch ? TransactionStatus.NEEDS_ATTENTION : result.status,
+      to,
       source: EventSource.POLL,
-      detail: {
-        ...result.detail,
-        ...(mismatch
-          ? { amountMismatch: { ours: transaction.amountFen, theirs: result.amountFen }, reportedStatus: result.status }
-          : {}),
-      },
+      detail,
     });
     return {
       ok: true,

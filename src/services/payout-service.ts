@@ -1,4 +1,5 @@
 import type { Scope } from '../auth/viewer';
+import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Database } from '../db/database';
@@ -22,7 +23,7 @@ import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
   fenToYuan,
-  luhnValid,
+  bankCardFormatProblem,
   maskAccount,
   maskCard,
   maskIdCard,
@@ -116,8 +117,8 @@ export class PayoutService {
     if (input.channel === PayoutChannel.BANK_CARD) {
       if (!payee.account)
         throw badUserInput('payee.account (the card number) is required for BANK_CARD', 'payee.account');
-      if (!luhnValid(payee.account))
-        throw badUserInput('payee.account is not a valid bank card number', 'payee.account');
+      const problem = bankCardFormatProblem(payee.account);
+      if (problem) throw badUserInput(`payee.account (the card number) ${problem}`, 'payee.account');
     }
     if (input.channel === PayoutChannel.ALIPAY && !payee.account) {
       throw badUserInput('payee.account (the Alipay account) is required for ALIPAY', 'payee.account');
@@ -375,28 +376,11 @@ export class PayoutService {
     found: Extract<PayoutQueryOutcome, { kind: 'found' }>,
     source: EventSource,
   ): Promise<boolean> {
-    const mismatch = found.amountFen !== undefined && found.amountFen !== payout.amountFen;
-    return this.apply(
-      payout,
-      mismatch ? PayoutStatus.NEEDS_ATTENTION : found.status,
-      source,
-      {
-        step: 'query',
-        ...found.detail,
-        ...(mismatch
-          ? { amountMismatch: { ours: payout.amountFen, theirs: found.amountFen }, reportedStatus: found.status }
-          : {}),
-      },
-      {
-        vendorRef: found.vendorRef,
-        vendorData: {
-          status: found.detail.status,
-          statusDetail: found.detail.statusDetail,
-          statusMessage: found.detail.statusDetailMessage ?? found.detail.statusMessage,
-          ...(found.failure ? { failure: found.failure } : {}),
-        },
-      },
-    );
+    const { to, detail } = guardedByAmount(payout.amountFen, found.amount, found.status, PayoutStatus.NEEDS_ATTENTION, {
+      step: 'query',
+      ...found.detail,
+    });
+    return this.apply(payout, to, source, detail, { vendorRef: found.vendorRef, vendorData: found.vendorData });
   }
 
   private async apply(

@@ -54,9 +54,17 @@ export class ReconciliationService {
     private readonly logger: Logger,
   ) {}
 
+  /** What "now" is; tests move it forward to reconcile a day whose payouts they just made. */
+  clock: () => Date = () => new Date();
+
   async reconcile(scope: Scope, day: string): Promise<PayoutResult<{ report: ReconciliationReport }>> {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00+08:00`))) {
       throw badUserInput('day must be a date like 2026-11-21', 'day');
+    }
+    // A day still going on (China time, the vendor's) has no final files: a report of it would
+    // say MATCHED over payouts that are yet to come. Nothing is fetched or stored.
+    if (day >= chinaDay(this.clock())) {
+      throw badUserInput(`day ${day} has not ended yet in China time; reconcile it from the next day on`, 'day');
     }
     const config = await this.payouts.config(scope.platformId);
     if (!config) return this.payouts.notConfigured();

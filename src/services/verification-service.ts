@@ -9,7 +9,7 @@ import {
 } from '../providers/capabilities';
 import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
 import type { ResolvedProviderConfig } from './provider-config-service';
-import { fenToYuan, idCardChecksumValid, luhnValid, yuanToFen } from '../providers/yunzhanghu/transformers';
+import { fenToYuan, bankCardFormatProblem, idCardChecksumValid, yuanToFen } from '../providers/yunzhanghu/transformers';
 import type { DealerInfo } from '../providers/yunzhanghu/wire-types';
 import type { PayoutService, PayoutResult } from './payout-service';
 import { refusalOf } from './vendor-refusal';
@@ -217,7 +217,8 @@ export class VerificationService {
 }
 
 function checkCard(card: string): void {
-  if (!luhnValid(card)) throw badUserInput('cardNo is not a valid bank card number', 'cardNo');
+  const problem = bankCardFormatProblem(card);
+  if (problem) throw badUserInput(`cardNo ${problem}`, 'cardNo');
 }
 
 function checkId(id: string): void {

@@ -28,8 +28,7 @@ const testHandler: CallbackHandler = {
         entityKind: EntityKind.TRANSACTION,
         orderNo: body.orderNo,
         status: body.paid ? TransactionStatus.SUCCEEDED : TransactionStatus.FAILED,
-        amountFen: body.amountFen,
-        amountCandidatesFen: body.amountCandidatesFen,
+        amount: body.amountCandidatesFen ?? body.amountFen,
         detail: { vendorCode: body.paid ? '0000' : '1001' },
       },
     };
@@ -146,6 +145,17 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
     expect(history.get(`TRANSACTION:${id}`)?.[1].detail).toMatchObject({
       amountMismatch: { ours: 1234, theirs: 1 },
+      reportedStatus: 'SUCCEEDED',
+    });
+  });
+
+  it('flags a missing amount exactly like a different one, never accepting the status', async () => {
+    const { id, orderNo } = await newTransaction();
+    await post({ notifyId: 'n-no-amount', orderNo, paid: true });
+    expect(await statusOf(id)).toBe('NEEDS_ATTENTION');
+    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    expect(history.get(`TRANSACTION:${id}`)?.[1].detail).toMatchObject({
+      amountMismatch: { ours: 1234, theirs: null, problem: 'missing_or_unreadable' },
       reportedStatus: 'SUCCEEDED',
     });
   });

@@ -1,105 +1,11 @@
-import type { Client } from 'graphql-ws';
-import { Payout } from '../../src/entities';
+import { Payout, ReconciliationReport } from '../../src/entities';
 import { fromGlobalIdOf } from '../../src/graphql/global-id';
 import { seal } from '../../src/providers/yunzhanghu/crypto';
-import { luhnValid } from '../../src/providers/yunzhanghu/transformers';
-import type { SandboxDealer, YunzhanghuSandbox } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
 import { SANDBOX_CAPTCHA } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
-import { startTestApp, type TestApp } from '../support/app';
-import { testDatabases, type TestDatabase } from '../support/databases';
-import { collectSubscription, graphql, graphqlData, webSocketClient } from '../support/graphql-client';
+import { testDatabases } from '../support/databases';
+import { collectSubscription, graphql, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
-
-const ID_CARD = '11010519491231002X';
-const OTHER_ID = '12010119881214214X';
-
-/** A Luhn-valid card number ending in `suffix` (the sandbox reads its magic from the end). */
-function card(suffix: string): string {
-  for (let digit = 0; digit < 10; digit += 1) {
-    const candidate = `62148331039${digit}${suffix}`.padEnd(16, '0');
-    const number = `62148331${digit}${'0'.repeat(16 - 9 - suffix.length)}${suffix}`;
-    if (luhnValid(number)) return number;
-    if (luhnValid(candidate)) return candidate;
-  }
-  throw new Error(`no card for ${suffix}`);
-}
-
-const PAYOUT_FIELDS = `id status channel orderNo vendorRef amount { fen } vendorStatus vendorStatusDetail
-  payee { realName idCard account phoneNo } failure { reason vendorCode }
-  statusHistory { fromStatus toStatus source detail }`;
-const CREATE = `mutation($input: CreatePayoutInput!) { createPayout(input: $input) {
-  __typename ... on PayoutPayload { replayed payout { ${PAYOUT_FIELDS} } }
-  ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } } } }`;
-const VERIFY = `__typename ... on VerificationPayload { verified ref failure { reason vendorCode message } } ... on PayoutRefusedError { code message }`;
-
-/**
- * One app with the Yunzhanghu sandbox and a configured dealer, its hooks registered in the
- * calling describe. Fields are filled in beforeAll.
- */
-function yunzhanghuHarness(database: TestDatabase) {
-  const h = {
-    app: undefined as unknown as TestApp,
-    sandbox: undefined as unknown as YunzhanghuSandbox,
-    dealer: undefined as unknown as SandboxDealer,
-    apiKey: '',
-    platformId: '',
-    keys: 0,
-    sockets: [] as Client[],
-    gql: (query: string, variables: Record<string, unknown> = {}) => graphqlData(h.app.url, query, variables, h.apiKey),
-    create: (input: Record<string, unknown>) =>
-      h.gql(CREATE, { input: { idempotencyKey: `p-${++h.keys}`, ...input } }).then((data) => data.createPayout),
-    bankPayout: (cardNo: string, amountFen = 10_000, extra: Record<string, unknown> = {}) =>
-      h.create({
-        channel: 'BANK_CARD',
-        amountFen,
-        payee: { realName: '张三', idCard: ID_CARD, account: cardNo, phoneNo: '13488795491' },
-        ...extra,
-      }),
-    payout: async (id: string): Promise<any> =>
-      (await h.gql(`query($id: ID!) { node(id: $id) { ... on Payout { ${PAYOUT_FIELDS} } } }`, { id })).node,
-    settles: async (id: string, status: string): Promise<any> => {
-      let last: any;
-      await waitFor(async () => (last = await h.payout(id)).status === status, `payout ${status}`, 10_000);
-      return last;
-    },
-  };
-
-  beforeAll(async () => {
-    h.app = await startTestApp(database, { paymentPollDelayMs: 100 });
-    h.sandbox = h.app.runtime.sandboxes!.yunzhanghu;
-    const created = await h.app.runtime.services.platforms.createPlatform('payouts');
-    h.apiKey = created.apiKey;
-    h.platformId = created.platform.id;
-    h.dealer = h.sandbox.registerDealer({
-      dealerId: 'dealer-1',
-      brokerId: 'yiyun73',
-      notifyUrl: `${h.app.url}/callbacks/yunzhanghu/${h.platformId}`,
-      balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
-    });
-    await h.gql(
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      {
-        input: {
-          vendor: 'YUNZHANGHU',
-          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
-          credentials: { appKey: h.dealer.appKey, des3Key: h.dealer.des3Key },
-          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
-        },
-      },
-    );
-  });
-
-  afterAll(async () => {
-    await Promise.all(h.sockets.map((socket) => socket.dispose()));
-    await h.app?.stop();
-  });
-
-  afterEach(() => {
-    h.sandbox.faults.nextRequests = [];
-  });
-
-  return h;
-}
+import { card, CREATE, ID_CARD, OTHER_ID, VERIFY, yunzhanghuHarness } from '../support/yunzhanghu';
 
 describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (database) => {
   const h = yunzhanghuHarness(database);
@@ -152,7 +58,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
         {
           channel: 'BANK_CARD',
           amountFen: 100,
-          payee: { realName: '张三', idCard: ID_CARD, account: '6228880199872220' },
+          payee: { realName: '张三', idCard: ID_CARD, account: '6228-8801-9987-2220' },
         },
         'payee.account',
       ],
@@ -468,6 +374,29 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     };
     h.dealer.orders.set('not-ours-1', stranger);
     const day = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // Today (China time) has not ended, and tomorrow has not begun: both refused, naming the
+    // field, and no report is stored.
+    const tomorrow = new Date(Date.now() + 32 * 3_600_000).toISOString().slice(0, 10);
+    for (const early of [day, tomorrow]) {
+      const answer = await graphql(
+        h.app.url,
+        `
+          mutation ($input: ReconcilePayoutsInput!) {
+            reconcilePayouts(input: $input) {
+              __typename
+            }
+          }
+        `,
+        { input: { day: early } },
+        h.apiKey,
+      );
+      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(JSON.stringify(answer.body.errors?.[0]?.extensions)).toContain('"day"');
+    }
+    expect(await h.app.runtime.services.db.manager.count(ReconciliationReport)).toBe(0);
+    // Once the day has ended, it reconciles.
+    const reconciliation = h.app.runtime.services.reconciliation;
+    reconciliation.clock = () => new Date(Date.now() + 86_400_000);
     const result = await h.gql(
       `mutation($input: ReconcilePayoutsInput!) { reconcilePayouts(input: $input) {
       __typename ... on ReconcilePayoutsPayload { report { day status summary discrepancies } } ... on PayoutRefusedError { code message } } }`,
@@ -482,6 +411,7 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
     const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
     expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
+    reconciliation.clock = () => new Date();
   });
 
   it("the daily task reconciles yesterday once the vendor's files exist, and only once", async () => {

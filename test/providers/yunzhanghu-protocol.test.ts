@@ -3,7 +3,7 @@ import { des3Decrypt, des3Encrypt, open, seal, sign, timestampMs } from '../../s
 import { detailReason, errorReason, payoutStatusOf } from '../../src/providers/yunzhanghu/status-map';
 import {
   idCardChecksumValid,
-  luhnValid,
+  bankCardFormatProblem,
   maskCard,
   maskIdCard,
   maskName,
@@ -79,8 +79,11 @@ describe('Yunzhanghu rules and maps', () => {
     expect(maskName('张三丰')).toBe('张**');
     expect(idCardChecksumValid('11010519491231002X')).toBe(true);
     expect(idCardChecksumValid('110105194912310021')).toBe(false);
-    expect(luhnValid('6228880199872225')).toBe(true);
-    expect(luhnValid('6228880199872220')).toBe(false);
+    // Format only: the spec's own example fails Luhn and is a valid card number to send.
+    expect(bankCardFormatProblem('6228880199872220')).toBeUndefined();
+    expect(bankCardFormatProblem('6228880199872225')).toBeUndefined();
+    expect(bankCardFormatProblem('62288801998722201234')).toBeDefined();
+    expect(bankCardFormatProblem('6228-8801-9987')).toBeDefined();
   });
 
   it('maps every status of 附录1 (with status_detail 27 as still PROCESSING)', () => {

@@ -176,3 +176,43 @@ export async function insertTransaction(
   services.events.publish(event);
   return id;
 }
+
+/** A PENDING Yunzhanghu payout of `amountFen`, with an order number of the form we send (32 hex). */
+export async function insertPayout(
+  services: Services,
+  platformId: string,
+  amountFen = 5_000,
+): Promise<{ id: string; orderNo: string }> {
+  const id = newId();
+  const orderNo = id.replace(/-/g, '');
+  const event = await services.db.transaction(async (manager) => {
+    await manager.insert(Payout, {
+      id,
+      platformId,
+      vendor: Vendor.YUNZHANGHU,
+      clientId: null,
+      channel: PayoutChannel.BANK_CARD,
+      amountFen,
+      currency: CURRENCY_CNY,
+      status: PayoutStatus.PENDING,
+      orderNo,
+      vendorRef: null,
+      payeeCiphertext: null,
+      vendorData: null,
+    });
+    return services.events.appendEvent(manager, {
+      platformId,
+      entityKind: EntityKind.PAYOUT,
+      entityId: id,
+      clientId: null,
+      bizId: null,
+      fromStatus: null,
+      toStatus: PayoutStatus.PENDING,
+      source: EventSource.API,
+      terminal: false,
+      detail: null,
+    });
+  });
+  services.events.publish(event);
+  return { id, orderNo };
+}

@@ -1,3 +1,5 @@
+import { amountMismatch, guardedByAmount } from '../../src/domain/vendor-amount';
+import { yuanToFen } from '../../src/providers/colourlife/money';
 import { ConfigError, loadConfig } from '../../src/config/config';
 import { PayoutStatus, TransactionStatus } from '../../src/domain/enums';
 import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../../src/domain/transitions';
@@ -85,5 +87,29 @@ describe('configuration', () => {
     const config = loadConfig({ NODE_ENV: 'production', DATA_KEY: 'a'.repeat(64) });
     expect(config.introspection).toBe(false);
     expect(config.playground).toBe(false);
+  });
+});
+
+describe('the one amount rule', () => {
+  it.each([
+    [1234, 1234, undefined],
+    [1234, [987, 1234], undefined],
+    [1234, 1233, 'different'],
+    [1234, [987, 1233], 'different'],
+    [1234, undefined, 'missing_or_unreadable'],
+    [1234, [], 'missing_or_unreadable'],
+  ] as const)('ours %d against reported %j: %s', (ours, theirs, problem) => {
+    expect(amountMismatch(ours, theirs)?.problem).toBe(problem);
+  });
+
+  it('keeps the reported status only when the amount is ours', () => {
+    expect(guardedByAmount(100, 100, 'SUCCEEDED', 'NEEDS_ATTENTION', { a: 1 })).toEqual({
+      to: 'SUCCEEDED',
+      detail: { a: 1 },
+    });
+    expect(guardedByAmount(100, yuanToFen('abc'), 'SUCCEEDED', 'NEEDS_ATTENTION', { a: 1 })).toMatchObject({
+      to: 'NEEDS_ATTENTION',
+      detail: { a: 1, reportedStatus: 'SUCCEEDED', amountMismatch: { ours: 100, theirs: null } },
+    });
   });
 });

@@ -45,7 +45,7 @@ export class CashierAdapter implements PaymentsAdapter {
     return {
       kind: 'found',
       status: cashierStatus(response.resultcode),
-      amountFen: response.txnamt,
+      amount: response.txnamt,
       vendorRef: response.queryid,
       detail: {
         resultcode: response.resultcode,

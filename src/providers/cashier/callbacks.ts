@@ -56,7 +56,7 @@ export const cashierCallbackHandler: CallbackHandler = {
         entityKind: EntityKind.TRANSACTION,
         orderNo: notification.orderid,
         status: cashierStatus(notification.resultcode),
-        amountFen: notification.txnamt,
+        amount: notification.txnamt,
         vendorRef: notification.queryid,
         detail: {
           channel,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { badUserInput } from '../../errors/app-errors';
 import {
   CASHIER_ACTIONS,
@@ -40,39 +41,47 @@ export function toPayRequest(order: CheckoutOrder, merchantId: string): CashierP
   return request;
 }
 
-function isResultCode(value: unknown): value is CashierNotification['resultcode'] {
-  return typeof value === 'string' && (CASHIER_RESULT_CODES as readonly string[]).includes(value);
-}
+/** Integer fen, as a JSON number or a digit string; anything else is left for the amount rule to flag. */
+const txnamt = z
+  .union([z.number(), z.string()])
+  .optional()
+  .transform((value) => {
+    const fen = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+    return typeof fen === 'number' && Number.isSafeInteger(fen) ? fen : undefined;
+  });
+
+/**
+ * §3.2.3 / §3.3.3 a notification (and the body of a successful §3.4.4 query answer). The order
+ * id must be one we could have sent (the §3.1.3 pattern), the other identifiers must fit our
+ * columns, and the result code must be one of the spec's.
+ */
+const notificationSchema = z.object({
+  resultcode: z.enum(
+    CASHIER_RESULT_CODES as [CashierNotification['resultcode'], ...CashierNotification['resultcode'][]],
+  ),
+  resultmsg: z.string().max(256).optional().catch(undefined),
+  queryid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'queryid is not a cashier reference'),
+  txnamt,
+  merid: z.string().min(1).max(64),
+  orderid: z.string().regex(ORDER_ID_PATTERN, 'orderid is not an order number we could have sent'),
+  paytime: z
+    .string()
+    .max(32)
+    .optional()
+    .transform((value) => (value ? value : undefined)),
+});
 
 /** Reads a verified notification; anything not shaped as the spec says is refused, not guessed. */
 export function parseNotification(value: unknown): CashierNotification {
-  const message = value as Record<string, unknown>;
-  if (!message || typeof message !== 'object') throw new Error('notification is not an object');
-  if (!isResultCode(message.resultcode)) throw new Error(`unknown resultcode ${String(message.resultcode)}`);
-  const txnamt = typeof message.txnamt === 'string' ? Number(message.txnamt) : message.txnamt;
-  if (typeof txnamt !== 'number' || !Number.isSafeInteger(txnamt)) throw new Error('txnamt is not an integer');
-  for (const field of ['queryid', 'merid', 'orderid'] as const) {
-    if (typeof message[field] !== 'string' || message[field] === '') throw new Error(`${field} is missing`);
-  }
-  return {
-    resultcode: message.resultcode,
-    resultmsg: typeof message.resultmsg === 'string' ? message.resultmsg : undefined,
-    queryid: message.queryid as string,
-    txnamt,
-    merid: message.merid as string,
-    orderid: message.orderid as string,
-    paytime: typeof message.paytime === 'string' && message.paytime !== '' ? message.paytime : undefined,
-  };
+  const parsed = notificationSchema.safeParse(value);
+  if (!parsed.success) throw new Error(parsed.error.issues[0]?.message ?? 'not a notification');
+  return parsed.data;
 }
 
 export function parseQueryResponse(value: unknown): CashierQueryResponse {
-  const message = value as Record<string, unknown>;
-  if (!message || typeof message !== 'object' || typeof message.respcode !== 'string') {
-    throw new Error('query response has no respcode');
-  }
-  if (message.respcode !== '00') {
-    return { respcode: message.respcode, respmsg: String(message.respmsg ?? '') };
-  }
-  const notification = parseNotification(message);
-  return { respcode: '00', respmsg: String(message.respmsg ?? ''), ...notification };
+  const head = z.object({ respcode: z.string().max(16), respmsg: z.unknown().optional() }).safeParse(value);
+  if (!head.success) throw new Error('query response has no respcode');
+  const respmsg = typeof head.data.respmsg === 'string' ? head.data.respmsg.slice(0, 256) : '';
+  if (head.data.respcode !== '00') return { respcode: head.data.respcode, respmsg };
+  return { respcode: '00', respmsg, ...parseNotification(value) };
 }

@@ -30,7 +30,8 @@ export interface CashierNotification {
   resultcode: CashierResultCode;
   resultmsg?: string;
   queryid: string;
-  txnamt: number;
+  /** Integer fen; undefined when missing or unreadable (then never accepted: the amount rule flags it). */
+  txnamt: number | undefined;
   merid: string;
   orderid: string;
   /** "yyyy-MM-dd HH:mm:ss", empty for unpaid orders. */

@@ -68,11 +68,11 @@ export function colourlifeCallbackHandler(adapter: ColourlifeAdapter): CallbackH
           status: ledgerStatusOf(detail.status),
           // An exchange's two amounts differ by the rate, and which one is ours depends on the
           // fixed side: ours must be one of them. Otherwise the payee's amount is ours.
-          amountFen: detail.transtype === TRANSACTION_TYPES.EXCHANGE ? undefined : payeeFen,
-          amountCandidatesFen:
+          // An unreadable side is left out; with neither side readable the amount is unreadable.
+          amount:
             detail.transtype === TRANSACTION_TYPES.EXCHANGE
               ? [yuanToFen(detail.orgmoney), payeeFen].filter((fen): fen is number => fen !== undefined)
-              : undefined,
+              : payeeFen,
           vendorRef: tno,
           detail: { status: detail.status, statusmsg: detail.statusmsg, transtype: detail.transtype },
         },

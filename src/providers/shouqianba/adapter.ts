@@ -184,7 +184,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
         return {
           kind: 'found',
           status: paymentStatusOf(result.order.orderStatus),
-          amountFen: result.order.totalFen,
+          amount: result.order.totalFen,
           vendorRef: result.order.sn,
           detail: orderDetail(result.order),
         };

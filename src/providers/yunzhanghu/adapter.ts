@@ -6,10 +6,9 @@ import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { seal, type YunzhanghuKeys } from './crypto';
 import type { PayoutQueryOutcome, PayoutsAdapter, VerificationAdapter, VerificationCallOutcome } from '../capabilities';
-import { detailReason, errorReason, payoutStatusOf } from './status-map';
-import { yuanToFen } from './transformers';
-import { parseCsv } from './transformers';
-import { ORDER_STATUSES, type OrderStatusCode, type StatusDetailCode } from './wire-types';
+import { orderDetailSchema } from './schemas';
+import { errorReason } from './status-map';
+import { orderReport, parseCsv } from './transformers';
 import {
   COMMON_ENDPOINTS,
   ENDPOINTS,
@@ -313,27 +312,10 @@ function verdict(call: YunzhanghuCall<unknown>): VerificationCallOutcome {
   return { kind: 'unverifiable', reason: call.reason };
 }
 
-/** A query answer or a notification's order, in our terms. */
-export function payoutOutcomeOf(detail: OrderDetail): PayoutQueryOutcome {
-  const status = Number(detail.status);
-  if (!ORDER_STATUSES.includes(status as OrderStatusCode))
-    return { kind: 'unverifiable', reason: `unknown status ${detail.status}` };
-  const statusDetail = Number(detail.status_detail);
-  const reason = detailReason(statusDetail as StatusDetailCode);
-  return {
-    kind: 'found',
-    status: payoutStatusOf(status as OrderStatusCode, statusDetail),
-    amountFen: yuanToFen(detail.pay),
-    vendorRef: detail.ref,
-    failure: reason
-      ? { reason, vendorCode: String(statusDetail), message: detail.status_detail_message ?? '' }
-      : undefined,
-    detail: {
-      status,
-      statusDetail,
-      statusMessage: detail.status_message ?? null,
-      statusDetailMessage: detail.status_detail_message ?? null,
-      ...(reason ? { reason } : {}),
-    },
-  };
+/** A query answer's order, in our terms; an answer not shaped as an order cannot be trusted. */
+export function payoutOutcomeOf(data: unknown): PayoutQueryOutcome {
+  const parsed = orderDetailSchema.safeParse(data);
+  if (!parsed.success) return { kind: 'unverifiable', reason: `not an order: ${parsed.error.issues[0]?.message}` };
+  const report = orderReport(parsed.data);
+  return { kind: 'found', ...report };
 }

@@ -1,7 +1,50 @@
-import { PayoutChannel } from '../../domain/enums';
+import { PayoutChannel, type PayoutStatus } from '../../domain/enums';
+import type { ReportedAmount } from '../../domain/vendor-amount';
+import type { VendorFailure } from '../failures';
+import { yuanToFen } from '../colourlife/money';
+import type { ParsedOrderDetail } from './schemas';
+import { detailReason, payoutStatusOf } from './status-map';
+import type { StatusDetailCode } from './wire-types';
 
 /** Yuan strings with two decimals on the wire; the same exact arithmetic as the ledger's. */
 export { fenToYuan, yuanToFen } from '../colourlife/money';
+
+/** What an order's detail (a query answer or a notification's `data`) says, in our terms. */
+export interface OrderReport {
+  status: PayoutStatus;
+  amount: ReportedAmount;
+  vendorRef?: string;
+  /** Kept on the status event. */
+  detail: Record<string, unknown>;
+  /** Merged into the payout's vendor data: the vendor's status words as last reported, and why it failed. */
+  vendorData: { status: number; statusDetail: number; statusMessage: string | null; failure?: VendorFailure };
+}
+
+/** One reading of an order's detail for the poll and the notification alike. */
+export function orderReport(detail: ParsedOrderDetail): OrderReport {
+  const reason = detailReason(detail.status_detail as StatusDetailCode);
+  const failure = reason
+    ? { reason, vendorCode: String(detail.status_detail), message: detail.status_detail_message ?? '' }
+    : undefined;
+  return {
+    status: payoutStatusOf(detail.status, detail.status_detail),
+    amount: yuanToFen(detail.pay),
+    vendorRef: detail.ref,
+    detail: {
+      status: detail.status,
+      statusDetail: detail.status_detail,
+      statusMessage: detail.status_message ?? null,
+      statusDetailMessage: detail.status_detail_message ?? null,
+      ...(reason ? { reason } : {}),
+    },
+    vendorData: {
+      status: detail.status,
+      statusDetail: detail.status_detail,
+      statusMessage: detail.status_detail_message ?? detail.status_message ?? null,
+      ...(failure ? { failure } : {}),
+    },
+  };
+}
 
 /** Per-payment limits (第一章): bank 0.01-5,000,000 yuan; Alipay 0.01-1,000,000; WeChat 1-200 by default, up to 4,999. */
 export const CHANNEL_LIMITS_FEN: Record<PayoutChannel, { min: number; max: number }> = {
@@ -81,17 +124,11 @@ export function idCardChecksumValid(id: string): boolean {
   return '10X98765432'[sum % 11] === id[17].toUpperCase();
 }
 
-/** Luhn check of a bank card number. */
-export function luhnValid(card: string): boolean {
-  if (!/^\d{12,19}$/.test(card)) return false;
-  let sum = 0;
-  for (let i = 0; i < card.length; i += 1) {
-    let digit = Number(card[card.length - 1 - i]);
-    if (i % 2 === 1) {
-      digit *= 2;
-      if (digit > 9) digit -= 9;
-    }
-    sum += digit;
-  }
-  return sum % 10 === 0;
+/**
+ * A bank card number's format: digits, 12 to 19 of them. No checksum: the spec asks for none and
+ * leaves the card to the vendor (2006 银行卡号错误), and not every card issued in China passes
+ * Luhn (the spec's own example 6228880199872220 does not).
+ */
+export function bankCardFormatProblem(card: string): string | undefined {
+  return /^\d{12,19}$/.test(card) ? undefined : 'must be 12 to 19 digits';
 }
