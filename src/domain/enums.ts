@@ -133,6 +133,22 @@ export enum FailureReason {
   /** The vendor's own payout failed (system or broker payment). */
   PAYOUT_FAILED = 'PAYOUT_FAILED',
   CANCELED_BY_VENDOR = 'CANCELED_BY_VENDOR',
+  /** The SMS code entered does not match the one sent. */
+  VERIFICATION_CODE_INVALID = 'VERIFICATION_CODE_INVALID',
+  /** The SMS code was entered after it expired: request a new one. */
+  VERIFICATION_CODE_EXPIRED = 'VERIFICATION_CODE_EXPIRED',
+  /** The verification request (its ref) is unknown, or was made for other card details. */
+  VERIFICATION_REQUEST_INVALID = 'VERIFICATION_REQUEST_INVALID',
   /** A code the vendor's spec does not list; `vendorCode` says which. */
   UNRECOGNISED = 'UNRECOGNISED',
+}
+
+/** Where an identity or bank card verification stands. */
+export enum VerificationStatus {
+  /** The vendor confirmed the details. */
+  VERIFIED = 'VERIFIED',
+  /** An SMS code was sent to the card's mobile; confirm it to finish. Nothing is verified yet. */
+  CODE_SENT = 'CODE_SENT',
+  /** The vendor refused: `failure` says why. */
+  REJECTED = 'REJECTED',
 }

@@ -15,7 +15,7 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { PayoutChannel, Vendor } from '../domain/enums';
+import { PayoutChannel, Vendor, VerificationStatus } from '../domain/enums';
 import type { Payout } from '../entities';
 import { ReconciliationReport } from '../entities';
 import { AppError, ErrorCode } from '../errors/app-errors';
@@ -131,7 +131,8 @@ export class BankCardSmsInput {
 
 @ObjectType({ implements: MutationResult })
 export class VerificationPayload extends MutationResult {
-  @Field() verified: boolean;
+  @Field({ description: 'True only once the vendor confirmed the details (status VERIFIED).' }) verified: boolean;
+  @Field(() => VerificationStatus) status: VerificationStatus;
   @Field(() => TransactionFailure, { nullable: true, description: 'Why not, in our terms and the vendor’s.' })
   failure: TransactionFailure | null;
   @Field(() => String, { nullable: true, description: 'The SMS request: pass to confirmBankCardVerification.' }) ref:
@@ -237,12 +238,13 @@ function refused(
 
 function verification(
   clientMutationId: string | undefined,
-  result: PayoutResult<{ verified: boolean; failure: TransactionFailure | null; ref?: string | null }>,
+  result: PayoutResult<{ status: VerificationStatus; failure: TransactionFailure | null; ref?: string | null }>,
 ): typeof VerificationResult {
   if (!result.ok) return refused(clientMutationId, result);
   return Object.assign(new VerificationPayload(), {
     clientMutationId: clientMutationId ?? null,
-    verified: result.verified,
+    verified: result.status === VerificationStatus.VERIFIED,
+    status: result.status,
     failure: result.failure,
     ref: result.ref ?? null,
   });
@@ -311,7 +313,8 @@ export class PayoutMutationResolver {
 
   @Authorized(Role.PLATFORM)
   @Mutation(() => VerificationResult, {
-    description: 'Four-factor verification by SMS, step 1: sends the code; returns the ref.',
+    description:
+      'Four-factor verification by SMS, step 1: sends the code and returns the ref, with status CODE_SENT (not verified yet).',
   })
   async requestBankCardVerification(@Arg('input') input: BankCardSmsInput, @Ctx() context: RequestContext) {
     return verification(

@@ -11,6 +11,7 @@ import {
   TransactionKind,
   TransactionStatus,
   Vendor,
+  VerificationStatus,
 } from '../domain/enums';
 import { ErrorCode } from '../errors/app-errors';
 
@@ -32,6 +33,15 @@ registerEnumType(FailureReason, {
   description: "Why a vendor refused or failed an operation; the vendor's own code travels with it.",
 });
 registerEnumType(PayoutChannel, { name: 'PayoutChannel' });
+registerEnumType(VerificationStatus, {
+  name: 'VerificationStatus',
+  description: 'Where a verification stands; `verified` is true only for VERIFIED.',
+  valuesConfig: {
+    VERIFIED: { description: 'The vendor confirmed the details.' },
+    CODE_SENT: { description: 'An SMS code was sent; confirmBankCardVerification finishes it. Not verified yet.' },
+    REJECTED: { description: 'The vendor refused; `failure` says why.' },
+  },
+});
 registerEnumType(PayoutStatus, {
   name: 'PayoutStatus',
   valuesConfig: {

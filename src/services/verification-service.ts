@@ -1,5 +1,5 @@
 import type { Scope } from '../auth/viewer';
-import { FailureReason, PayoutChannel } from '../domain/enums';
+import { FailureReason, PayoutChannel, VerificationStatus } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
 import {
   Capability,
@@ -9,13 +9,12 @@ import {
 } from '../providers/capabilities';
 import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
 import type { ResolvedProviderConfig } from './provider-config-service';
-import { fenToYuan, bankCardFormatProblem, idCardChecksumValid, yuanToFen } from '../providers/yunzhanghu/transformers';
-import type { DealerInfo } from '../providers/yunzhanghu/wire-types';
+import { bankCardFormatProblem, fenToYuan, idCardChecksumValid } from '../providers/yunzhanghu/transformers';
 import type { PayoutService, PayoutResult } from './payout-service';
 import { refusalOf } from './vendor-refusal';
 
 export interface VerificationOutcome {
-  verified: boolean;
+  status: VerificationStatus;
   failure: { reason: FailureReason; vendorCode: string; message: string } | null;
 }
 
@@ -48,8 +47,8 @@ export class VerificationService {
   }
 
   private verdict(call: YunzhanghuCall<unknown>): PayoutResult<VerificationOutcome> {
-    if (call.kind === 'ok') return { ok: true, verified: true, failure: null };
-    if (call.kind === 'refused') return { ok: true, verified: false, failure: call.failure };
+    if (call.kind === 'ok') return { ok: true, status: VerificationStatus.VERIFIED, failure: null };
+    if (call.kind === 'refused') return { ok: true, status: VerificationStatus.REJECTED, failure: call.failure };
     return refusalOf(call);
   }
 
@@ -64,9 +63,9 @@ export class VerificationService {
     const outcome = await call(adapter, route.config);
     switch (outcome.kind) {
       case 'verified':
-        return { ok: true, verified: true, failure: null };
+        return { ok: true, status: VerificationStatus.VERIFIED, failure: null };
       case 'rejected':
-        return { ok: true, verified: false, failure: outcome.failure };
+        return { ok: true, status: VerificationStatus.REJECTED, failure: outcome.failure };
       case 'unreachable':
       case 'unverifiable':
         return refusalOf(outcome);
@@ -100,8 +99,11 @@ export class VerificationService {
       real_name: input.realName,
       mobile: input.mobile,
     });
-    if (call.kind === 'ok') return { ok: true as const, verified: true, failure: null, ref: call.data.ref };
-    if (call.kind === 'refused') return { ok: true as const, verified: false, failure: call.failure, ref: null };
+    // Sending the code verifies nothing yet: only its confirmation does.
+    if (call.kind === 'ok')
+      return { ok: true as const, status: VerificationStatus.CODE_SENT, failure: null, ref: call.data.ref };
+    if (call.kind === 'refused')
+      return { ok: true as const, status: VerificationStatus.REJECTED, failure: call.failure, ref: null };
     return refusalOf(call);
   }
 
@@ -129,7 +131,7 @@ export class VerificationService {
     if (!config) return this.payouts.notConfigured();
     const call = await this.adapter.authAlipay(config);
     if (call.kind !== 'ok') return refusalOf(call);
-    return { ok: true, info: String(call.data.info) };
+    return { ok: true, info: call.data.info };
   }
 
   async uploadIdCard(
@@ -190,7 +192,7 @@ export class VerificationService {
           ? 'alipay'
           : 'wechat';
     const call = await this.adapter.report(config, channel, payload);
-    if (call.kind === 'ok') return { ok: true, ref: String(call.data.ref), accepted: true, failure: null };
+    if (call.kind === 'ok') return { ok: true, ref: call.data.ref, accepted: true, failure: null };
     if (call.kind === 'refused') return { ok: true, ref: '', accepted: false, failure: call.failure };
     return refusalOf(call);
   }
@@ -202,15 +204,15 @@ export class VerificationService {
     if (call.kind !== 'ok') return refusalOf(call);
     return {
       ok: true,
-      brokers: (call.data.dealer_infos ?? []).map((info: DealerInfo) => ({
+      brokers: call.data.dealer_infos.map((info) => ({
         brokerId: info.broker_id,
-        bankCardFen: yuanToFen(info.bank_card_balance) ?? 0,
-        alipayFen: yuanToFen(info.alipay_balance) ?? 0,
-        wechatFen: yuanToFen(info.wxpay_balance) ?? 0,
-        rebateFeeFen: yuanToFen(info.rebate_fee_balance) ?? 0,
-        bankCardOpen: Boolean(info.is_bank_card),
-        alipayOpen: Boolean(info.is_alipay),
-        wechatOpen: Boolean(info.is_wxpay),
+        bankCardFen: info.bank_card_balance,
+        alipayFen: info.alipay_balance,
+        wechatFen: info.wxpay_balance,
+        rebateFeeFen: info.rebate_fee_balance,
+        bankCardOpen: info.is_bank_card,
+        alipayOpen: info.is_alipay,
+        wechatOpen: info.is_wxpay,
       })),
     };
   }

@@ -244,21 +244,25 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
     expect(await verify('verifyIdentity', { idCard: ID_CARD, realName: '张三' })).toMatchObject({ verified: true });
     const factors = { cardNo, idCard: ID_CARD, realName: '张三', mobile: '13488795491' };
     const requested = await verify('requestBankCardVerification', factors);
-    expect(requested).toMatchObject({ verified: true, ref: expect.any(String) });
+    // Sending the code verifies nothing yet.
+    expect(requested).toMatchObject({ verified: false, status: 'CODE_SENT', failure: null, ref: expect.any(String) });
     expect(await verify('requestBankCardVerification', factors)).toMatchObject({ ref: requested.ref });
     expect(
       await verify('confirmBankCardVerification', { ...factors, ref: requested.ref, captcha: '000000' }),
-    ).toMatchObject({ verified: false });
+    ).toMatchObject({ verified: false, status: 'REJECTED', failure: { reason: 'VERIFICATION_CODE_INVALID' } });
+    expect(
+      await verify('confirmBankCardVerification', { ...factors, ref: 'not-a-ref', captcha: SANDBOX_CAPTCHA }),
+    ).toMatchObject({ verified: false, failure: { reason: 'VERIFICATION_REQUEST_INVALID' } });
     expect(
       await verify('confirmBankCardVerification', { ...factors, ref: requested.ref, captcha: SANDBOX_CAPTCHA }),
-    ).toMatchObject({ verified: true });
+    ).toMatchObject({ verified: true, status: 'VERIFIED' });
     const again = await verify('requestBankCardVerification', factors);
     await h.sandbox.clock.advance(61_000);
     expect(
       await verify('confirmBankCardVerification', { ...factors, ref: again.ref, captcha: SANDBOX_CAPTCHA }),
     ).toMatchObject({
       verified: false,
-      failure: { message: '验证码已过期' },
+      failure: { reason: 'VERIFICATION_CODE_EXPIRED', message: '验证码已过期' },
     });
     const bad = await graphql(
       h.app.url,

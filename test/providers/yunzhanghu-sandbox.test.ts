@@ -1,9 +1,10 @@
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import { createLogger } from '../../src/logging/logger';
 import { YunzhanghuAdapter } from '../../src/providers/yunzhanghu/adapter';
 import { open, seal } from '../../src/providers/yunzhanghu/crypto';
 import { BILL_FILE_COLUMNS, ORDER_FILE_COLUMNS } from '../../src/providers/yunzhanghu/wire-types';
 import { VendorHttpClient } from '../../src/providers/http-client';
-import { Vendor } from '../../src/domain/enums';
+import { PayoutChannel, Vendor } from '../../src/domain/enums';
 import type { ResolvedProviderConfig } from '../../src/services/provider-config-service';
 import {
   YUNZHANGHU_NOTIFY_DELAYS_MS,
@@ -75,6 +76,57 @@ describe('the Yunzhanghu sandbox', () => {
     });
     return response.json();
   }
+
+  /**
+   * A client written to what the official SDKs expect (their GetOrder): requests sealed with
+   * node:crypto directly, not with paygraph's code, and an encrypted query's `data` decrypted as
+   * the string it is on query-order.
+   */
+  async function sdkStyleQuery(path: string, orderId: string): Promise<{ code: string; data: unknown }> {
+    const key = Buffer.from(dealer.des3Key, 'utf8');
+    const encrypt = (text: string) => {
+      const cipher = createCipheriv('des-ede3-cbc', key, key.subarray(0, 8));
+      return Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]).toString('base64');
+    };
+    const data = encrypt(JSON.stringify({ order_id: orderId, channel: '银行卡', data_type: 'encryption' }));
+    const mess = 'sdk12345';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const sign = createHmac('sha256', dealer.appKey)
+      .update(`data=${data}&mess=${mess}&timestamp=${timestamp}&key=${dealer.appKey}`)
+      .digest('hex');
+    const query = new URLSearchParams({ data, mess, timestamp, sign, sign_type: 'sha256' });
+    const response = await fetch(`${app.url}/sandbox/yunzhanghu${path}?${query}`, {
+      headers: { 'dealer-id': 'd-1', 'request-id': 'sdk-1' },
+    });
+    return (await response.json()) as { code: string; data: unknown };
+  }
+
+  function sdkDecrypt(cipherText: string): Record<string, unknown> {
+    const key = Buffer.from(dealer.des3Key, 'utf8');
+    const decipher = createDecipheriv('des-ede3-cbc', key, key.subarray(0, 8));
+    const plain = Buffer.concat([decipher.update(Buffer.from(cipherText, 'base64')), decipher.final()]);
+    return JSON.parse(plain.toString('utf8'));
+  }
+
+  it('answers an encrypted query as the official SDKs read it on query-order, and as the document shows on query-realtime-order', async () => {
+    const orderId = `enc-${++orders}`;
+    expect(await bank(card('7001'), '12.34', orderId)).toMatchObject({ kind: 'ok' });
+    const sdk = await sdkStyleQuery('/api/payment/v1/query-order', orderId);
+    expect(sdk.code).toBe('0000');
+    expect(typeof sdk.data).toBe('string');
+    expect(sdkDecrypt(sdk.data as string)).toMatchObject({ order_id: orderId, pay: '12.34' });
+    const documented = await sdkStyleQuery('/api/payment/v1/query-realtime-order', orderId);
+    expect(documented.data).toEqual({ encry_data: expect.any(String) });
+    expect(sdkDecrypt((documented.data as { encry_data: string }).encry_data)).toMatchObject({ order_id: orderId });
+    // Our adapter asks encrypted and reads both forms.
+    for (const endpointNames of ['spec', 'current']) {
+      const named = { ...config, options: { ...config.options, endpointNames } };
+      expect(await adapter.queryPayout(named, orderId, PayoutChannel.BANK_CARD)).toMatchObject({
+        kind: 'found',
+        amount: 1_234,
+      });
+    }
+  });
 
   it('checks dealer, timestamp, signature and encryption as the service does (1005, 1001, 1003, 1004)', async () => {
     const keys = { appKey: dealer.appKey, des3Key: dealer.des3Key };

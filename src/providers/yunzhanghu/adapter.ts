@@ -1,13 +1,25 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
-import { seal, type YunzhanghuKeys } from './crypto';
+import { des3Decrypt, seal, type YunzhanghuKeys } from './crypto';
 import type { PayoutQueryOutcome, PayoutsAdapter, VerificationAdapter, VerificationCallOutcome } from '../capabilities';
-import { orderDetailSchema } from './schemas';
-import { errorReason } from './status-map';
+import {
+  authAlipaySchema,
+  billDownloadSchema,
+  dealerInfosSchema,
+  envelopeSchema,
+  ignoredDataSchema,
+  orderAcceptedSchema,
+  orderDetailSchema,
+  orderDownloadSchema,
+  verifyRequestSchema,
+  type ParsedOrderAccepted,
+} from './schemas';
+import { confirmFailureReason, errorReason } from './status-map';
 import { orderReport, parseCsv } from './transformers';
 import {
   COMMON_ENDPOINTS,
@@ -15,12 +27,8 @@ import {
   ERROR_CODES,
   type AlipayOrder,
   type BankCardOrder,
-  type DealerInfo,
   type EndpointNames,
-  type OrderAccepted,
-  type OrderDetail,
   type WechatOrder,
-  type YunzhanghuEnvelope,
 } from './wire-types';
 
 /** What one call came to; each flow gives transport failures their meaning. */
@@ -48,36 +56,50 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
     config: ResolvedProviderConfig,
     channel: 'bankCard',
     payload: BankCardOrder,
-  ): Promise<YunzhanghuCall<OrderAccepted>>;
+  ): Promise<YunzhanghuCall<ParsedOrderAccepted>>;
   order(
     config: ResolvedProviderConfig,
     channel: 'alipay',
     payload: AlipayOrder,
-  ): Promise<YunzhanghuCall<OrderAccepted>>;
+  ): Promise<YunzhanghuCall<ParsedOrderAccepted>>;
   order(
     config: ResolvedProviderConfig,
     channel: 'wechat',
     payload: WechatOrder,
-  ): Promise<YunzhanghuCall<OrderAccepted>>;
+  ): Promise<YunzhanghuCall<ParsedOrderAccepted>>;
   order(
     config: ResolvedProviderConfig,
     channel: OrderChannel,
     payload: object,
-  ): Promise<YunzhanghuCall<OrderAccepted>> {
+  ): Promise<YunzhanghuCall<ParsedOrderAccepted>> {
     const path = channel === 'bankCard' ? endpoints(config).bankCard : COMMON_ENDPOINTS[channel];
-    return this.call(config, 'POST', path, payload);
+    return this.call(config, 'POST', path, payload, orderAcceptedSchema);
   }
 
-  /** 2.1 4): `channel` is 银行卡 (default), 支付宝 or 微信. */
-  queryOrder(config: ResolvedProviderConfig, orderId: string, channel: '银行卡' | '支付宝' | '微信') {
-    return this.call<OrderDetail>(config, 'GET', endpoints(config).query, { order_id: orderId, channel });
+  /**
+   * 2.1 4): `channel` is 银行卡 (default), 支付宝 or 微信. Asked encrypted (data_type
+   * encryption), so the payee's details do not travel in clear. The answer's `data` is read in
+   * both forms the vendor uses: the encrypted string itself (what the official SDKs read, and
+   * what query-order answers) or an object holding `encry_data` (the v1.3.18 document's
+   * query-realtime-order); a plain object is read too. ADR 0015.
+   */
+  async queryOrder(config: ResolvedProviderConfig, orderId: string, channel: '银行卡' | '支付宝' | '微信') {
+    const call = await this.call(
+      config,
+      'GET',
+      endpoints(config).query,
+      { order_id: orderId, channel, data_type: 'encryption' },
+      z.unknown(),
+    );
+    if (call.kind !== 'ok') return call;
+    const decoded = decryptedData(call.data, keys(config).des3Key);
+    if (decoded === undefined) return { kind: 'unknown' as const, reason: 'the encrypted order cannot be decrypted' };
+    return { kind: 'ok' as const, data: decoded };
   }
 
   /** 2.1 6). */
   queryAccounts(config: ResolvedProviderConfig) {
-    return this.call<{ dealer_infos: DealerInfo[] }>(config, 'GET', COMMON_ENDPOINTS.accounts, {
-      dealer_id: dealerId(config),
-    });
+    return this.call(config, 'GET', COMMON_ENDPOINTS.accounts, { dealer_id: dealerId(config) }, dealerInfosSchema);
   }
 
   /** 2.2: the download URL of a day's order or bill file ("" once older than 90 days). */
@@ -86,20 +108,24 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
     kind: 'order' | 'bill',
     date: string,
   ): Promise<YunzhanghuCall<string>> {
-    const call =
-      kind === 'order'
-        ? await this.call<{ order_download_url: string }>(config, 'GET', COMMON_ENDPOINTS.orderDownload, {
-            order_date: date,
-          })
-        : await this.call<{ bill_download_url: string }>(config, 'GET', endpoints(config).billDownload, {
-            bill_date: date,
-          });
-    if (call.kind !== 'ok') return call;
-    const url =
-      kind === 'order'
-        ? (call.data as { order_download_url: string }).order_download_url
-        : (call.data as { bill_download_url: string }).bill_download_url;
-    return { kind: 'ok', data: String(url ?? '') };
+    if (kind === 'order') {
+      const call = await this.call(
+        config,
+        'GET',
+        COMMON_ENDPOINTS.orderDownload,
+        { order_date: date },
+        orderDownloadSchema,
+      );
+      return call.kind === 'ok' ? { kind: 'ok', data: call.data.order_download_url } : call;
+    }
+    const call = await this.call(
+      config,
+      'GET',
+      endpoints(config).billDownload,
+      { bill_date: date },
+      billDownloadSchema,
+    );
+    return call.kind === 'ok' ? { kind: 'ok', data: call.data.bill_download_url } : call;
   }
 
   /** Downloads a gzip CSV file and returns its rows keyed by the header row. */
@@ -123,33 +149,35 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
     config: ResolvedProviderConfig,
     payload: { card_no: string; id_card: string; real_name: string; mobile: string },
   ) {
-    return this.call<{ ref: string }>(config, 'POST', COMMON_ENDPOINTS.verifyRequest, payload);
+    return this.call(config, 'POST', COMMON_ENDPOINTS.verifyRequest, payload, verifyRequestSchema);
   }
 
-  verifyConfirm(
+  async verifyConfirm(
     config: ResolvedProviderConfig,
     payload: { card_no: string; id_card: string; real_name: string; mobile: string; captcha: string; ref: string },
   ) {
-    return this.call<unknown>(config, 'POST', COMMON_ENDPOINTS.verifyConfirm, payload);
+    const call = await this.call(config, 'POST', COMMON_ENDPOINTS.verifyConfirm, payload, ignoredDataSchema);
+    if (call.kind !== 'refused') return call;
+    return { ...call, failure: { ...call.failure, reason: confirmFailureReason(call.code, call.failure.message) } };
   }
 
   verifyFourFactor(
     config: ResolvedProviderConfig,
     payload: { card_no: string; id_card: string; real_name: string; mobile: string },
   ) {
-    return this.call<unknown>(config, 'POST', COMMON_ENDPOINTS.fourFactor, payload);
+    return this.call(config, 'POST', COMMON_ENDPOINTS.fourFactor, payload, ignoredDataSchema);
   }
 
   verifyThreeFactor(config: ResolvedProviderConfig, payload: { card_no: string; id_card: string; real_name: string }) {
-    return this.call<unknown>(config, 'POST', COMMON_ENDPOINTS.threeFactor, payload);
+    return this.call(config, 'POST', COMMON_ENDPOINTS.threeFactor, payload, ignoredDataSchema);
   }
 
   verifyId(config: ResolvedProviderConfig, payload: { id_card: string; real_name: string }) {
-    return this.call<unknown>(config, 'POST', COMMON_ENDPOINTS.verifyId, payload);
+    return this.call(config, 'POST', COMMON_ENDPOINTS.verifyId, payload, ignoredDataSchema);
   }
 
   authAlipay(config: ResolvedProviderConfig) {
-    return this.call<{ info: string }>(config, 'GET', COMMON_ENDPOINTS.authAlipay, { broker_id: brokerId(config) });
+    return this.call(config, 'GET', COMMON_ENDPOINTS.authAlipay, { broker_id: brokerId(config) }, authAlipaySchema);
   }
 
   /** 2.4 1): the encrypted fields plus the two images, as multipart/form-data. */
@@ -172,7 +200,7 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
       new Blob([new Uint8Array(back.bytes)], { type: back.contentType }),
       'id_card_background.jpg',
     );
-    return this.send<unknown>(config, 'POST', COMMON_ENDPOINTS.idCardImage, form);
+    return this.send(config, 'POST', COMMON_ENDPOINTS.idCardImage, form, ignoredDataSchema);
   }
 
   /** 2.5: payouts made outside Yunzhanghu, reported for tax. */
@@ -183,11 +211,13 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
         : channel === 'alipay'
           ? COMMON_ENDPOINTS.reportAlipay
           : COMMON_ENDPOINTS.reportWechat;
-    return this.call<OrderAccepted>(config, 'POST', path, {
-      dealer_id: dealerId(config),
-      broker_id: brokerId(config),
-      ...payload,
-    });
+    return this.call(
+      config,
+      'POST',
+      path,
+      { dealer_id: dealerId(config), broker_id: brokerId(config), ...payload },
+      orderAcceptedSchema,
+    );
   }
 
   /** The PAYOUTS capability: one order's state in our terms. */
@@ -228,22 +258,28 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
     );
   }
 
-  private call<T>(
+  private call<S extends z.ZodType>(
     config: ResolvedProviderConfig,
     method: 'GET' | 'POST',
     path: string,
     payload: object,
-  ): Promise<YunzhanghuCall<T>> {
+    schema: S,
+  ): Promise<YunzhanghuCall<z.output<S>>> {
     const params = seal(payload, keys(config), sealOptions(config));
-    return this.send<T>(config, method, path, new URLSearchParams(params as unknown as Record<string, string>));
+    return this.send(config, method, path, new URLSearchParams(params as unknown as Record<string, string>), schema);
   }
 
-  private async send<T>(
+  /**
+   * Sends one request and reads the answer: the envelope, then `data` through the endpoint's
+   * schema. An answer that does not parse is an unknown outcome, never a guess.
+   */
+  private async send<S extends z.ZodType>(
     config: ResolvedProviderConfig,
     method: 'GET' | 'POST',
     path: string,
     body: URLSearchParams | FormData,
-  ): Promise<YunzhanghuCall<T>> {
+    schema: S,
+  ): Promise<YunzhanghuCall<z.output<S>>> {
     const headers: Record<string, string> = { 'dealer-id': dealerId(config), 'request-id': randomUUID() };
     let url = `${config.baseUrl}${path}`;
     if (method === 'GET') url = `${url}?${(body as URLSearchParams).toString()}`;
@@ -263,24 +299,57 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
       throw error;
     }
     if (response.status >= 500) return { kind: 'unknown', reason: `HTTP ${response.status}` };
-    let envelope: YunzhanghuEnvelope<T>;
+    let json: unknown;
     try {
-      envelope = JSON.parse(response.text()) as YunzhanghuEnvelope<T>;
+      json = JSON.parse(response.text());
     } catch {
       return { kind: 'unknown', reason: 'the answer is not JSON' };
     }
-    const code = String(envelope?.code ?? '');
-    if (code === '0000') return { kind: 'ok', data: envelope.data as T };
-    if (!code) return { kind: 'unknown', reason: 'the answer has no code' };
+    const envelope = envelopeSchema.safeParse(json);
+    if (!envelope.success || !envelope.data.code) return { kind: 'unknown', reason: 'the answer has no code' };
+    const { code, message } = envelope.data;
+    if (code === '0000') {
+      const data = schema.safeParse(envelope.data.data);
+      if (!data.success) {
+        return {
+          kind: 'unknown',
+          reason: `the answer's data is not as the spec says (${data.error.issues[0]?.message})`,
+        };
+      }
+      return { kind: 'ok', data: data.data };
+    }
     return {
       kind: 'refused',
       code,
       failure: {
         reason: errorReason(code),
-        vendorCode: code,
-        message: String(envelope.message ?? ERROR_CODES[code as keyof typeof ERROR_CODES] ?? ''),
+        vendorCode: code.slice(0, 16),
+        message: (typeof message === 'string' ? message : (ERROR_CODES[code as keyof typeof ERROR_CODES] ?? '')).slice(
+          0,
+          256,
+        ),
       },
     };
+  }
+}
+
+/**
+ * A query answer's `data` asked for with data_type encryption: the encrypted string itself, an
+ * object holding it as `encry_data`, or (from a server that ignored the request) the plain
+ * object. Undefined when it cannot be decrypted.
+ */
+export function decryptedData(data: unknown, des3Key: string): unknown {
+  const cipher =
+    typeof data === 'string'
+      ? data
+      : data && typeof data === 'object' && typeof (data as { encry_data?: unknown }).encry_data === 'string'
+        ? (data as { encry_data: string }).encry_data
+        : undefined;
+  if (cipher === undefined) return data;
+  try {
+    return JSON.parse(des3Decrypt(cipher, des3Key));
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yuanToFen } from '../colourlife/money';
 import { ORDER_STATUSES, type OrderStatusCode } from './wire-types';
 
 /**
@@ -52,19 +53,30 @@ export const orderAcceptedSchema = z.object({
   ref: vendorToken,
   pay: z.unknown().optional(),
 });
+export type ParsedOrderAccepted = z.infer<typeof orderAcceptedSchema>;
 
-/** 2.1 6) dealer balances: amounts stay strings until the money module reads them. */
+/** A yuan amount read into fen; an unreadable one fails the answer (never shown as 0). */
+const yuanAsFen = z.union([z.string(), z.number()]).transform((value, context) => {
+  const fen = yuanToFen(value);
+  if (fen === undefined) {
+    context.addIssue({ code: 'custom', message: 'not an amount in yuan' });
+    return z.NEVER;
+  }
+  return fen;
+});
+
+/** 2.1 6) dealer balances, in fen. */
 export const dealerInfosSchema = z.object({
   dealer_infos: z.array(
     z.object({
       broker_id: z.string().max(64),
-      bank_card_balance: z.string().max(32),
+      bank_card_balance: yuanAsFen,
       is_bank_card: z.boolean(),
-      alipay_balance: z.string().max(32),
+      alipay_balance: yuanAsFen,
       is_alipay: z.boolean(),
-      wxpay_balance: z.string().max(32),
+      wxpay_balance: yuanAsFen,
       is_wxpay: z.boolean(),
-      rebate_fee_balance: z.string().max(32),
+      rebate_fee_balance: yuanAsFen,
     }),
   ),
 });

@@ -96,3 +96,17 @@ export function errorReason(code: string): FailureReason {
       return FailureReason.UNRECOGNISED;
   }
 }
+
+/**
+ * 2.3 1.2) verify-confirm refuses a wrong code, an expired code and an unknown ref alike with
+ * 2003; only the message tells them apart. A caller must know which (enter the code again, or
+ * request a new one), so the message is read here; anything else keeps the code's own reason.
+ */
+export function confirmFailureReason(code: string, message: string): FailureReason {
+  if (code === '2003') {
+    if (message.includes('验证码') && message.includes('过期')) return FailureReason.VERIFICATION_CODE_EXPIRED;
+    if (message.includes('验证码')) return FailureReason.VERIFICATION_CODE_INVALID;
+    if (message.includes('凭证')) return FailureReason.VERIFICATION_REQUEST_INVALID;
+  }
+  return errorReason(code);
+}

@@ -219,7 +219,8 @@ export class YunzhanghuSandbox extends SandboxBase {
     post(['/api/payment/v1/order-realtime', '/api/payment/v1/order-bankpay'], (d, p) => this.order(d, 'bankCard', p));
     post(['/api/payment/v1/order-alipay'], (d, p) => this.order(d, 'alipay', p));
     post(['/api/payment/v1/order-wxpay'], (d, p) => this.order(d, 'wechat', p));
-    get(['/api/payment/v1/query-realtime-order', '/api/payment/v1/query-order'], (d, p) => this.query(d, p));
+    get(['/api/payment/v1/query-realtime-order'], (d, p) => this.query(d, p, 'document'));
+    get(['/api/payment/v1/query-order'], (d, p) => this.query(d, p, 'sdk'));
     get(['/api/payment/v1/query-accounts', '/api/payment/v1/query-accounts/'], (d) => ({
       dealer_infos: [...d.brokers.values()].map((b) => ({
         broker_id: b.brokerId,
@@ -516,15 +517,21 @@ export class YunzhanghuSandbox extends SandboxBase {
     };
   }
 
-  private query(dealer: SandboxDealer, p: Record<string, unknown>): unknown {
+  /**
+   * 2.1 4). Asked with data_type encryption, the order is 3DES-encrypted. v1.3.18 contradicts
+   * itself on where: "the returned data is encrypted", and elsewhere an `encry_data` field inside
+   * `data`. Today's `query-order` (the endpoint the official SDKs call) answers `data` as the
+   * encrypted string, which is what the SDKs decrypt; the document's `query-realtime-order` keeps
+   * the `encry_data` form. ADR 0015.
+   */
+  private query(dealer: SandboxDealer, p: Record<string, unknown>, form: 'document' | 'sdk'): unknown {
     const order = dealer.orders.get(String(p.order_id ?? ''));
     const channel = String(p.channel ?? '银行卡');
     if (!order || CHANNEL_NAMES[order.channel] !== channel) throw new Refusal('2018');
     const detail = this.detail(order, dealer);
-    if (p.data_type === 'encryption') {
-      return { encry_data: seal(detail, { appKey: dealer.appKey, des3Key: dealer.des3Key }).data };
-    }
-    return detail;
+    if (p.data_type !== 'encryption') return detail;
+    const encrypted = seal(detail, { appKey: dealer.appKey, des3Key: dealer.des3Key }).data;
+    return form === 'sdk' ? encrypted : { encry_data: encrypted };
   }
 
   private notify(dealer: SandboxDealer, order: SandboxPayoutOrder): void {
