@@ -4,6 +4,7 @@ import { Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { toGlobalId } from '../graphql/global-id';
 import type { Services } from '../services/services';
+import { readRequestBody } from './read-body';
 
 const VENDOR_PATHS: Record<string, Vendor> = {
   colourlife: Vendor.COLOURLIFE,
@@ -45,11 +46,17 @@ async function handleCallback(services: Services, req: IncomingMessage, res: Ser
     send(res, 404, 'text/plain', 'not found');
     return;
   }
-  const body = await readBody(req);
-  if (!body) {
+  const read = await readRequestBody(req, MAX_CALLBACK_BYTES);
+  if (read.kind === 'aborted') {
+    services.logger.debug({ vendor }, 'vendor went away while sending a callback');
+    res.destroy();
+    return;
+  }
+  if (read.kind === 'too_large') {
     send(res, 413, 'text/plain', 'payload too large');
     return;
   }
+  const body = read.body;
   const pathRest = rest.join('/');
   const { outcome, reply, orderNo } = await services.callbacks.receive(vendor, platformId, {
     method: req.method ?? 'GET',
@@ -73,26 +80,6 @@ function decodeSegment(segment: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The raw body, or undefined if it exceeds MAX_CALLBACK_BYTES (the rest is not read). */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_CALLBACK_BYTES) {
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > MAX_CALLBACK_BYTES ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestMetrics } from '../db/request-metrics';
 import { createRequestContext, type RequestContext } from '../graphql/context';
 import { OPERATION_LIMITS } from '../graphql/protection';
+import { readRequestBody } from './read-body';
 import type { Services } from '../services/services';
 
 /**
@@ -15,20 +16,26 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let body: unknown;
     if (req.method === 'POST') {
-      const read = await readBody(req, OPERATION_LIMITS.maxBodyBytes);
+      const read = await readRequestBody(req, OPERATION_LIMITS.maxBodyBytes);
+      if (read.kind === 'aborted') {
+        services.logger.debug({ path: '/graphql' }, 'client went away while sending the request body');
+        res.destroy();
+        return;
+      }
       if (read.kind === 'too_large') {
         return sendError(res, 413, `The request body is larger than ${OPERATION_LIMITS.maxBodyBytes} bytes`);
       }
+      const text = read.body.toString('utf8');
       const type = req.headers['content-type'] ?? '';
       if (/^application\/(graphql-response\+)?json\b/i.test(type) || type === '') {
         try {
-          body = read.text.length > 0 ? JSON.parse(read.text) : undefined;
+          body = text.length > 0 ? JSON.parse(text) : undefined;
         } catch {
           return sendError(res, 400, 'The request body is not valid JSON');
         }
       } else {
         // Apollo answers unsupported content types with its own 400 and message.
-        body = read.text;
+        body = text;
       }
     }
     const headers = new HeaderMap();
@@ -61,29 +68,6 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<{ kind: 'ok'; text: string } | { kind: 'too_large' }> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      req.resume();
-      resolve({ kind: 'too_large' });
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) tooLarge = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () =>
-      resolve(tooLarge ? { kind: 'too_large' } : { kind: 'ok', text: Buffer.concat(chunks).toString('utf8') }),
-    );
-    req.on('error', reject);
-  });
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {

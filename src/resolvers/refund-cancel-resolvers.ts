@@ -19,6 +19,7 @@ import { TransactionNode } from '../schema/object-types';
 import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
 import { SafeInt } from '../schema/scalars';
 import { CURRENCY_CNY } from '../domain/enums';
+import { Role } from './auth-checker';
 
 export enum RefundRefusalReason {
   /** The payment's vendor has no refunds (the cashier), or it is not a payment. */
@@ -114,8 +115,11 @@ const CANCEL_MESSAGES: Record<CancelRefusalReason, string> = {
 
 @Resolver()
 export class RefundCancelResolver {
-  @Authorized()
-  @Mutation(() => RefundPaymentResult, { description: 'Refunds part or all of what is left of a paid payment.' })
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => RefundPaymentResult, {
+    description:
+      "Refunds part or all of what is left of a paid payment. Platform API keys only: a refund is the platform's decision, made server-side; a client token gets FORBIDDEN.",
+  })
   async refundPayment(
     @Arg('input') input: RefundPaymentInput,
     @Ctx() context: RequestContext,

@@ -1,7 +1,9 @@
+import { connect } from 'node:net';
 import { createHash } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { graphql, graphqlData } from '../support/graphql-client';
+import { waitFor } from '../support/wait-for';
 
 /** GraphQL-over-HTTP behaviour and operation limits. SQLite is enough: none of this touches SQL. */
 describe('HTTP protocol and protection', () => {
@@ -30,6 +32,32 @@ describe('HTTP protocol and protection', () => {
   async function expectStillServing() {
     expect((await graphqlData(app.url, '{ viewer { kind } }', {}, apiKey)).viewer.kind).toBe('platform');
   }
+
+  it.each(['/graphql', '/callbacks/yunzhanghu/0190a4b2-7c1e-7000-8000-000000000001'])(
+    'logs a client that hangs up mid-body on %s at debug level, without a stack',
+    async (path) => {
+      const before = app.logs.length;
+      const socket = connect(Number(new URL(app.url).port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // Expect: 100-continue makes the server answer once it has the request: then we know the
+      // handler is reading the body when we hang up.
+      const continued = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+      socket.write(
+        `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+      );
+      await continued;
+      socket.write('{"query":');
+      const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.destroy();
+      await closed;
+      const entries = () => app.logs.slice(before);
+      await waitFor(() => entries().some((entry) => /went away/.test(String(entry.msg))), 'the hang-up logged');
+      expect(entries().filter((entry) => Number(entry.level) >= 50)).toEqual([]);
+      expect(entries().find((entry) => /went away/.test(String(entry.msg)))).toMatchObject({ level: 20 });
+      expect(JSON.stringify(entries())).not.toContain('stack');
+      await expectStillServing();
+    },
+  );
 
   it('answers malformed JSON with 400 and a code', async () => {
     const response = await post('{"query": "{ viewer { kind } }"');

@@ -2,6 +2,7 @@ import { toGlobalId } from '../../src/graphql/global-id';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { seedPlatform, type SeededPlatform } from '../support/fixtures';
+import { minimalMutation, mutationFields } from '../support/schema-inputs';
 import { graphql, graphqlData } from '../support/graphql-client';
 
 const ISSUE_TOKEN = `mutation($clientId: ID!) {
@@ -161,6 +162,35 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     );
     expect(issue.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
+
+  /**
+   * The one rule for end users: a client token may start and abandon its own payments and read
+   * (sync) their state, and may never move money back to itself nor take a platform decision
+   * (refund, confirm, pay out, configure, manage keys, clients or accounts). Every mutation of
+   * the schema is on one side of this list, so a new one is forbidden to clients until it is
+   * deliberately put here.
+   */
+  const CLIENT_MAY = new Set([
+    'createPayment',
+    'cancelPayment',
+    'syncPayment',
+    'createLedgerTransaction',
+    'cancelLedgerTransaction',
+    'syncLedgerTransaction',
+    'syncLedgerAccount',
+  ]);
+
+  it.each(mutationFields().map((field) => [field.name, field] as const))(
+    'a client token gets FORBIDDEN on %s unless the end-user rule allows it',
+    async (name, field) => {
+      // The client's own payment: refunding it to itself is exactly what must be refused.
+      const { query, variables } = minimalMutation(field, toGlobalId('Transaction', alpha.transactionIds[0]));
+      const response = await graphql(app.url, query, variables, alphaClientToken);
+      const code = response.body.errors?.[0]?.extensions?.code;
+      if (CLIENT_MAY.has(name)) expect([name, code]).not.toEqual([name, 'FORBIDDEN']);
+      else expect([name, code]).toEqual([name, 'FORBIDDEN']);
+    },
+  );
 
   it("cannot issue a token for another platform's client", async () => {
     const response = await graphql(
