@@ -1,9 +1,10 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource, type DataSourceOptions, type EntityManager, type Logger as TypeOrmLogger } from 'typeorm';
 import type { AppConfig } from '../config/config';
 import { ALL_ENTITIES } from '../entities';
 import type { Logger } from '../logging/logger';
+import { ProcessLock } from './process-lock';
 import { createConnection } from 'mysql2/promise';
 import { managerTransaction, MysqlPipeline, type PipelinedTransaction } from './pipelined-transaction';
 import { requestMetrics } from './request-metrics';
@@ -110,7 +111,7 @@ export class Database {
   private readonly sqlLogger: SqlLogger;
   private source?: DataSource;
   private sqliteQueue: Promise<unknown> = Promise.resolve();
-  private lockFile?: string;
+  private lock?: ProcessLock;
   private saveTimer?: NodeJS.Timeout;
   private pipeline?: MysqlPipeline;
   /** Embedded mode's engine, once opened (undefined on MySQL). */
@@ -141,11 +142,21 @@ export class Database {
   async open(options: { migrate: boolean }): Promise<void> {
     if (!this.source) {
       const flavour = this.settings.kind === 'mysql' ? await detectMysqlFlavour(this.settings.url) : 'mysql';
+      if (this.settings.kind === 'sqlite') this.sqliteEngine = resolveSqliteEngine(this.settings.engine ?? 'auto');
       if (this.sqliteFile) {
         mkdirSync(dirname(this.sqliteFile), { recursive: true });
-        this.lockFile = acquireSqliteLock(this.sqliteFile);
+        // sql.js holds the whole database in memory and rewrites the file, so two processes on
+        // one file would overwrite each other's writes: one owner at a time. better-sqlite3 is
+        // SQLite itself, whose own file locking (WAL) lets the CLI work beside a running server.
+        if (this.sqliteEngine === 'sqljs') {
+          this.lock = await ProcessLock.acquire(this.sqliteFile);
+          if (!this.lock)
+            throw new Error(
+              `The SQLite database ${this.sqliteFile} is in use by another paygraph process on the sql.js engine. ` +
+                'Stop it first, install better-sqlite3 (which lets several processes share the file), or use DATABASE_URL=mysql://….',
+            );
+        }
       }
-      if (this.settings.kind === 'sqlite') this.sqliteEngine = resolveSqliteEngine(this.settings.engine ?? 'auto');
       this.source = new DataSource(dataSourceOptions(this.settings, this.sqlLogger, flavour, this.sqliteEngine));
     }
     if (!this.source.isInitialized) {
@@ -184,8 +195,8 @@ export class Database {
     await this.pipeline?.close();
     this.pipeline = undefined;
     if (this.source?.isInitialized) await this.source.destroy();
-    if (this.lockFile) rmSync(this.lockFile, { force: true });
-    this.lockFile = undefined;
+    await this.lock?.release();
+    this.lock = undefined;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
@@ -252,37 +263,6 @@ async function detectMysqlFlavour(url: string): Promise<'mysql' | 'mariadb'> {
     return /mariadb/i.test(version) ? 'mariadb' : 'mysql';
   } finally {
     await connection.end();
-  }
-}
-
-/**
- * sql.js holds the whole database in memory and rewrites the file on commit, so two processes
- * on one file would silently overwrite each other's writes. A pid lock makes the second one
- * (say, the CLI while `npm start` runs) fail with a clear message instead.
- */
-function acquireSqliteLock(file: string): string {
-  const lockFile = `${file}.lock`;
-  try {
-    writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-    return lockFile;
-  } catch {
-    const holder = Number(readFileSync(lockFile, 'utf8'));
-    if (holder && holder !== process.pid && isAlive(holder)) {
-      throw new Error(
-        `The SQLite database ${file} is in use by process ${holder}. Stop it first, or use DATABASE_URL=mysql://… to share one database between processes.`,
-      );
-    }
-    writeFileSync(lockFile, String(process.pid));
-    return lockFile;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
