@@ -16,7 +16,13 @@ import { Account, AccountType, Biz, Client, Transaction } from '../entities';
 import { badUserInput, forbidden } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logging/logger';
-import type { ColourlifeAdapter, LedgerCall, TransferParams } from '../providers/colourlife/adapter';
+import {
+  subaccountsJson,
+  type ColourlifeAdapter,
+  type LedgerCall,
+  type ListParams,
+  type PrepayParams,
+} from '../providers/colourlife/adapter';
 import { callbackPathSecret } from '../providers/colourlife/callbacks';
 import { classify, type LedgerRole } from '../providers/colourlife/matrix';
 import { fenToYuan, yuanToFen } from '../providers/colourlife/money';
@@ -51,6 +57,8 @@ const KIND_CHANNELS = Object.fromEntries(Object.entries(CHANNEL_KINDS).map(([c, 
   ChannelType
 >;
 const ROLES: Record<AccountOwnerKind, LedgerRole> = { PLATFORM: 'platform', BIZ: 'biz', CLIENT: 'client' };
+/** Channels whose money arrives from outside the ledger: 5.3.1 names their payer orgtype 0. */
+const THIRD_PARTY_KINDS: readonly AccountTypeKind[] = [AccountTypeKind.WEIXIN, AccountTypeKind.ALIPAY];
 
 export interface TransferInput {
   idempotencyKey: string;
@@ -78,6 +86,8 @@ interface LedgerVendorData {
   payerAmountFen?: number;
   payeeAmountFen?: number;
   failure?: VendorFailure | null;
+  /** The request as first sent, without its callback. */
+  request?: Omit<PrepayParams, 'callback'>;
 }
 
 /**
@@ -341,6 +351,17 @@ export class LedgerService {
     }
     if (mode === 'fast' && input.externalPayer)
       throw badUserInput('fast transactions cannot be paid by WeChat or Alipay', 'externalPayer');
+    if (mode === 'fast') {
+      // 5.3.3 defines none of these: sent anyway, a ledger that ignores them would do something
+      // else than asked (an exchange's fixed side decides which amount is ours).
+      for (const field of ['fixPayerAmount', 'remoteIp', 'payerSubaccounts', 'payeeSubaccounts'] as const) {
+        if (input[field] !== undefined && input[field] !== false)
+          throw badUserInput(
+            `${field} is only for createLedgerTransaction (prepay, then confirm): the fast transaction has no such parameter`,
+            field,
+          );
+      }
+    }
     const platformScope = { platformId: scope.platformId };
     const payee = await this.reads.get('Account', platformScope, input.payeeAccountId);
     const payeeType = await this.reads.get('AccountType', platformScope, payee.accountTypeId);
@@ -390,7 +411,9 @@ export class LedgerService {
       input,
       async (bind) => {
         const id = newId();
-        const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false };
+        const request = this.transferParams(mode, orderNoOf(id), input, payer, payerType, payee, payeeType);
+        // Kept as sent, so a re-send is the same request (only the callback is derived again).
+        const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false, request };
         const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
           return insertTransaction(manager, this.events, {
@@ -412,16 +435,7 @@ export class LedgerService {
         });
         this.events.publish(event);
         await this.db.durable();
-        const params = this.transferParams(
-          config,
-          scope.platformId,
-          orderNoOf(id),
-          input,
-          payer,
-          payerType,
-          payee,
-          payeeType,
-        );
+        const params = { ...request, callback: this.callbackUrl(config, scope.platformId) };
         const call =
           mode === 'prepay'
             ? await this.adapter.prepay(config, params)
@@ -438,37 +452,46 @@ export class LedgerService {
     return { ok: true, transaction, replayed };
   }
 
+  /**
+   * The request as the spec defines it for the mode: 5.3.3 fasttransaction has no remoteip,
+   * fixedorgmoney or sub-accounts (transfer refuses them before this). A payer account of the
+   * WeChat or Alipay channel is named orgtype 0 / orgaccountno 0, as 5.3.1 says. The callback is
+   * added by the caller (it is derived from the credentials and never stored).
+   */
   private transferParams(
-    config: ResolvedProviderConfig,
-    platformId: string,
+    mode: 'prepay' | 'fast',
     orderno: string,
     input: TransferInput,
     payer: Account | undefined,
     payerType: AccountType | undefined,
     payee: Account,
     payeeType: AccountType,
-  ): TransferParams {
-    const subaccounts = (changes?: Record<string, number>) =>
-      changes
-        ? JSON.stringify(Object.fromEntries(Object.entries(changes).map(([name, fen]) => [name, fenToYuan(fen)])))
-        : undefined;
-    return {
+  ): Omit<PrepayParams, 'callback'> {
+    const thirdPartyPayer = !payer || !payerType || THIRD_PARTY_KINDS.includes(payerType.kind);
+    const common = {
       money: fenToYuan(input.amountFen),
       orderno,
       content: input.content,
-      orgtype: payerType?.vendorAtid ?? '0',
-      orgaccountno: payer?.vendorRef ?? '0',
+      orgtype: thirdPartyPayer ? '0' : payerType.vendorAtid,
+      orgaccountno: thirdPartyPayer ? '0' : (payer.vendorRef as string),
       desttype: payeeType.vendorAtid,
       destaccountno: payee.vendorRef as string,
       detail: input.detail,
       starttime: input.startsAt ? Math.floor(input.startsAt.getTime() / 1000) : undefined,
       stoptime: input.expiresAt ? Math.floor(input.expiresAt.getTime() / 1000) : undefined,
-      callback: `${this.publicUrl()}/callbacks/colourlife/${platformId}/${callbackPathSecret(config)}`,
+    };
+    if (mode === 'fast') return common;
+    return {
+      ...common,
       remoteip: input.remoteIp,
       fixedorgmoney: input.fixPayerAmount ? 1 : 0,
-      orgsubaccount: subaccounts(input.payerSubaccounts),
-      destsubaccount: subaccounts(input.payeeSubaccounts),
+      orgsubaccount: subaccountsJson(input.payerSubaccounts),
+      destsubaccount: subaccountsJson(input.payeeSubaccounts),
     };
+  }
+
+  private callbackUrl(config: ResolvedProviderConfig, platformId: string): string {
+    return `${this.publicUrl()}/callbacks/colourlife/${platformId}/${callbackPathSecret(config)}`;
   }
 
   /** What a prepay or fast answer means for the local row. */
@@ -641,6 +664,15 @@ export class LedgerService {
     return open.length;
   }
 
+  /**
+   * Settles a transaction whose answer was lost. With its tno, it is read (get). Without one,
+   * it is looked for before anything is sent again, because the spec never says the ledger
+   * deduplicates on orderno: a fast transaction or a paid prepay is found in the list of its
+   * account. A prepay not found (unpaid ones are never listed) is sent again byte for byte as
+   * first sent, so a ledger that deduplicates answers with the same tno and one that does not
+   * holds a second unpaid prepay that nobody pays. A fast transaction not found is never sent
+   * again (money could move twice): it stays NEEDS_ATTENTION for the sync job and a person.
+   */
   private async resolve(
     config: ResolvedProviderConfig,
     transaction: Transaction,
@@ -648,38 +680,75 @@ export class LedgerService {
   ): Promise<true | LedgerRefusal> {
     if (transaction.vendorRef) return this.syncByTno(config, transaction, transaction.vendorRef, source);
     const data = transaction.vendorData as unknown as LedgerVendorData;
-    const payer = transaction.payerAccountId
-      ? await this.db.manager.findOneByOrFail(Account, { id: transaction.payerAccountId })
-      : undefined;
-    const payee = await this.db.manager.findOneByOrFail(Account, { id: transaction.payeeAccountId as string });
-    const payerType = payer
-      ? await this.db.manager.findOneByOrFail(AccountType, { id: payer.accountTypeId })
-      : undefined;
-    const payeeType = await this.db.manager.findOneByOrFail(AccountType, { id: payee.accountTypeId });
-    const params = this.transferParams(
-      config,
-      transaction.platformId,
-      transaction.orderNo,
-      {
-        idempotencyKey: '',
-        amountFen: transaction.amountFen,
-        content: transaction.description ?? '',
-        payeeAccountId: payee.id,
-        fixPayerAmount: data.fixPayerAmount,
-      },
-      payer,
-      payerType,
-      payee,
-      payeeType,
-    );
-    const call =
-      data.mode === 'prepay'
-        ? await this.adapter.prepay(config, params)
-        : await this.adapter.fastTransaction(config, params);
+    const search = await this.searchParams(config, transaction);
+    const found = search
+      ? await this.adapter.findByOrderNo(config, transaction.orderNo, search, data.request?.money)
+      : ({ kind: 'absent' } as const);
+    if (found.kind === 'found') {
+      await changeTransaction(
+        this.events,
+        transaction,
+        TransactionStatus.PROCESSING,
+        source,
+        { step: 'list', result: 'found by orderno' },
+        { vendorRef: found.tno },
+      );
+      return this.syncByTno(config, transaction, found.tno, source);
+    }
+    if (found.kind !== 'absent') return refusalOf(found);
+    if (data.mode === 'fast' || !data.request) {
+      await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, source, {
+        step: 'list',
+        result: 'not found at the ledger; not sent again (money could move twice)',
+      });
+      return true;
+    }
+    const call = await this.adapter.prepay(config, {
+      ...data.request,
+      callback: this.callbackUrl(config, transaction.platformId),
+    });
     await this.afterCreate(config, transaction.id, transaction.platformId, data.mode, call, source);
     return call.kind === 'ok' || (call.kind === 'refused' && call.code === CODES.DUPLICATE_ORDERNO)
       ? true
       : refusalOf(call);
+  }
+
+  /** The list (5.3.5) a transaction of ours would be in: its payer's account, or the payee's for a payment from WeChat or Alipay. */
+  private async searchParams(
+    config: ResolvedProviderConfig,
+    transaction: Transaction,
+  ): Promise<ListParams | undefined> {
+    const accountId = transaction.payerAccountId ?? transaction.payeeAccountId;
+    if (!accountId) return undefined;
+    const account = await this.db.manager.findOneByOrFail(Account, { id: accountId });
+    const accountType = await this.db.manager.findOneByOrFail(AccountType, { id: account.accountTypeId });
+    const owner = await this.listOwner(config, { platformId: transaction.platformId }, account, accountType);
+    if (!owner) return undefined;
+    const since = Math.floor(transaction.createdAt.getTime() / 1000) - 600;
+    return { ...owner, ispay: transaction.payerAccountId ? 1 : 2, starttime: since };
+  }
+
+  /** Who owns an account at the ledger, as 5.3.5 list names it; undefined when it is not open there. */
+  private async listOwner(
+    config: ResolvedProviderConfig,
+    scope: Scope,
+    account: Account,
+    accountType: AccountType,
+  ): Promise<Pick<ListParams, 'utype' | 'uno' | 'atid' | 'ano'> | undefined> {
+    let utype: 1 | 2 | 3;
+    let uno: string | null;
+    if (account.ownerKind === AccountOwnerKind.PLATFORM) {
+      utype = USER_TYPES.PLATFORM;
+      uno = String(config.options.pno);
+    } else if (account.ownerKind === AccountOwnerKind.BIZ) {
+      utype = USER_TYPES.BIZ;
+      uno = (await this.reads.get('Biz', { platformId: scope.platformId }, account.bizId as string)).vendorRef;
+    } else {
+      utype = USER_TYPES.CLIENT;
+      uno = (await this.reads.get('Client', scope, account.clientId as string)).vendorRef;
+    }
+    if (!uno || !account.vendorRef) return undefined;
+    return { utype, uno, atid: accountType.vendorAtid, ano: account.vendorRef };
   }
 
   /** Reads the ledger's record (the LEDGER capability) and applies it; the amount is checked against ours. */
@@ -759,26 +828,16 @@ export class LedgerService {
     const accountType = await this.reads.get('AccountType', { platformId: scope.platformId }, account.accountTypeId);
     const config = await this.config(scope.platformId);
     if (!config) return this.notConfigured();
-    let utype: 1 | 2 | 3;
-    let uno: string | null;
-    if (account.ownerKind === AccountOwnerKind.PLATFORM) {
-      utype = USER_TYPES.PLATFORM;
-      uno = String(config.options.pno);
-    } else if (account.ownerKind === AccountOwnerKind.BIZ) {
-      utype = USER_TYPES.BIZ;
-      uno = (await this.reads.get('Biz', { platformId: scope.platformId }, account.bizId as string)).vendorRef;
-    } else {
-      utype = USER_TYPES.CLIENT;
-      uno = (await this.reads.get('Client', scope, account.clientId as string)).vendorRef;
-    }
-    if (!uno || !account.vendorRef) throw badUserInput('the account is not open at the ledger', 'accountId');
+    const owner = await this.listOwner(config, scope, account, accountType);
+    if (!owner) throw badUserInput('the account is not open at the ledger', 'accountId');
+    const { utype, uno } = owner;
     const limit = input.limit ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badUserInput('limit is 1 to 100', 'limit');
     const call = await this.adapter.list(config, {
       utype,
       uno,
-      atid: accountType.vendorAtid,
-      ano: account.vendorRef,
+      atid: owner.atid,
+      ano: owner.ano,
       starttime: input.from ? Math.floor(input.from.getTime() / 1000) : undefined,
       stoptime: input.to ? Math.floor(input.to.getTime() / 1000) : undefined,
       transtype: input.transtype,

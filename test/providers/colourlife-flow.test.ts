@@ -238,12 +238,30 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
 
   it('exchanges national for local fanpiao at the configured rate, fixing the payer side when asked', async () => {
     const before = await balance('shopLocal');
-    const result = await transfer(FAST, {
+    // fixedorgmoney exists only on prepay (5.3.1): a fast transaction cannot carry it.
+    const fast = await graphql(
+      app.url,
+      FAST,
+      {
+        input: {
+          idempotencyKey: key(),
+          content: 'test',
+          payerAccountId: accounts.alice,
+          payeeAccountId: accounts.shopLocal,
+          amountFen: 400,
+          fixPayerAmount: true,
+        },
+      },
+      apiKey,
+    );
+    expect(fast.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'fixPayerAmount' });
+    const prepay = await transfer(CREATE, {
       payerAccountId: accounts.alice,
       payeeAccountId: accounts.shopLocal,
       amountFen: 400,
       fixPayerAmount: true,
     });
+    const result = await act(CONFIRM, prepay.transaction.id);
     expect(result.transaction).toMatchObject({ status: 'SUCCEEDED', ledgerKind: 'EXCHANGE' });
     // 5 local per 4 national: 4.00 national buys 5.00 local.
     expect((await balance('shopLocal')) - before).toBe(500);
@@ -462,13 +480,66 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     expect([...ledger.transactions.values()].filter((t) => t.orderno === orderNo)).toHaveLength(1);
   });
 
-  it('applies sub-account changes and refuses expired transactions', async () => {
+  it('a fast transaction whose answer is lost is found by its orderno, never sent twice', async () => {
+    const before = await balance('bob');
+    sandbox.faults.nextRequests = ['unknown'];
     const result = await transfer(FAST, {
+      payerAccountId: accounts.alice,
+      payeeAccountId: accounts.bob,
+      amountFen: 11,
+    });
+    expect(result.transaction.status).toBe('NEEDS_ATTENTION');
+    const synced = await act(SYNC, result.transaction.id);
+    expect(synced.transaction).toMatchObject({ status: 'SUCCEEDED', vendorRef: expect.any(String) });
+    const orderNo = (
+      await gql(`query($id: ID!) { node(id: $id) { ... on Transaction { orderNo } } }`, { id: result.transaction.id })
+    ).node.orderNo;
+    const sent = sandbox.received.filter(
+      (r) => r.path === '/transaction/fasttransaction' && r.params.orderno === orderNo,
+    );
+    expect(sent).toHaveLength(1);
+    expect((await balance('bob')) - before).toBe(11);
+  });
+
+  it('a prepay not found at the ledger is sent again exactly as first sent', async () => {
+    sandbox.faults.nextRequests = ['unknown'];
+    const result = await transfer(CREATE, {
+      payerAccountId: accounts.alice,
+      payeeAccountId: accounts.bob,
+      amountFen: 13,
+      detail: 'byte for byte',
+      payerSubaccounts: { cash: '0.13' },
+    });
+    const orderNo = (
+      await gql(`query($id: ID!) { node(id: $id) { ... on Transaction { orderNo } } }`, { id: result.transaction.id })
+    ).node.orderNo;
+    // The ledger-sync job looks for it, does not find it (unpaid prepays are not listed), and sends it again.
+    await waitFor(async () => {
+      const data = await gql(`query($id: ID!) { node(id: $id) { ... on Transaction { vendorRef } } }`, {
+        id: result.transaction.id,
+      });
+      return Boolean(data.node.vendorRef);
+    }, 'the sync job to adopt the prepay');
+    const sent = sandbox.received
+      .filter((r) => r.path === '/transaction/prepay' && r.params.orderno === orderNo)
+      .map(({ params: { access_token: _token, ...params } }) => params);
+    expect(sent).toHaveLength(2);
+    expect(sent[1]).toEqual(sent[0]);
+    expect([...ledger.transactions.values()].filter((t) => t.orderno === orderNo)).toHaveLength(1);
+  });
+
+  it('applies sub-account changes and refuses expired transactions', async () => {
+    const prepay = await transfer(CREATE, {
       payerAccountId: accounts.alice,
       payeeAccountId: accounts.shop,
       amountFen: 100,
       payeeSubaccounts: { cash: '0.60', ticket: '0.40' },
     });
+    // Sent as the spec's example shows them: JSON numbers in yuan.
+    expect(sandbox.received.filter((r) => r.path === '/transaction/prepay').at(-1)?.params.destsubaccount).toBe(
+      '{"cash":0.60,"ticket":0.40}',
+    );
+    const result = await act(CONFIRM, prepay.transaction.id);
     expect(result.transaction.status).toBe('SUCCEEDED');
     const local = await app.runtime.services.db.manager.findOneByOrFail(Account, {
       id: fromGlobalIdOf('Account', accounts.shop, 'id'),

@@ -4,7 +4,7 @@ import type { ResolvedProviderConfig } from '../../services/provider-config-serv
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
-import { yuanToFen } from './money';
+import { fenToYuan, yuanToFen } from './money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
 import { AccessTokenCache } from './token-cache';
 import {
@@ -30,8 +30,11 @@ export type LedgerCall<T> =
   /** The vendor could not be reached; nothing was sent. */
   | { kind: 'not_sent'; reason: string };
 
-/** 5.3.1 prepay and 5.3.3 fasttransaction parameters, already in wire form (yuan strings). */
-export interface TransferParams {
+/**
+ * 5.3.3 fasttransaction: exactly the parameters the spec lists, in wire form (yuan strings).
+ * It has no remoteip, fixedorgmoney or sub-account changes: those exist only on prepay.
+ */
+export interface FastTransactionParams {
   money: string;
   orderno: string;
   content: string;
@@ -43,10 +46,29 @@ export interface TransferParams {
   starttime?: number;
   stoptime?: number;
   callback?: string;
+}
+
+/** 5.3.1 prepay: the fast transaction's parameters and the four only prepay defines. */
+export interface PrepayParams extends FastTransactionParams {
   remoteip?: string;
   fixedorgmoney?: 0 | 1;
+  /** JSON as the spec's example shows it: amounts in yuan as JSON numbers (subaccountsJson). */
   orgsubaccount?: string;
   destsubaccount?: string;
+}
+
+/** Either request, as sent: what a re-send repeats byte for byte. */
+export type TransferParams = PrepayParams;
+
+/**
+ * `{"cash":10.50,"ticket":-5.00}`: 5.3.1's sub-account format, amounts as JSON numbers in yuan.
+ * Written as text from the exact yuan string, so no floating point touches the amount.
+ */
+export function subaccountsJson(changes: Record<string, number> | undefined): string | undefined {
+  if (!changes || Object.keys(changes).length === 0) return undefined;
+  return `{${Object.entries(changes)
+    .map(([name, fen]) => `${JSON.stringify(name)}:${fenToYuan(fen)}`)
+    .join(',')}}`;
 }
 
 export interface ListParams {
@@ -139,7 +161,7 @@ export class ColourlifeAdapter implements LedgerAdapter {
     return this.call<AccountDetail>(config, '/account/queryBizAccount', { pano, bano });
   }
 
-  prepay(config: ResolvedProviderConfig, params: TransferParams) {
+  prepay(config: ResolvedProviderConfig, params: PrepayParams) {
     return this.call<{ payinfo: Record<string, unknown> & { tno: string } }>(config, '/transaction/prepay', params);
   }
 
@@ -147,8 +169,22 @@ export class ColourlifeAdapter implements LedgerAdapter {
     return this.call<unknown>(config, '/transaction/pay', { tno });
   }
 
-  fastTransaction(config: ResolvedProviderConfig, params: TransferParams) {
-    return this.call<{ tno: string }>(config, '/transaction/fasttransaction', params);
+  fastTransaction(config: ResolvedProviderConfig, params: FastTransactionParams) {
+    // Only 5.3.3's parameters go out, whatever the caller's object carries.
+    const spec: FastTransactionParams = {
+      money: params.money,
+      orderno: params.orderno,
+      content: params.content,
+      orgtype: params.orgtype,
+      orgaccountno: params.orgaccountno,
+      desttype: params.desttype,
+      destaccountno: params.destaccountno,
+      detail: params.detail,
+      starttime: params.starttime,
+      stoptime: params.stoptime,
+      callback: params.callback,
+    };
+    return this.call<{ tno: string }>(config, '/transaction/fasttransaction', spec);
   }
 
   cancel(config: ResolvedProviderConfig, tno: string) {
@@ -161,6 +197,31 @@ export class ColourlifeAdapter implements LedgerAdapter {
 
   get(config: ResolvedProviderConfig, tno: string) {
     return this.call<{ transaction: TransactionDetail }>(config, '/transaction/get', { tno });
+  }
+
+  /**
+   * Finds our transaction by its orderno when its answer was lost, without sending it again:
+   * the spec never says the ledger deduplicates on orderno. 5.3.5 list (successful transactions
+   * of one account since `since`, newest first) names no orderno, so each entry of our amount is
+   * read with 5.3.6 get until one carries our orderno. `found` is its tno; `absent` means no
+   * successful transaction of ours on that account (an unpaid prepay is never listed).
+   */
+  async findByOrderNo(
+    config: ResolvedProviderConfig,
+    orderno: string,
+    account: ListParams,
+    money: string | undefined,
+  ): Promise<{ kind: 'found'; tno: string } | { kind: 'absent' } | Exclude<LedgerCall<never>, { kind: 'ok' }>> {
+    const listed = await this.list(config, { ...account, skip: 0, limit: 100 });
+    if (listed.kind !== 'ok') return listed;
+    const entries = Array.isArray(listed.content?.list) ? listed.content.list : [];
+    for (const entry of entries) {
+      if (money !== undefined && yuanToFen(entry.money) !== yuanToFen(money)) continue;
+      const detail = await this.get(config, String(entry.tno));
+      if (detail.kind !== 'ok') return detail;
+      if (detail.content?.transaction?.orderno === orderno) return { kind: 'found', tno: String(entry.tno) };
+    }
+    return { kind: 'absent' };
   }
 
   /** 5.3.6 in our terms (the LEDGER capability): status mapped, amounts in fen. */

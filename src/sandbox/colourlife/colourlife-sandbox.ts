@@ -137,6 +137,8 @@ export class ColourlifeSandbox extends SandboxBase {
   private sequence = 0;
   /** Access tokens issued so far (tests check refreshes). */
   tokensIssued = 0;
+  /** The last 500 API requests as received, for tests that check what a client sent. */
+  readonly received: Array<{ path: string; params: Record<string, string> }> = [];
 
   constructor(
     logger: Logger,
@@ -251,7 +253,13 @@ export class ColourlifeSandbox extends SandboxBase {
         urlencoded,
         json,
         (req, res) =>
-          void this.api(req, res, (body) => handler(this.authenticate(String(body.access_token ?? '')), body)),
+          void this.api(req, res, (body) => {
+            this.received.push({ path, params: { ...body } });
+            if (this.received.length > 500) this.received.shift();
+            const platform = this.authenticate(String(body.access_token ?? ''));
+            checkSpecParameters(path, body);
+            return handler(platform, body);
+          }),
       );
     }
     router.post('/_admin/platforms', express.json(), (req, res) => {
@@ -883,10 +891,70 @@ function subaccountChanges(value: string | undefined, field: string): Record<str
     throw new LedgerError(CODES.BAD_PARAMS, `${field}格式错误`);
   const changes: Record<string, number> = {};
   for (const [name, amount] of Object.entries(parsed as Record<string, unknown>)) {
-    const fen = yuanToFen(amount);
+    // The spec's example: {"cash":10,"ticket":-5}, amounts as JSON numbers.
+    const fen = typeof amount === 'number' ? yuanToFen(amount) : undefined;
     if (fen === undefined || !/^[A-Za-z0-9_]{1,32}$/.test(name))
       throw new LedgerError(CODES.BAD_PARAMS, `${field}.${name}格式错误`);
     changes[name] = fen;
   }
   return changes;
+}
+
+/**
+ * The parameters each endpoint defines in the spec (5.2.1's access_token on every one); the
+ * sandbox refuses any other, so a client that sends what the real ledger might ignore is
+ * caught here. `bno` on openBizAccount is paygraph's documented extension (provider README).
+ */
+const SPEC_PARAMETERS: Record<string, readonly string[]> = {
+  '/account/listAccountType': ['pno', 'cno'],
+  '/account/openClientAccount': ['pano', 'bano', 'mobile', 'name', 'gender', 'birthday', 'memo', 'cannegative'],
+  '/account/forbidClientAccount': ['pano', 'cano'],
+  '/account/recoverClientAccount': ['pano', 'cano'],
+  '/account/queryClientAccount': ['pano', 'cano'],
+  '/account/openBizAccount': ['pano', 'bno', 'name', 'tel', 'address', 'website', 'memo', 'cannegative'],
+  '/account/forbidBizAccount': ['pano', 'bano'],
+  '/account/recoverBizAccount': ['pano', 'bano'],
+  '/account/queryBizAccount': ['pano', 'bano'],
+  '/transaction/prepay': [
+    'money',
+    'orderno',
+    'content',
+    'orgtype',
+    'orgaccountno',
+    'desttype',
+    'destaccountno',
+    'detail',
+    'starttime',
+    'stoptime',
+    'callback',
+    'remoteip',
+    'fixedorgmoney',
+    'orgsubaccount',
+    'destsubaccount',
+  ],
+  '/transaction/pay': ['tno'],
+  '/transaction/fasttransaction': [
+    'money',
+    'orderno',
+    'content',
+    'orgtype',
+    'orgaccountno',
+    'desttype',
+    'destaccountno',
+    'detail',
+    'starttime',
+    'stoptime',
+    'callback',
+  ],
+  '/transaction/cancel': ['tno'],
+  '/transaction/list': ['utype', 'uno', 'atid', 'ano', 'starttime', 'stoptime', 'transtype', 'ispay', 'skip', 'limit'],
+  '/transaction/get': ['tno'],
+};
+
+function checkSpecParameters(path: string, body: Record<string, string>): void {
+  const allowed = SPEC_PARAMETERS[path] ?? [];
+  for (const name of Object.keys(body)) {
+    if (name !== 'access_token' && !allowed.includes(name))
+      throw new LedgerError(CODES.BAD_PARAMS, `接口未定义参数 ${name}`);
+  }
 }
