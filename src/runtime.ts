@@ -80,14 +80,16 @@ export async function createRuntime(
       [LedgerService.SYNC_JOB]: (data, attempt) => services.ledger.syncJob(data, attempt),
       [PayoutService.POLL_JOB]: (data, attempt) => services.payouts.poll(data, attempt),
     });
-    // In-process jobs die with the process; the database says what still needs work.
-    if (jobs.kind === 'in-process') {
-      await services.payments.rescheduleOpenPayments();
-      await services.inStorePayments.rescheduleOpen();
-      await services.refunds.rescheduleUncertain();
-      await services.ledger.rescheduleUnresolved();
-      await services.payouts.rescheduleOpen();
-    }
+    // The database, not the queue, says what still needs work: in-process jobs die with the
+    // process, and even with BullMQ a crash between a vendor call and its commit leaves a row
+    // open with no job (the poll is scheduled only after the answer). Every open row gets its
+    // job again; the queues dedupe work already pending, so instances starting together or a
+    // job that survived in Redis run it once.
+    await services.payments.rescheduleOpenPayments();
+    await services.inStorePayments.rescheduleOpen();
+    await services.refunds.rescheduleUncertain();
+    await services.ledger.rescheduleUnresolved();
+    await services.payouts.rescheduleOpen();
   }
   const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;
   if (sandboxes) await sandboxes.restoreMerchants(services);

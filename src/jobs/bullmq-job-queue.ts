@@ -72,6 +72,12 @@ export class BullMqJobQueue implements JobQueue {
 
   private async add(stored: StoredJob, delayMs: number): Promise<void> {
     const jobId = stored.attempt === 1 ? stored.baseId : `${stored.baseId}#${stored.attempt}`;
+    // BullMQ ignores an add whose id it still keeps, finished jobs included. Work asked for
+    // again after its job finished (a row swept at start) must run again, as in-process: only
+    // a job still waiting, delayed or running makes the add a duplicate.
+    const existing = await this.queue.getJob(jobId);
+    if (existing && ((await existing.isCompleted()) || (await existing.isFailed())))
+      await existing.remove().catch(() => undefined);
     await this.queue.add(stored.name, stored, {
       jobId,
       delay: Math.max(0, delayMs),

@@ -1,3 +1,5 @@
+import { In } from 'typeorm';
+import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
@@ -440,6 +442,7 @@ export class LedgerService {
           mode === 'prepay'
             ? await this.adapter.prepay(config, params)
             : await this.adapter.fastTransaction(config, params);
+        failpoint('ledger.after-create-call');
         await this.afterCreate(config, id, scope.platformId, mode, call, EventSource.API);
         if (call.kind === 'refused' && call.code !== CODES.DUPLICATE_ORDERNO) refusedNow = refusalOf(call);
         if (call.kind === 'not_sent') refusedNow = refusalOf(call);
@@ -654,11 +657,11 @@ export class LedgerService {
     return { done: false, retryInMs: Math.min(this.retryDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
   }
 
-  /** After a restart of the in-process queue. */
+  /** On start: every transfer whose outcome is unknown, or left PENDING by a crash between the ledger call and its commit. */
   async rescheduleUnresolved(): Promise<number> {
     const open = await this.db.manager.findBy(Transaction, {
       vendor: Vendor.COLOURLIFE,
-      status: TransactionStatus.NEEDS_ATTENTION,
+      status: In([TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING]),
     });
     for (const transaction of open) await this.scheduleSync(transaction);
     return open.length;

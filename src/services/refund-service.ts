@@ -1,3 +1,5 @@
+import { In } from 'typeorm';
+import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
@@ -183,15 +185,19 @@ export class RefundService {
       amountFen: refund.amountFen,
       operator: String((refund.vendorData as unknown as RefundVendorData).operator),
     });
+    failpoint('refund.after-call');
     await this.apply(refund, result, source);
   }
 
-  /** After a restart of the in-process queue: retry every refund still uncertain. */
+  /**
+   * On start: retry every refund still uncertain, and every one left PENDING by a crash between
+   * the gateway call and its commit (the same refund_request_no makes the gateway refund once).
+   */
   async rescheduleUncertain(): Promise<number> {
     const open = await this.db.manager.findBy(Transaction, {
       vendor: Vendor.SHOUQIANBA,
       kind: TransactionKind.REFUND,
-      status: TransactionStatus.NEEDS_ATTENTION,
+      status: In([TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING]),
     });
     for (const refund of open) await this.scheduleRetry(refund);
     return open.length;
