@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength, Min } from 'class-validator';
+import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import {
   Arg,
   Authorized,
@@ -91,9 +91,19 @@ export class CreatePaymentInput {
   clientId?: string;
   @Field(() => ID, { nullable: true, description: 'The merchant being paid.' }) bizId?: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) description?: string;
-  @Field(() => CheckoutInput, { nullable: true, description: 'Required for CHECKOUT.' }) checkout?: CheckoutInput;
-  @Field(() => BarcodeInput, { nullable: true, description: 'Required for BARCODE.' }) barcode?: BarcodeInput;
-  @Field(() => QrCodeInput, { nullable: true, description: 'Required for QR_CODE.' }) qrCode?: QrCodeInput;
+  // Nested inputs are validated only when asked (class-validator's ValidateNested).
+  @Field(() => CheckoutInput, { nullable: true, description: 'Required for CHECKOUT.' })
+  @IsOptional()
+  @ValidateNested()
+  checkout?: CheckoutInput;
+  @Field(() => BarcodeInput, { nullable: true, description: 'Required for BARCODE.' })
+  @IsOptional()
+  @ValidateNested()
+  barcode?: BarcodeInput;
+  @Field(() => QrCodeInput, { nullable: true, description: 'Required for QR_CODE.' })
+  @IsOptional()
+  @ValidateNested()
+  qrCode?: QrCodeInput;
   @Field(() => String, { nullable: true, description: 'The store operator (BARCODE, QR_CODE); "paygraph" by default.' })
   @IsOptional()
   @Length(1, 32)

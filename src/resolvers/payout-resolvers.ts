@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength } from 'class-validator';
+import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
 import {
   Arg,
   Authorized,
@@ -66,7 +66,8 @@ export class CreatePayoutInput {
   })
   amountFen: number;
   @Field(() => ID, { nullable: true, description: 'The client being paid, if it is one.' }) clientId?: string;
-  @Field(() => PayeeInput) payee: PayeeInput;
+  // Nested inputs are validated only when asked (class-validator's ValidateNested).
+  @Field(() => PayeeInput) @ValidateNested() payee: PayeeInput;
   @Field(() => String, {
     nullable: true,
     description: 'pay_remark: at most 20 (a Chinese character counts 2), no \' " & | @ % * ( ) - : # ¥.',
@@ -161,7 +162,7 @@ export class ReportPayoutInput {
   @Field() @Length(1, 64) realName: string;
   @Field() @Length(15, 18) idCard: string;
   @Field({ description: 'Card number, Alipay account, or WeChat openid.' }) @Length(1, 64) account: string;
-  @Field(() => String, { nullable: true }) phoneNo?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(20) phoneNo?: string;
   @Field(() => SafeInt) amountFen: number;
   @Field(() => DateTime) paidAt: Date;
   @Field() succeeded: boolean;

@@ -141,7 +141,13 @@ export async function seedPlatform(
 export async function insertTransaction(
   services: Services,
   platformId: string,
-  parties: { clientId: string; bizId: string | null; payerAccountId: string | null; payeeAccountId: string | null },
+  parties: {
+    clientId: string | null;
+    bizId: string | null;
+    payerAccountId: string | null;
+    payeeAccountId: string | null;
+  },
+  overrides: Partial<Pick<Transaction, 'vendor' | 'kind' | 'status' | 'orderNo' | 'amountFen'>> = {},
 ): Promise<string> {
   const id = newId();
   const event = await services.db.transaction(async (manager) => {
@@ -159,6 +165,7 @@ export async function insertTransaction(
       vendorRef: null,
       description: 'test purchase',
       vendorData: null,
+      ...overrides,
     });
     return services.events.appendEvent(manager, {
       platformId,
@@ -167,7 +174,7 @@ export async function insertTransaction(
       clientId: parties.clientId,
       bizId: parties.bizId,
       fromStatus: null,
-      toStatus: TransactionStatus.PENDING,
+      toStatus: overrides.status ?? TransactionStatus.PENDING,
       source: EventSource.API,
       terminal: false,
       detail: null,
