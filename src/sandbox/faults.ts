@@ -18,6 +18,8 @@ export interface FaultPlan {
   latencyMs: number;
   /** Consumed one per request, in order. */
   nextRequests: RequestFault[];
+  /** When set, nextRequests apply only to requests whose path ends with it (others pass untouched). */
+  nextRequestsPath?: string;
   /** The next N notification attempts are not sent (they count as failed attempts). */
   dropCallbacks: number;
   /** The next N notifications are sent twice. */
@@ -47,6 +49,11 @@ export function parseFaultPlan(input: unknown, current: FaultPlan): FaultPlan {
   next.dropCallbacks = count('dropCallbacks') ?? next.dropCallbacks;
   next.duplicateCallbacks = count('duplicateCallbacks') ?? next.duplicateCallbacks;
   if (value.reorderNextCallback !== undefined) next.reorderNextCallback = Boolean(value.reorderNextCallback);
+  if (value.nextRequestsPath !== undefined) {
+    if (value.nextRequestsPath !== null && typeof value.nextRequestsPath !== 'string')
+      throw new Error('nextRequestsPath must be a path or null');
+    next.nextRequestsPath = value.nextRequestsPath ?? undefined;
+  }
   if (value.nextRequests !== undefined) {
     if (
       !Array.isArray(value.nextRequests) ||

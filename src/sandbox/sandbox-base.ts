@@ -51,7 +51,8 @@ export abstract class SandboxBase {
    */
   protected async withFaults(req: Request, res: Response, work: () => Promise<(res: Response) => void>): Promise<void> {
     if (this.faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.faults.latencyMs));
-    const fault = this.faults.nextRequests.shift();
+    const targeted = !this.faults.nextRequestsPath || req.path.endsWith(this.faults.nextRequestsPath);
+    const fault = targeted ? this.faults.nextRequests.shift() : undefined;
     if (fault === 'timeout') {
       // Never answer; the client's own timeout ends it. Free the socket eventually.
       setTimeout(() => req.socket.destroy(), 120_000).unref();

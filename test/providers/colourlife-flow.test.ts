@@ -502,6 +502,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it('a prepay not found at the ledger is sent again exactly as first sent', async () => {
+    sandbox.faults.nextRequestsPath = '/transaction/prepay';
     sandbox.faults.nextRequests = ['unknown'];
     const result = await transfer(CREATE, {
       payerAccountId: accounts.alice,
@@ -510,6 +511,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       detail: 'byte for byte',
       payerSubaccounts: { cash: '0.13' },
     });
+    sandbox.faults.nextRequestsPath = undefined;
     const orderNo = (
       await gql(`query($id: ID!) { node(id: $id) { ... on Transaction { orderNo } } }`, { id: result.transaction.id })
     ).node.orderNo;

@@ -42,13 +42,10 @@ export function toPayRequest(order: CheckoutOrder, merchantId: string): CashierP
 }
 
 /** Integer fen, as a JSON number or a digit string; anything else is left for the amount rule to flag. */
-const txnamt = z
-  .union([z.number(), z.string()])
-  .optional()
-  .transform((value) => {
-    const fen = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
-    return typeof fen === 'number' && Number.isSafeInteger(fen) ? fen : undefined;
-  });
+const txnamt = z.unknown().transform((value) => {
+  const fen = typeof value === 'string' && /^\d{1,15}$/.test(value) ? Number(value) : value;
+  return typeof fen === 'number' && Number.isSafeInteger(fen) ? fen : undefined;
+});
 
 /**
  * §3.2.3 / §3.3.3 a notification (and the body of a successful §3.4.4 query answer). The order
@@ -58,6 +55,7 @@ const txnamt = z
 const notificationSchema = z.object({
   resultcode: z.enum(
     CASHIER_RESULT_CODES as [CashierNotification['resultcode'], ...CashierNotification['resultcode'][]],
+    { error: 'unknown resultcode' },
   ),
   resultmsg: z.string().max(256).optional().catch(undefined),
   queryid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'queryid is not a cashier reference'),

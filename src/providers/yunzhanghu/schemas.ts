@@ -83,7 +83,8 @@ export const dealerInfosSchema = z.object({
 
 export const orderDownloadSchema = z.object({ order_download_url: z.string().max(2048) });
 export const billDownloadSchema = z.object({ bill_download_url: z.string().max(2048) });
-export const verifyRequestSchema = z.object({ ref: vendorToken });
+/** The SMS verification's ref is base64 in the spec's example ("rx0g4iiLWoWA=="). */
+export const verifyRequestSchema = z.object({ ref: z.string().regex(/^[A-Za-z0-9+/=_-]{1,128}$/) });
 export const authAlipaySchema = z.object({ info: z.string().max(8192) });
 /** Answers whose `data` we do not read (a 0000 code is the whole answer). */
 export const ignoredDataSchema = z.unknown();
