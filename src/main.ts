@@ -26,8 +26,17 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   const http = await runtime.startHttp();
-  const base = `http://localhost:${http.port}`;
-  logger.info({ url: `${base}/graphql`, database: runtime.services.db.kind }, 'paygraph is listening');
+  const shownHost = ['0.0.0.0', '::', '127.0.0.1'].includes(config.host) ? 'localhost' : config.host;
+  const base = `http://${shownHost}:${http.port}`;
+  logger.info(
+    { url: `${base}/graphql`, host: config.host, database: runtime.services.db.kind, sandbox: config.sandbox },
+    'paygraph is listening',
+  );
+  // Only what this server answers: the playground is off in production unless asked for.
+  const urls = [
+    ...(config.playground ? [`  Playground:  ${base}/`] : []),
+    `  GraphQL:     ${base}/graphql  (HTTP and graphql-ws)`,
+  ];
   if (config.sandbox) {
     const demo = await ensureDemoPlatform(runtime.services, { sandboxes: runtime.sandboxes });
     // Printed, not logged: the key is shown to the person at the terminal exactly once.
@@ -36,8 +45,7 @@ async function main(): Promise<void> {
         [
           '',
           'paygraph is running.',
-          `  Playground:  ${base}/`,
-          `  GraphQL:     ${base}/graphql  (HTTP and graphql-ws)`,
+          ...urls,
           '',
           'A demo platform was created. Its API key (shown once; `npx paygraph demo --new-key` makes another):',
           `  ${demo.apiKey}`,
@@ -54,7 +62,14 @@ async function main(): Promise<void> {
       );
     } else {
       process.stdout.write(
-        `\npaygraph is running at ${base}/ (demo platform exists; \`npx paygraph demo --new-key\` prints a new key)\n`,
+        [
+          '',
+          'paygraph is running.',
+          ...urls,
+          '',
+          'The demo platform exists; its key was shown when it was created. `npx paygraph demo --new-key` prints a new one.',
+          '',
+        ].join('\n'),
       );
     }
   }

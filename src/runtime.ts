@@ -91,13 +91,26 @@ export async function createRuntime(
     await services.ledger.rescheduleUnresolved();
     await services.payouts.rescheduleOpen();
   }
-  const sandboxes = config.sandbox ? new Sandboxes(logger) : undefined;
+  // The in-process sandboxes notify only this server's own callback routes: a platform's
+  // notifyUrl or backurl can never make the server call anything else.
+  const ownCallbackRoute = (target: string): boolean => {
+    const url = new URL(target);
+    if (!url.pathname.startsWith('/callbacks/')) return false;
+    if (url.origin === new URL(config.publicUrl).origin) return true;
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    return loopback && runtime.http !== undefined && Number(url.port) === runtime.http.port;
+  };
+  const sandboxes = config.sandbox ? new Sandboxes(logger, ownCallbackRoute) : undefined;
+  if (sandboxes && config.nodeEnv === 'production')
+    logger.warn(
+      'SANDBOX=on in production: the vendor sandboxes and their _admin routes are served; never point real money at them',
+    );
   if (sandboxes) await sandboxes.restoreMerchants(services);
   const runtime: Runtime = {
     config,
     services,
     sandboxes,
-    async startHttp(port = config.port, host) {
+    async startHttp(port = config.port, host = config.host) {
       runtime.http = await startHttpServer(services, port, host, sandboxes);
       if (!config.publicUrlExplicit) {
         config.publicUrl = `http://${host === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${runtime.http.port}`;

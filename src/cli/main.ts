@@ -1,14 +1,27 @@
-import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
-import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig, type AppConfig } from '../config/config';
-import { Database } from '../db/database';
-import { fromGlobalId } from '../graphql/global-id';
-import { createLogger } from '../logging/logger';
-import { createRuntime, type Runtime } from '../runtime';
-import { SANDBOX_VENDORS, Sandboxes, type SandboxVendor } from '../sandbox/sandboxes';
-import { ensureDemoPlatform } from '../services/demo-service';
+import { loadConfig, type AppConfig } from '../config/config';
+import type { Runtime } from '../runtime';
+import { SANDBOX_VENDORS, type SandboxVendor } from '../sandbox/vendors';
+
+/**
+ * The heavy modules (TypeORM, Apollo, the sandboxes) load only when a command runs them, so
+ * `--help` and usage errors answer at once.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  database: () => require('../db/database') as typeof import('../db/database'),
+  globalId: () => require('../graphql/global-id') as typeof import('../graphql/global-id'),
+  logger: () => require('../logging/logger') as typeof import('../logging/logger'),
+  runtime: () => {
+    require('reflect-metadata');
+    return require('../runtime') as typeof import('../runtime');
+  },
+  sandboxes: () => require('../sandbox/sandboxes') as typeof import('../sandbox/sandboxes'),
+  demo: () => require('../services/demo-service') as typeof import('../services/demo-service'),
+  express: () => require('express') as typeof import('express'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * `npx paygraph <command>`. Every command prints one JSON document on stdout; logs and errors
@@ -25,10 +38,12 @@ function config(): AppConfig {
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const settings = config();
   // Logs go to stderr so stdout stays pure JSON.
-  const runtime = await createRuntime(
-    settings,
-    createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr),
-  );
+  const { createLogger } = load.logger();
+  const runtime = await load
+    .runtime()
+    .createRuntime(settings, createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, process.stderr), {
+      background: false,
+    });
   try {
     return await work(runtime);
   } finally {
@@ -39,21 +54,23 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
 /** Accepts a raw platform id or its Relay global id. */
 function platformIdFrom(text: string): string {
   if (/^[0-9a-f-]{36}$/.test(text)) return text;
-  const { type, id } = fromGlobalId(text);
+  const { type, id } = load.globalId().fromGlobalId(text);
   if (type !== 'Platform') throw new Error('--platform must be a platform id');
   return id;
 }
 
 export function buildProgram(): Command {
   const program = new Command('paygraph').description('paygraph operator commands (JSON on stdout)');
-  program.exitOverride();
+  // Usage errors are answered as JSON on stderr by main(), like every other error.
+  program.exitOverride().configureOutput({ writeErr: () => undefined });
 
   program
     .command('migrate')
     .description('Apply pending database migrations')
     .action(async () => {
       const settings = config();
-      const database = new Database(settings.database, createLogger('warn', process.stderr));
+      const { Database } = load.database();
+      const database = new Database(settings.database, load.logger().createLogger('warn', process.stderr));
       await database.open({ migrate: false });
       try {
         const applied = await database.migrate();
@@ -95,7 +112,7 @@ export function buildProgram(): Command {
     .option('--new-key', 'mint a new API key for an existing demo platform')
     .action(async (options: { newKey?: boolean }) => {
       await withRuntime(async (runtime) => {
-        const demo = await ensureDemoPlatform(runtime.services, { newKey: options.newKey });
+        const demo = await load.demo().ensureDemoPlatform(runtime.services, { newKey: options.newKey });
         print({
           id: demo.platformId,
           created: demo.created,
@@ -115,9 +132,10 @@ export function buildProgram(): Command {
       }
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error('--port must be a port number');
-      const logger = createLogger(process.env.LOG_LEVEL ?? 'info', process.stderr);
+      const logger = load.logger().createLogger(process.env.LOG_LEVEL ?? 'info', process.stderr);
+      const { Sandboxes } = load.sandboxes();
       const sandbox = Sandboxes.create(vendor as SandboxVendor, logger, '');
-      const app = express();
+      const app = load.express()();
       app.use('/', sandbox.router());
       const server = app.listen(port, '0.0.0.0');
       await new Promise<void>((resolve) => server.once('listening', () => resolve()));
@@ -139,10 +157,15 @@ async function main(argv: string[]): Promise<void> {
     await buildProgram().parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // --help and --version print to stdout and succeed; anything else is a usage error.
+      if (error.exitCode === 0) return;
+      process.stderr.write(
+        `${JSON.stringify({ error: error.message.replace(/^error: /, ''), usage: 'paygraph --help' })}\n`,
+      );
+      process.exitCode = 2;
       return;
     }
-    const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+    const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${JSON.stringify({ error: message })}\n`);
     process.exitCode = 1;
   }

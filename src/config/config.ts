@@ -24,7 +24,14 @@ const environmentSchema = z.object({
     .refine((url) => /^rediss?:\/\//.test(url), 'must be a redis:// or rediss:// URL')
     .optional(),
   PUBLIC_URL: z.url({ message: 'must be an absolute http(s) URL' }).optional(),
-  SANDBOX: booleanFlag.default(true),
+  /** The address to listen on: localhost by default outside production, every interface in production. */
+  HOST: z.string().min(1).optional(),
+  /** On by default except in production, where it must be asked for explicitly. */
+  SANDBOX: booleanFlag.optional(),
+  /** /metrics needs `Authorization: Bearer <METRICS_TOKEN>`; without one it is served only on METRICS_PORT. */
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  /** A port of its own for /metrics (and nothing else), e.g. reachable only from the monitoring network. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATA_KEY: z
     .string()
     .refine((key) => decodeDataKey(key) !== undefined, 'must be 32 bytes, as 64 hex characters or base64')
@@ -64,7 +71,11 @@ export interface AppConfig {
   /** What vendors call back to. Without PUBLIC_URL it follows the port actually bound. */
   publicUrl: string;
   publicUrlExplicit: boolean;
+  host: string;
   sandbox: boolean;
+  /** SANDBOX was set explicitly (in production the start-up log then warns). */
+  sandboxExplicit: boolean;
+  metrics: { token?: string; port?: number };
   /** 32 raw bytes; undefined means "generate or load a development key under DATA_DIR". */
   dataKey?: Buffer;
   logLevel: string;
@@ -124,7 +135,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: values.REDIS_URL,
     publicUrl: (values.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
     publicUrlExplicit: values.PUBLIC_URL !== undefined,
-    sandbox: values.SANDBOX,
+    host: values.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    sandbox: values.SANDBOX ?? !isProduction,
+    sandboxExplicit: values.SANDBOX !== undefined,
+    metrics: { token: values.METRICS_TOKEN, port: values.METRICS_PORT },
     dataKey: values.DATA_KEY ? decodeDataKey(values.DATA_KEY) : undefined,
     logLevel: values.LOG_LEVEL,
     introspection: values.INTROSPECTION ?? !isProduction,

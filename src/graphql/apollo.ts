@@ -1,15 +1,33 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { Metrics } from '../observability/metrics';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { Server } from 'node:http';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { Services } from '../services/services';
 import type { RequestContext } from './context';
 import { createErrorFormatter } from './format-error';
 import { OPERATION_LIMITS, protectionRules } from './protection';
+
+/** Counts and times every operation by name (Metrics.graphqlRequests / graphqlDuration). */
+function requestMetricsPlugin(metrics: Metrics): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ request, response, operationName }) {
+          const operation = Metrics.operationLabel(operationName ?? request.operationName);
+          const errors = response.body.kind === 'single' && (response.body.singleResult.errors?.length ?? 0) > 0;
+          metrics.graphqlRequests.inc({ operation, outcome: errors ? 'error' : 'ok' });
+          metrics.graphqlDuration.observe({ operation }, Number(process.hrtime.bigint() - started) / 1e9);
+        },
+      };
+    },
+  };
+}
 
 export function createApolloServer(options: {
   schema: GraphQLSchema;
@@ -49,6 +67,24 @@ export function createApolloServer(options: {
       // The implicit cache-control plugin computes a cache policy for every field of every
       // response; nothing here is HTTP-cacheable (all data is per-credential), so skip it.
       ApolloServerPluginCacheControlDisabled(),
+      requestMetricsPlugin(options.services.metrics),
+      {
+        // A subscription needs a socket: over HTTP it gets a clear 400, not a resolver crash.
+        async requestDidStart() {
+          return {
+            async didResolveOperation({ operation }) {
+              if (operation?.operation === 'subscription') {
+                throw new GraphQLError(
+                  'Subscriptions are served over graphql-ws on the same path (/graphql), not HTTP',
+                  {
+                    extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+                  },
+                );
+              }
+            },
+          };
+        },
+      },
     ],
   });
 }

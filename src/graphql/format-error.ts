@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
+import { currentRequestId } from '../logging/request-context';
 
 /** Codes that are safe to show the client as they are (ours, Apollo's and type-graphql's). */
 const CLIENT_FACING_CODES = new Set<string>([
@@ -28,6 +29,13 @@ function flattenValidation(errors: ValidationErrorLike[], prefix = ''): Array<{ 
   });
 }
 
+/** The variable or input field a GraphQL coercion error names ("Variable \"$input\" got invalid value … at \"input.amountFen\""). */
+function variableOf(formatted: GraphQLFormattedError): string {
+  const at = /at "([^"]+)"/.exec(formatted.message)?.[1];
+  if (at) return at;
+  return /Variable "\$([^"]+)"/.exec(formatted.message)?.[1] ?? '';
+}
+
 /**
  * Shapes every error the client sees: a stable `extensions.code`, never a stack trace, and
  * for anything unexpected a generic message (the real cause goes to the log, with the path).
@@ -37,17 +45,23 @@ export function createErrorFormatter(logger: Logger) {
     const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
     if (!CLIENT_FACING_CODES.has(code)) {
       const original = unwrapResolverError(error);
+      const requestId = currentRequestId();
       logger.error({ err: original, path: formatted.path }, 'unexpected error in GraphQL operation');
       return {
-        message: 'Internal server error',
+        message: `Internal server error${requestId ? ` (request ${requestId})` : ''}`,
         path: formatted.path,
         locations: formatted.locations,
-        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
       };
     }
     const validationErrors = formatted.extensions?.validationErrors as ValidationErrorLike[] | undefined;
     const extensions: Record<string, unknown> = { code };
-    if (formatted.extensions?.field) extensions.field = formatted.extensions.field;
+    if (code === ErrorCode.BAD_USER_INPUT && !validationErrors) {
+      // One shape for every bad input: fields [{ field, message }], the field as the client wrote it.
+      const field =
+        typeof formatted.extensions?.field === 'string' ? formatted.extensions.field : variableOf(formatted);
+      extensions.fields = [{ field, message: formatted.message }];
+    }
     if (validationErrors) {
       const fields = flattenValidation(validationErrors);
       extensions.fields = fields;

@@ -9,7 +9,8 @@ import { OPERATION_LIMITS, protectionRules } from './protection';
 
 /**
  * graphql-ws on the same path as HTTP. The credential goes in `connection_init`:
- * `{ "authorization": "Bearer …" }`. A bad credential closes the socket with 4403.
+ * `{ "authorization": "Bearer …" }`. A bad credential closes the socket with 4401 and a
+ * readable reason (a code standard clients do not retry).
  */
 export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema, services: Services) {
   const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
@@ -24,7 +25,11 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
           const viewer = await services.auth.viewerFor(typeof header === 'string' ? header : undefined);
           ctx.extra.viewerContext = createRequestContext(viewer, services);
           return true;
-        } catch {
+        } catch (error) {
+          // 4401 is one of graphql-ws's terminal codes: a standard client shows the reason at
+          // once instead of retrying a credential that will never work (4403 it retries).
+          const reason = `UNAUTHENTICATED: ${(error as Error).message}`.slice(0, 120);
+          ctx.extra.socket.close(4401, reason);
           return false;
         }
       },

@@ -1,5 +1,6 @@
 import express, { type ErrorRequestHandler } from 'express';
-import { createServer, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildPaygraphSchema } from '../schema/build-schema';
 import { createApolloServer } from '../graphql/apollo';
@@ -9,11 +10,14 @@ import { createGraphQLHandler } from './graphql-handler';
 import type { Sandboxes } from '../sandbox/sandboxes';
 import { createCallbackHandler } from './callback-routes';
 import { playgroundRouter } from './playground-routes';
+import { requestContext, requestIdFrom } from '../logging/request-context';
 
 export interface RunningHttpServer {
   server: Server;
   url: string;
   port: number;
+  /** The port of METRICS_PORT's server, when there is one. */
+  metricsPort?: number;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,12 @@ export async function startHttpServer(
   app.disable('x-powered-by');
   app.set('etag', false);
   const server = createServer((req, res) => {
+    // Every request runs under its id: its log lines (and its vendor calls') carry it.
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    requestContext.run({ requestId }, () => route(req, res));
+  });
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     const path = req.url?.split('?', 1)[0];
     if (path === '/graphql') {
       graphqlHandler(req, res).catch((error) => {
@@ -64,7 +74,7 @@ export async function startHttpServer(
       return;
     }
     app(req, res);
-  });
+  };
   const handleCallback = createCallbackHandler(services);
   const apollo = createApolloServer({ schema, services, httpServer: server });
   await apollo.start();
@@ -72,6 +82,28 @@ export async function startHttpServer(
   const graphqlHandler = createGraphQLHandler(apollo, services);
   const webSockets = attachWebSocketServer(server, schema, services);
 
+  // Readiness: this instance can serve (its database answers, and Redis when it is configured).
+  app.get('/readyz', async (_req, res) => {
+    const checks = await readinessChecks(services);
+    res.status(Object.values(checks).every((check) => check === 'ok') ? 200 : 503).json({
+      status: Object.values(checks).every((check) => check === 'ok') ? 'ready' : 'unavailable',
+      checks,
+    });
+  });
+  const metricsToken = services.config.metrics.token;
+  // /metrics on the main port: with METRICS_TOKEN, for a bearer of it; outside production
+  // with neither a token nor a port of its own, open (a developer's machine).
+  if (metricsToken || (services.config.nodeEnv !== 'production' && services.config.metrics.port === undefined)) {
+    app.get('/metrics', async (req, res) => {
+      if (metricsToken && !bearerMatches(req.headers.authorization, metricsToken)) {
+        res
+          .status(401)
+          .json({ errors: [{ message: 'METRICS_TOKEN required', extensions: { code: 'UNAUTHENTICATED' } }] });
+        return;
+      }
+      res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
+    });
+  }
   app.get('/healthz', async (_req, res) => {
     try {
       await services.db.dataSource.query('SELECT 1');
@@ -92,14 +124,58 @@ export async function startHttpServer(
     server.listen(port, host, () => resolve());
   });
   const actualPort = (server.address() as AddressInfo).port;
+  const metricsServer =
+    services.config.metrics.port !== undefined
+      ? await startMetricsServer(services, services.config.metrics.port, host)
+      : undefined;
   return {
     server,
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}`,
+    metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : undefined,
     async close() {
       await webSockets.close();
       await apollo.stop();
       if (server.listening) await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (metricsServer?.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
     },
   };
+}
+
+async function readinessChecks(services: Services): Promise<Record<string, 'ok' | 'unavailable'>> {
+  const checks: Record<string, 'ok' | 'unavailable'> = {};
+  checks.database = await services.db.dataSource.query('SELECT 1').then(
+    () => 'ok' as const,
+    () => 'unavailable' as const,
+  );
+  if (services.config.redisUrl) checks.redis = (await services.bus.ping()) ? 'ok' : 'unavailable';
+  return checks;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** METRICS_PORT: /metrics alone, without a token, for a port only the monitoring network reaches. */
+async function startMetricsServer(services: Services, port: number, host: string): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url?.split('?', 1)[0] !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    services.metrics.registry.metrics().then(
+      (body) => {
+        res.writeHead(200, { 'content-type': services.metrics.registry.contentType });
+        res.end(body);
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
 }

@@ -3,6 +3,7 @@ import { isId } from '../crypto/ids';
 import { Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { toGlobalId } from '../graphql/global-id';
+import type { IngressOutcome } from '../services/callback-ingress';
 import type { Services } from '../services/services';
 import { readRequestBody } from './read-body';
 
@@ -12,6 +13,21 @@ const VENDOR_PATHS: Record<string, Vendor> = {
   cashier: Vendor.CASHIER,
   shouqianba: Vendor.SHOUQIANBA,
 };
+
+/** Ingress outcomes as the callbacks metric names them. */
+const CALLBACK_RESULTS: Record<IngressOutcome, string> = {
+  applied: 'applied',
+  duplicate: 'duplicate',
+  waiting: 'parked',
+  rejected: 'rejected',
+  unknown_vendor: 'not_found',
+  not_configured: 'not_found',
+};
+
+function vendorLabel(url: string | undefined): string {
+  const vendor = url?.split('/')[2];
+  return vendor && vendor in VENDOR_PATHS ? VENDOR_PATHS[vendor] : 'unknown';
+}
 
 /** The most a vendor's notification may weigh; larger bodies are refused before reading on. */
 const MAX_CALLBACK_BYTES = 256 * 1024;
@@ -25,6 +41,7 @@ const MAX_CALLBACK_BYTES = 256 * 1024;
 export function createCallbackHandler(services: Services): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     handleCallback(services, req, res).catch((error: unknown) => {
+      services.metrics.callbacks.inc({ vendor: vendorLabel(req.url), result: 'not_stored' });
       services.logger.error({ err: error }, 'unexpected error handling a callback');
       if (res.headersSent) res.end();
       else send(res, 500, 'application/json; charset=utf-8', INTERNAL_ERROR);
@@ -66,6 +83,7 @@ async function handleCallback(services: Services, req: IncomingMessage, res: Ser
     body,
   });
   services.logger.debug({ vendor, platformId, outcome }, 'callback handled');
+  services.metrics.callbacks.inc({ vendor, result: CALLBACK_RESULTS[outcome] });
   if (vendor === Vendor.CASHIER && pathRest === 'front') {
     // The payer's browser, not the vendor: answer with a page, not the vendor's ack.
     await sendFrontPage(services, res, platformId, outcome === 'rejected' ? undefined : orderNo);

@@ -14,6 +14,19 @@ import type { Services } from '../services/services';
  */
 export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, services: Services) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // A person who opens /graphql in a browser lands on the playground, or is told where to go.
+    if (req.method === 'GET' && !req.url?.includes('?') && /text\/html/.test(req.headers.accept ?? '')) {
+      if (services.config.playground) {
+        res.writeHead(302, { location: '/' }).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(
+        '<!doctype html><meta charset="utf-8"><title>paygraph</title><h1>paygraph GraphQL endpoint</h1>' +
+          '<p>POST GraphQL operations here (or GET with <code>?query=</code>), with <code>Authorization: Bearer &lt;api key&gt;</code>; subscriptions use graphql-ws on this same path.</p>',
+      );
+      return;
+    }
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readRequestBody(req, OPERATION_LIMITS.maxBodyBytes);

@@ -26,6 +26,7 @@ export class BullMqJobQueue implements JobQueue {
   private readonly queue: Queue;
   private worker?: Worker;
   private workerConnection?: Redis;
+  onFailure?: (job: string) => void;
 
   constructor(
     redisUrl: string,
@@ -42,6 +43,11 @@ export class BullMqJobQueue implements JobQueue {
     await this.add({ name: request.name, baseId: request.id, attempt: 1, data: request.data }, request.delayMs);
   }
 
+  async depth(): Promise<number> {
+    const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+    return Object.values(counts).reduce((sum, count) => sum + count, 0);
+  }
+
   async start(handlers: Record<string, JobHandler>): Promise<void> {
     this.worker = new Worker(
       this.queueName,
@@ -56,9 +62,10 @@ export class BullMqJobQueue implements JobQueue {
     );
     // Without a listener BullMQ prints Redis outages to the console; log them once instead.
     this.worker.on('error', (error) => this.logger.debug({ err: error.message }, 'job worker redis error'));
-    this.worker.on('failed', (job, error) =>
-      this.logger.warn({ job: job?.data?.name, id: job?.id, err: error.message }, 'job failed'),
-    );
+    this.worker.on('failed', (job, error) => {
+      this.onFailure?.(String(job?.data?.name ?? 'unknown'));
+      this.logger.warn({ job: job?.data?.name, id: job?.id, err: error.message }, 'job failed');
+    });
     await this.worker.waitUntilReady();
   }
 

@@ -28,6 +28,10 @@ export interface JobQueue {
   /** Starts running jobs with these handlers. */
   start(handlers: Record<string, JobHandler>): Promise<void>;
   close(): Promise<void>;
+  /** Jobs waiting, delayed or running. */
+  depth(): Promise<number>;
+  /** Set by the runtime: called with the job's name whenever a run throws. */
+  onFailure?: (job: string) => void;
 }
 
 interface Pending {
@@ -47,10 +51,16 @@ export class InProcessJobQueue implements JobQueue {
   private running = new Set<Promise<void>>();
   private closed = false;
 
+  onFailure?: (job: string) => void;
+
   constructor(private readonly logger: Logger) {}
 
   async schedule(request: JobRequest): Promise<void> {
     this.enqueue(request, 1);
+  }
+
+  async depth(): Promise<number> {
+    return this.pending.size + this.running.size;
   }
 
   async start(handlers: Record<string, JobHandler>): Promise<void> {
@@ -83,6 +93,7 @@ export class InProcessJobQueue implements JobQueue {
       const outcome = await handler(request.data, attempt);
       if (!outcome.done) this.enqueue({ ...request, delayMs: outcome.retryInMs }, attempt + 1);
     } catch (error) {
+      this.onFailure?.(request.name);
       this.logger.warn({ job: request.name, id: request.id, err: String(error) }, 'job failed; retrying in 30 s');
       this.enqueue({ ...request, delayMs: 30_000 }, attempt + 1);
     }

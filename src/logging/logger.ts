@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from 'pino';
+import { currentRequestId } from './request-context';
 
 export type { Logger };
 
@@ -44,6 +45,11 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
     base: { service: 'paygraph' },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Every line written while serving a request names it.
+    mixin: () => {
+      const requestId = currentRequestId();
+      return requestId ? { requestId } : {};
+    },
   };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }

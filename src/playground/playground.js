@@ -39,11 +39,38 @@
     return /^\s*subscription\b/.test(text);
   }
 
-  function fetcher(params, options) {
-    if (isSubscription(params)) {
-      return socketFor(authorizationFrom(options && options.headers)).iterate(params);
+  // The Headers tab starts with the placeholder "Bearer ", which is no credential: it is left
+  // out rather than sent (the server answers an empty one with 401).
+  function withoutEmptyAuthorization(options) {
+    if (!options || !options.headers) return options;
+    var headers = {};
+    for (var name in options.headers) {
+      if (name.toLowerCase() === 'authorization' && /^Bearer\s*$/i.test(String(options.headers[name]))) continue;
+      headers[name] = options.headers[name];
     }
-    return httpFetcher(params, options);
+    return Object.assign({}, options, { headers: headers });
+  }
+
+  // graphql-ws ends a refused connection with a close event, which GraphiQL would show as
+  // {"isTrusted": true}: show its readable reason instead.
+  async function* readableClose(iterable) {
+    try {
+      for await (var result of iterable) yield result;
+    } catch (error) {
+      if (error && typeof error.code === 'number') {
+        yield { errors: [{ message: error.reason || 'The connection closed (' + error.code + ')' }] };
+        return;
+      }
+      throw error;
+    }
+  }
+
+  function fetcher(params, options) {
+    var cleaned = withoutEmptyAuthorization(options);
+    if (isSubscription(params)) {
+      return readableClose(socketFor(authorizationFrom(cleaned && cleaned.headers)).iterate(params));
+    }
+    return httpFetcher(params, cleaned);
   }
 
   var defaultQuery = [

@@ -57,7 +57,13 @@ const NOT_SENT_CODES = new Set([
   'ERR_INVALID_URL',
 ]);
 
+/** What the metrics are told of each call (see Metrics.vendorCalls). */
+export type VendorCallOutcome = 'ok' | 'refused' | 'unknown_outcome' | 'not_sent';
+
 export class VendorHttpClient {
+  /** Set by the runtime: every call's vendor, path, outcome and seconds. */
+  observe?: (vendor: string, operation: string, outcome: VendorCallOutcome, seconds: number) => void;
+
   constructor(
     private readonly logger: Logger,
     private readonly defaultTimeoutMs = 30_000,
@@ -71,7 +77,7 @@ export class VendorHttpClient {
       const response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        body: request.body as BodyInit | undefined,
+        body: request.body as RequestInit['body'],
         signal: AbortSignal.timeout(timeoutMs),
         redirect: 'manual',
       });
@@ -80,9 +86,17 @@ export class VendorHttpClient {
         { vendor: request.vendor, method: request.method, path, status: response.status, ms: Date.now() - started },
         'vendor call',
       );
+      const outcome = response.status >= 500 ? 'unknown_outcome' : response.status >= 400 ? 'refused' : 'ok';
+      this.observe?.(request.vendor, path, outcome, (Date.now() - started) / 1000);
       return { status: response.status, headers: response.headers, body, text: () => body.toString('utf8') };
     } catch (error) {
       const failure = classify(request.vendor, error);
+      this.observe?.(
+        request.vendor,
+        path,
+        failure instanceof VendorUnavailableError ? 'not_sent' : 'unknown_outcome',
+        (Date.now() - started) / 1000,
+      );
       this.logger.warn(
         { vendor: request.vendor, method: request.method, path, ms: Date.now() - started, failure: failure.message },
         'vendor call failed',

@@ -7,6 +7,8 @@ export interface OutgoingNotification {
   send(): Promise<boolean>;
   /** For logs. */
   label: string;
+  /** Where it goes: checked against the dispatcher's allowTarget before any attempt. */
+  target: string;
 }
 
 /**
@@ -17,6 +19,13 @@ export class NotificationDispatcher {
   private held?: () => Promise<void>;
   /** Attempts made, acknowledged or not (tests and the admin endpoint read it). */
   readonly attempts: Array<{ label: string; attempt: number; at: number; acknowledged: boolean | 'dropped' }> = [];
+
+  /**
+   * Which URLs notifications may go to. A standalone sandbox calls whatever it is given; the
+   * sandboxes inside a paygraph server call back only to that server's own callback routes, so
+   * a caller cannot make the server send requests anywhere else.
+   */
+  allowTarget: (url: string) => boolean = () => true;
 
   constructor(
     private readonly clock: SandboxClock,
@@ -29,6 +38,13 @@ export class NotificationDispatcher {
    * a failed attempt; its length is the maximum number of attempts.
    */
   dispatch(notification: OutgoingNotification, delaysMs: readonly number[]): void {
+    if (!this.allowedTarget(notification.target)) {
+      this.logger.warn(
+        { notification: notification.label },
+        "sandbox refuses to notify a URL outside this server's callback routes",
+      );
+      return;
+    }
     const attempt = async (index: number): Promise<void> => {
       const plan = this.faults();
       let acknowledged: boolean | 'dropped';
@@ -44,6 +60,14 @@ export class NotificationDispatcher {
       else this.logger.warn({ notification: notification.label }, 'sandbox gave up notifying after the last retry');
     };
     this.clock.setTimer(delaysMs[0] ?? 0, () => attempt(0));
+  }
+
+  private allowedTarget(target: string): boolean {
+    try {
+      return this.allowTarget(new URL(target).toString());
+    } catch {
+      return false;
+    }
   }
 
   private async sendWithFaults(notification: OutgoingNotification, plan: FaultPlan): Promise<boolean> {

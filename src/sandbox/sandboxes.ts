@@ -8,8 +8,8 @@ import { ShouqianbaSandbox } from './shouqianba/shouqianba-sandbox';
 import { ColourlifeSandbox } from './colourlife/colourlife-sandbox';
 import { YunzhanghuSandbox } from './yunzhanghu/yunzhanghu-sandbox';
 
-export const SANDBOX_VENDORS = ['cashier', 'shouqianba', 'colourlife', 'yunzhanghu'] as const;
-export type SandboxVendor = (typeof SANDBOX_VENDORS)[number];
+import type { SandboxVendor } from './vendors';
+export { SANDBOX_VENDORS, type SandboxVendor } from './vendors';
 export type AnySandbox = CashierSandbox | ShouqianbaSandbox | ColourlifeSandbox | YunzhanghuSandbox;
 
 /** The vendor emulators that ship with paygraph, mounted under /sandbox/<vendor>. */
@@ -19,11 +19,14 @@ export class Sandboxes {
   readonly colourlife: ColourlifeSandbox;
   readonly yunzhanghu: YunzhanghuSandbox;
 
-  constructor(logger: Logger) {
+  /** `allowTarget`: the only URLs their notifications may go to (this server's callback routes). */
+  constructor(logger: Logger, allowTarget: (url: string) => boolean = () => true) {
     this.cashier = new CashierSandbox(logger, '/sandbox/cashier');
     this.shouqianba = new ShouqianbaSandbox(logger, '/sandbox/shouqianba');
     this.colourlife = new ColourlifeSandbox(logger, '/sandbox/colourlife');
     this.yunzhanghu = new YunzhanghuSandbox(logger, '/sandbox/yunzhanghu');
+    for (const sandbox of [this.cashier, this.shouqianba, this.colourlife, this.yunzhanghu])
+      sandbox.notifier.allowTarget = allowTarget;
   }
 
   /** One emulator, for mounting at `mountPath` (in-process) or at the root (standalone). */

@@ -23,8 +23,11 @@ export class AuthService {
    * credential to anonymous hides integration bugs.
    */
   async viewerFor(authorization: string | undefined | null): Promise<Viewer> {
-    // "Bearer " with nothing after it (the playground's placeholder) carries no credential.
-    if (!authorization || /^Bearer\s*$/i.test(authorization)) return ANONYMOUS;
+    if (!authorization) return ANONYMOUS;
+    // Present but empty is a client's mistake, never silently anonymous (the playground strips
+    // its own empty placeholder before sending).
+    if (/^Bearer\s*$/i.test(authorization))
+      throw unauthenticated('Authorization has no credential after "Bearer"; send "Bearer <api key or client token>"');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match) throw unauthenticated('Authorization must be "Bearer <api key or client token>"');
     const credential = match[1];

@@ -56,6 +56,8 @@ export interface EventBus {
   subscribe(platformId: string): AsyncIterableIterator<BusItem>;
   /** How many subscriptions are listening right now (health, tests). */
   readonly activeSubscriptions: number;
+  /** Whether the bus can deliver now (readiness): always for the in-process bus. */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -102,6 +104,10 @@ class LocalFanOut {
 
 /** The embedded default: one process, no broker. */
 export class InProcessEventBus implements EventBus {
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
   private readonly local = new LocalFanOut();
 
   get activeSubscriptions(): number {
@@ -131,6 +137,15 @@ const RESYNC_SETTLE_MS = 1000;
  * by one instance reaches subscribers connected to any other.
  */
 export class RedisEventBus implements EventBus {
+  /** Readiness: the publishing connection answers PING within a second. */
+  async ping(): Promise<boolean> {
+    const answer = await Promise.race([
+      this.publisher.ping().catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+    ]);
+    return answer === 'PONG';
+  }
+
   private readonly local = new LocalFanOut();
   private readonly publisher: Redis;
   private readonly subscriber: Redis;

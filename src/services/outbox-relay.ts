@@ -27,6 +27,9 @@ export class OutboxRelay {
   private markTimer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
 
+  /** Set by the runtime: observes commit → publish time of each event. */
+  observeLag?: (seconds: number) => void;
+
   constructor(
     private readonly db: Database,
     private readonly bus: EventBus,
@@ -47,7 +50,11 @@ export class OutboxRelay {
   publishCommitted(events: StatusEvent[]): void {
     if (events.length === 0) return;
     this.bus.publish(...events.map(toMessage)).then(
-      () => events.forEach((event) => this.markLater(event.id)),
+      () =>
+        events.forEach((event) => {
+          this.observeLag?.((Date.now() - event.createdAt.getTime()) / 1000);
+          this.markLater(event.id);
+        }),
       // Left unmarked: the sweep retries them after the grace period.
       (error) =>
         this.logger.warn(

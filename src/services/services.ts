@@ -1,7 +1,10 @@
 import type { AppConfig } from '../config/config';
 import type { SecretBox } from '../crypto/secret-box';
 import type { Database } from '../db/database';
+import { PayoutStatus, TransactionStatus } from '../domain/enums';
+import { Payout, Transaction } from '../entities';
 import type { Logger } from '../logging/logger';
+import { Metrics } from '../observability/metrics';
 import { AuthService } from './auth-service';
 import type { EventBus } from './event-bus';
 import { EventFeeds } from './event-stream';
@@ -62,6 +65,7 @@ export interface Services {
   verification: VerificationService;
   reconciliation: ReconciliationService;
   jobs: JobQueue;
+  metrics: Metrics;
 }
 
 export function createServices(deps: {
@@ -82,6 +86,21 @@ export function createServices(deps: {
   const callbackHandlers = new CallbackRegistry();
   callbackHandlers.register(cashierCallbackHandler);
   const http = new VendorHttpClient(deps.logger);
+  const feeds = new EventFeeds(deps.bus, events, deps.logger);
+  const metrics = new Metrics({
+    liveSubscriptions: () => feeds.activeSubscriptions,
+    jobQueueDepth: () => deps.jobs.depth(),
+    needsAttention: async () => ({
+      transactions: await deps.db.manager.countBy(Transaction, { status: TransactionStatus.NEEDS_ATTENTION }),
+      payouts: await deps.db.manager.countBy(Payout, { status: PayoutStatus.NEEDS_ATTENTION }),
+    }),
+  });
+  http.observe = (vendor, operation, outcome, seconds) => {
+    metrics.vendorCalls.inc({ vendor, operation, outcome });
+    metrics.vendorDuration.observe({ vendor, operation }, seconds);
+  };
+  outbox.observeLag = (seconds) => metrics.outboxLag.observe(seconds);
+  deps.jobs.onFailure = (job) => metrics.jobFailures.inc({ job });
   const colourlife = new ColourlifeAdapter(http);
   callbackHandlers.register(colourlifeCallbackHandler(colourlife));
   callbackHandlers.register(yunzhanghuCallbackHandler);
@@ -147,7 +166,8 @@ export function createServices(deps: {
     db: deps.db,
     logger: deps.logger,
     bus: deps.bus,
-    feeds: new EventFeeds(deps.bus, events, deps.logger),
+    feeds,
+    metrics,
     outbox,
     reads,
     platforms,

@@ -117,7 +117,10 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
     ];
     for (const [input, field] of cases) {
       const response = await graphql(app.url, CONFIGURE, { input }, alphaKey);
-      expect([field, response.body.errors?.[0].extensions]).toEqual([field, { code: 'BAD_USER_INPUT', field }]);
+      expect([field, response.body.errors?.[0].extensions]).toEqual([
+        field,
+        { code: 'BAD_USER_INPUT', fields: [{ field, message: expect.any(String) }] },
+      ]);
     }
   });
 

@@ -108,7 +108,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       );
       expect([field, response.body.errors?.[0]?.extensions]).toEqual([
         field,
-        expect.objectContaining({ code: 'BAD_USER_INPUT', field }),
+        expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field })] }),
       ]);
     }
   });
@@ -278,7 +278,10 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       },
       h.apiKey,
     );
-    expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idCard' });
+    expect(bad.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field: 'idCard' })],
+    });
   });
 
   it('gets the Alipay authorisation, uploads ID card images, and reports outside payouts once', async () => {

@@ -238,6 +238,9 @@ describe('the Yunzhanghu sandbox', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
     try {
       const port = (receiver.address() as { port: number }).port;
+      // Inside a server the sandboxes notify only its own callback routes; this test plays the
+      // receiver itself, as a standalone sandbox's client would.
+      sandbox.notifier.allowTarget = () => true;
       sandbox.registerDealer({ dealerId: 'd-1', notifyUrl: `http://127.0.0.1:${port}/notify` });
       await bank(card('1300'), '2.00', 'notify-1');
       // Each step waits for the attempt to be recorded (and its retry scheduled) before time moves.

@@ -253,6 +253,7 @@ export class CashierSandbox extends SandboxBase {
     this.notifier.dispatch(
       {
         label: `cashier ${order.orderid} ${order.resultcode}`,
+        target: order.backurl,
         send: async () => {
           const { payload, sign } = seal(snapshot, merchant.signKey);
           const target = new URL(order.backurl);

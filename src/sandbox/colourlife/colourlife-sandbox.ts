@@ -808,6 +808,7 @@ export class ColourlifeSandbox extends SandboxBase {
     this.notifier.dispatch(
       {
         label: `colourlife ${platform.pno} ${t.tno} ${t.status}`,
+        target: callback,
         send: async () => {
           const response = await fetch(callback, {
             method: 'POST',

@@ -542,6 +542,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     this.notifier.dispatch(
       {
         label: `yunzhanghu ${dealer.dealerId} ${order.orderId} ${order.status}/${order.statusDetail}`,
+        target: url,
         send: async () => {
           // Signed afresh on every attempt, so the timestamp is current.
           const params = seal(payload, { appKey: dealer.appKey, des3Key: dealer.des3Key }, { nowMs: this.clock.now() });
