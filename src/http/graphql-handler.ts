@@ -69,7 +69,7 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
         context: async () => createRequestContext(await services.auth.viewerFor(req.headers.authorization), services),
       }),
     );
-    res.statusCode = response.status ?? 200;
+    res.statusCode = legacyJsonStatus(req.headers.accept, response.status ?? 200, response.body);
     for (const [key, value] of response.headers) res.setHeader(key, value);
     // Outside production, show how many SQL statements the operation ran (N+1 checks, tests).
     if (services.config.nodeEnv !== 'production')
@@ -81,6 +81,20 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
     for await (const chunk of response.body.asyncIterator) res.write(chunk);
     res.end();
   };
+}
+
+/** The errors of a document that does not parse or validate, or whose variables do not coerce. */
+const DOCUMENT_ERRORS = /"code":"(GRAPHQL_PARSE_FAILED|GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)"/;
+
+/**
+ * GraphQL over HTTP: a client that accepts only `application/json` (the legacy media type)
+ * gets 200 for a well-formed request whose document fails, with the errors in the body; 4xx
+ * are for `application/graphql-response+json` clients, which Apollo answers by default.
+ */
+function legacyJsonStatus(accept: string | undefined, status: number, body: { kind: string; string?: string }): number {
+  if (status !== 400 || !accept || body.kind !== 'complete') return status;
+  const onlyJson = /application\/json/.test(accept) && !/graphql-response\+json|\*\/\*/.test(accept);
+  return onlyJson && DOCUMENT_ERRORS.test(body.string ?? '') ? 200 : status;
 }
 
 function sendError(res: ServerResponse, status: number, message: string): void {

@@ -76,7 +76,8 @@
   var defaultQuery = [
     '# Welcome to paygraph.',
     '# 1. Open the Headers tab below and set {"Authorization": "Bearer <your API key>"}',
-    "#    (`npm start` prints the demo platform's key on first start; `npx paygraph demo` too).",
+    "#    (`npm start` prints the demo platform's key on its first start; `npx paygraph demo --new-key`",
+    '#    prints a new one at any time).',
     '# 2. Run this query, then try a subscription in another tab.',
     '{',
     '  viewer {',
@@ -91,15 +92,29 @@
     '',
   ].join('\n');
 
+  // A new tab starts with the headers last entered in any tab, so a key pasted once serves
+  // every tab (GraphiQL would reset each new tab to its default otherwise).
+  var HEADERS_KEY = 'paygraph:lastHeaders';
+  var lastHeaders = window.localStorage.getItem(HEADERS_KEY) || '{\n  "Authorization": "Bearer "\n}';
+
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  root.render(
-    React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: defaultQuery,
-      defaultHeaders: '{\n  "Authorization": "Bearer "\n}',
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: true,
-      defaultEditorToolsVisibility: 'headers',
-    }),
-  );
+  function render() {
+    root.render(
+      React.createElement(GraphiQL, {
+        fetcher: fetcher,
+        defaultQuery: defaultQuery,
+        defaultHeaders: lastHeaders,
+        onEditHeaders: function (value) {
+          if (!/Bearer\s+\S/.test(value) || value === lastHeaders) return;
+          lastHeaders = value;
+          window.localStorage.setItem(HEADERS_KEY, value);
+          render();
+        },
+        isHeadersEditorEnabled: true,
+        shouldPersistHeaders: true,
+        defaultEditorToolsVisibility: 'headers',
+      }),
+    );
+  }
+  render();
 })();

@@ -104,4 +104,39 @@ describeInBrowser('the playground in headless Chromium', () => {
     expect(externalRequests).toEqual([]);
     await page.close();
   });
+
+  it('keeps the entered headers in a new tab, and shows a refused subscription at once', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${app.url}/`);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 30_000 });
+    await setEditor(page, 'Headers', JSON.stringify({ Authorization: `Bearer ${seeded.apiKey}` }));
+    await page.click('.graphiql-tab-add');
+    await waitFor(async () => (await page.$$('.graphiql-tab')).length >= 2, 'the second tab', 10_000);
+    await setEditor(page, 'Query Editor', '{ viewer { kind } }');
+    await page.click('.graphiql-execute-button');
+    const answer = await waitFor(
+      async () => {
+        const text = await resultText(page);
+        return text.includes('"data"') || text.includes('"errors"') ? text : undefined;
+      },
+      'the new tab query result',
+      20_000,
+    );
+    expect(JSON.parse(answer)).toEqual({ data: { viewer: { kind: 'platform' } } });
+
+    // A wrong key on a subscription: the close reason, at once, not {"isTrusted": true} after retries.
+    await setEditor(page, 'Headers', JSON.stringify({ Authorization: 'Bearer pgk_wrong_key' }));
+    await setEditor(page, 'Query Editor', 'subscription { transactionUpdated { event { toStatus } } }');
+    await page.click('.graphiql-execute-button');
+    const refused = await waitFor(
+      async () => {
+        const text = await resultText(page);
+        return text.includes('UNAUTHENTICATED') ? text : undefined;
+      },
+      'the refused subscription',
+      10_000,
+    );
+    expect(refused).not.toContain('isTrusted');
+    await page.close();
+  });
 });
