@@ -1,4 +1,4 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../logging/logger';
 import { SandboxClock } from './clock';
 import { emptyFaultPlan, parseFaultPlan, type FaultPlan } from './faults';
@@ -20,10 +20,16 @@ export abstract class SandboxBase {
   /** The vendor's own routes, relative to the sandbox base URL. */
   protected abstract vendorRoutes(router: Router): void;
 
+  /**
+   * `_admin` bodies are JSON whatever their content-type says (curl without -H works); a body
+   * that is not JSON is answered 400 with a message, never a 500.
+   */
+  protected readonly adminJson = express.json({ type: () => true, limit: '64kb' });
+
   router(): Router {
     const router = express.Router();
     router.get('/_admin/faults', (_req, res) => res.json(this.faults));
-    router.put('/_admin/faults', express.json(), (req, res) => {
+    router.put('/_admin/faults', this.adminJson, (req, res) => {
       try {
         this.faults = parseFaultPlan(req.body, emptyFaultPlan());
         res.json(this.faults);
@@ -31,7 +37,7 @@ export abstract class SandboxBase {
         res.status(400).json({ error: (error as Error).message });
       }
     });
-    router.post('/_admin/clock/advance', express.json(), async (req, res) => {
+    router.post('/_admin/clock/advance', this.adminJson, async (req, res) => {
       const ms = Number((req.body as { ms?: unknown })?.ms);
       if (!Number.isInteger(ms) || ms < 0) {
         res.status(400).json({ error: 'ms must be a whole number of milliseconds' });
@@ -42,6 +48,10 @@ export abstract class SandboxBase {
     });
     router.get('/_admin/notifications', (_req, res) => res.json(this.notifier.attempts));
     this.vendorRoutes(router);
+    router.use((error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
+      if (error?.type === 'entity.parse.failed') res.status(400).json({ error: 'the body is not JSON' });
+      else next(error);
+    });
     return router;
   }
 

@@ -47,6 +47,16 @@ describe('the Shouqianba sandbox, as a client sees it', () => {
     operator: 'op-1',
   });
 
+  it('takes _admin JSON without a content-type, and answers a body that is not JSON with 400', async () => {
+    const admin = `${app.url}/sandbox/shouqianba/_admin/faults`;
+    const plain = await fetch(admin, { method: 'PUT', body: '{"latencyMs": 0, "dropCallbacks": 1}' });
+    expect(plain.status).toBe(200);
+    expect(await plain.json()).toMatchObject({ dropCallbacks: 1 });
+    const broken = await fetch(admin, { method: 'PUT', body: '{"latencyMs":' });
+    expect([broken.status, await broken.json()]).toEqual([400, { error: 'the body is not JSON' }]);
+    sandbox.faults = { ...sandbox.faults, dropCallbacks: 0 };
+  });
+
   it('answers a reused client_sn with CLIENT_SN_CONFLICT, and the adapter reads it as "look it up"', async () => {
     const first = order();
     expect(await adapter.pay(config, { ...first, dynamicId: '134567890123456000' })).toMatchObject({

@@ -102,7 +102,7 @@ export class CashierSandbox extends SandboxBase {
     );
     router.post('/checkout/:queryid/:decision', form, (req, res) => this.decide(req, res));
     router.post('/api/query', form, (req, res) => void this.query(req, res));
-    router.post('/_admin/merchants', express.json(), (req, res) => {
+    router.post('/_admin/merchants', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as { merid?: unknown; signKey?: unknown; methods?: unknown };
       if (typeof body.merid !== 'string' || !/^[A-Za-z0-9]{1,32}$/.test(body.merid)) {
         res.status(400).json({ error: 'merid must be 1-32 letters and digits' });
@@ -113,7 +113,7 @@ export class CashierSandbox extends SandboxBase {
         : undefined;
       res.json(this.registerMerchant(body.merid, typeof body.signKey === 'string' ? body.signKey : undefined, methods));
     });
-    router.post('/_admin/orders/:queryid/result', express.json(), (req, res) => {
+    router.post('/_admin/orders/:queryid/result', this.adminJson, (req, res) => {
       const order = this.byQueryId.get(String(req.params.queryid));
       const resultcode = (req.body as { resultcode?: string })?.resultcode as CashierResultCode;
       if (!order || !(resultcode in RESULT_MESSAGES)) {

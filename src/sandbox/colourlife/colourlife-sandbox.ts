@@ -262,7 +262,7 @@ export class ColourlifeSandbox extends SandboxBase {
           }),
       );
     }
-    router.post('/_admin/platforms', express.json(), (req, res) => {
+    router.post('/_admin/platforms', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const rate = body.rate as { local?: unknown; national?: unknown } | undefined;
       const validRate =

@@ -188,7 +188,7 @@ export class ShouqianbaSandbox extends SandboxBase {
         .type('html')
         .send(this.qrPage(order));
     });
-    router.post('/_admin/terminals', express.json(), (req, res) => {
+    router.post('/_admin/terminals', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as { terminalSn?: unknown; terminalKey?: unknown };
       if (typeof body.terminalSn !== 'string' || !/^[A-Za-z0-9-]{1,32}$/.test(body.terminalSn)) {
         return void res.status(400).json({ error: 'terminalSn must be 1-32 letters, digits or -' });

@@ -271,7 +271,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     post(['/api/notify/order-alipay'], (d, p) => this.report(d, 'alipay', p));
     post(['/api/notify/order-wxpay'], (d, p) => this.report(d, 'wechat', p));
     router.get('/files/:dealerId/:kind/:file', (req, res) => this.serveFile(req, res));
-    router.post('/_admin/dealers', express.json(), (req, res) => {
+    router.post('/_admin/dealers', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body.dealerId !== 'string' || !body.dealerId)
         return void res.status(400).json({ error: 'dealerId is required' });
@@ -291,7 +291,7 @@ export class YunzhanghuSandbox extends SandboxBase {
       if (!dealer) return void res.status(404).json({ error: 'no such dealer' });
       res.json(this.describe(dealer));
     });
-    router.post('/_admin/dealers/:dealerId/topup', express.json(), (req, res) => {
+    router.post('/_admin/dealers/:dealerId/topup', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as { brokerId?: string; channel?: Channel; amountFen?: number };
       try {
         if (!body.channel || !(body.channel in BALANCE_OF) || !Number.isSafeInteger(body.amountFen))
