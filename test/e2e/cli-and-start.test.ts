@@ -7,6 +7,7 @@ import { Vendor } from '../../src/domain/enums';
 import { createLogger } from '../../src/logging/logger';
 import { CashierAdapter } from '../../src/providers/cashier/adapter';
 import { VendorHttpClient } from '../../src/providers/http-client';
+import { betterSqliteLoads } from '../../src/db/sqlite-engine';
 import { PROJECT_ROOT, runCli, startProcess, waitForOutput } from '../support/processes';
 
 describe.each(testDatabases())('operator CLI on $name', (database) => {
@@ -81,6 +82,13 @@ describe('npm start on the embedded default', () => {
         expect(await playground.text()).toContain('graphiql.min.js');
         // The first-start warning about DATA_KEY is logged, the key itself never is.
         expect(first.stdout()).toMatch(/generated a development key/);
+        // The CLI works on the same embedded database while the server runs (SQLite's own locking).
+        if (betterSqliteLoads()) {
+          const beside = await runCli(['platform:create', '--name', 'Beside the server'], env);
+          expect([beside.code, beside.json?.name]).toEqual([0, 'Beside the server']);
+          const fromServer = await graphqlData(url, '{ viewer { kind } }', {}, beside.json.apiKey);
+          expect(fromServer.viewer.kind).toBe('platform');
+        }
       } finally {
         expect(await first.stop()).toBe(0);
       }
