@@ -1,5 +1,4 @@
 import { Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn, type ValueTransformer } from 'typeorm';
-import { newId } from '../crypto/ids';
 
 /**
  * Column helpers shared by every entity, so both drivers (SQLite and MySQL) get identical,
@@ -48,10 +47,4 @@ export function TextColumn(options: { nullable?: boolean } = {}): PropertyDecora
 
 export function JsonColumn(options: { nullable?: boolean } = {}): PropertyDecorator {
   return Column({ type: 'simple-json', nullable: options.nullable ?? true });
-}
-
-/** Entities get their UUIDv7 id at construction so callers can reference them before insert. */
-export function assignId<T extends { id: string }>(entity: T): T {
-  if (!entity.id) entity.id = newId();
-  return entity;
 }

@@ -13,7 +13,7 @@ import { PayoutChannel, PayoutStatus, Vendor } from '../domain/enums';
 import { Client } from './client.entity';
 import { Platform } from './platform.entity';
 
-/** Money paid out to a person's bank card, Alipay or WeChat (Yunzhanghu). Provisional in the spine. */
+/** Money paid out to a person's bank card, Alipay or WeChat (Yunzhanghu). */
 @Entity('payouts')
 @Index(['platformId', 'orderNo'], { unique: true })
 @Index(['platformId', 'clientId'])

@@ -16,7 +16,7 @@ import { Platform } from './platform.entity';
 
 /**
  * A movement of money through a vendor: a ledger transfer, a collected payment, or a refund
- * (a child of its payment). Provisional in the spine: the vendor issues add their own fields.
+ * (a child of its payment). What a vendor adds of its own lives in `vendorData`.
  */
 @Entity('transactions')
 @Index(['platformId', 'orderNo'], { unique: true })

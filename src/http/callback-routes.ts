@@ -7,11 +7,11 @@ import type { IngressOutcome } from '../services/callback-ingress';
 import type { Services } from '../services/services';
 import { readRequestBody } from './read-body';
 
+/** The vendors that call us back. Shouqianba sends no notification we act on, so it has no route. */
 const VENDOR_PATHS: Record<string, Vendor> = {
   colourlife: Vendor.COLOURLIFE,
   yunzhanghu: Vendor.YUNZHANGHU,
   cashier: Vendor.CASHIER,
-  shouqianba: Vendor.SHOUQIANBA,
 };
 
 /** Ingress outcomes as the callbacks metric names them. */

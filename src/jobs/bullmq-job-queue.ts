@@ -2,6 +2,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logging/logger';
 import { within } from '../util/timeouts';
+import { backoffMs, JOB_FAILURE_BASE_MS, JOB_FAILURE_RETRIES } from '../util/backoff';
 import type { JobHandler, JobQueue, JobRequest } from './job-queue';
 
 const QUEUE_NAME = 'paygraph-jobs';
@@ -58,7 +59,12 @@ export class BullMqJobQueue implements JobQueue {
         const outcome = await handler(stored.data, stored.attempt);
         if (!outcome.done) await this.add({ ...stored, attempt: stored.attempt + 1 }, outcome.retryInMs);
       },
-      { connection: (this.workerConnection = this.connection.duplicate()), concurrency: 4 },
+      {
+        connection: (this.workerConnection = this.connection.duplicate()),
+        concurrency: 4,
+        // The in-process queue's failure policy: the project's backoff with jitter.
+        settings: { backoffStrategy: (attemptsMade: number) => backoffMs(attemptsMade - 1, JOB_FAILURE_BASE_MS) },
+      },
     );
     // Without a listener BullMQ prints Redis outages to the console; log them once instead.
     this.worker.on('error', (error) => this.logger.debug({ err: error.message }, 'job worker redis error'));
@@ -88,9 +94,10 @@ export class BullMqJobQueue implements JobQueue {
     await this.queue.add(stored.name, stored, {
       jobId,
       delay: Math.max(0, delayMs),
-      // Failed attempts are retried by BullMQ with backoff; completed ones are cleaned up.
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 30_000 },
+      // A run that throws is retried as in the in-process queue (backoffStrategy above), then
+      // kept as failed for a week; completed ones are cleaned up.
+      attempts: JOB_FAILURE_RETRIES + 1,
+      backoff: { type: 'custom' },
       removeOnComplete: { age: 24 * 3600 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import { backoffMs, JOB_FAILURE_BASE_MS, JOB_FAILURE_RETRIES } from '../util/backoff';
 
 /** What a job handler tells the queue: finished, or run me again later. */
 export type JobOutcome = { done: true } | { done: false; retryInMs: number };
@@ -74,19 +75,24 @@ export class InProcessJobQueue implements JobQueue {
     await Promise.all(this.running);
   }
 
-  private enqueue(request: JobRequest, attempt: number): void {
-    const key = attempt === 1 ? request.id : `${request.id}#${attempt}`;
+  private enqueue(request: JobRequest, attempt: number, failures = 0): void {
+    const key =
+      attempt === 1 && failures === 0 ? request.id : `${request.id}#${attempt}${failures ? `!${failures}` : ''}`;
     if (this.closed || this.pending.has(key)) return;
     const timer = setTimeout(() => {
       this.pending.delete(key);
-      const run = this.run(request, attempt).finally(() => this.running.delete(run));
+      const run = this.run(request, attempt, failures).finally(() => this.running.delete(run));
       this.running.add(run);
     }, request.delayMs);
     timer.unref();
     this.pending.set(key, { request, attempt, timer });
   }
 
-  private async run(request: JobRequest, attempt: number): Promise<void> {
+  /**
+   * A handler that throws is run again with the project's backoff, JOB_FAILURE_RETRIES times,
+   * then given up and logged at error level: the same policy as the BullMQ queue's.
+   */
+  private async run(request: JobRequest, attempt: number, failures: number): Promise<void> {
     const handler = this.handlers[request.name];
     if (!handler) return;
     try {
@@ -94,8 +100,16 @@ export class InProcessJobQueue implements JobQueue {
       if (!outcome.done) this.enqueue({ ...request, delayMs: outcome.retryInMs }, attempt + 1);
     } catch (error) {
       this.onFailure?.(request.name);
-      this.logger.warn({ job: request.name, id: request.id, err: String(error) }, 'job failed; retrying in 30 s');
-      this.enqueue({ ...request, delayMs: 30_000 }, attempt + 1);
+      if (failures >= JOB_FAILURE_RETRIES) {
+        this.logger.error({ job: request.name, id: request.id, err: String(error) }, 'job failed too often; given up');
+        return;
+      }
+      const delayMs = backoffMs(failures, JOB_FAILURE_BASE_MS);
+      this.logger.warn(
+        { job: request.name, id: request.id, err: String(error), retryInMs: delayMs },
+        'job failed; retrying',
+      );
+      this.enqueue({ ...request, delayMs }, attempt, failures + 1);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { backoffMs } from '../util/backoff';
 import { In } from 'typeorm';
 import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
@@ -654,7 +655,7 @@ export class LedgerService {
     if (config) await this.resolve(config, transaction, EventSource.POLL);
     const now = (await this.reads.findByIds('Transaction', { platformId }, [transaction.id])).get(transaction.id);
     if (!now || now.status !== TransactionStatus.NEEDS_ATTENTION) return { done: true };
-    return { done: false, retryInMs: Math.min(this.retryDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+    return { done: false, retryInMs: backoffMs(attempt, this.retryDelayMs()) };
   }
 
   /** On start: every transfer whose outcome is unknown, or left PENDING by a crash between the ledger call and its commit. */

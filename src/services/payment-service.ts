@@ -1,3 +1,4 @@
+import { backoffMs } from '../util/backoff';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { Brackets } from 'typeorm';
 import type { Scope } from '../auth/viewer';
@@ -109,7 +110,7 @@ export class PaymentService {
     if (Date.now() - transaction.createdAt.getTime() > POLL_GIVE_UP_MS) return { done: true };
     const outcome = await this.syncPayment(scope, transaction.id);
     if (outcome.ok && isFinal(outcome.transaction.status)) return { done: true };
-    return { done: false, retryInMs: Math.min(this.pollDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+    return { done: false, retryInMs: backoffMs(attempt, this.pollDelayMs()) };
   }
 
   /** After a restart of the in-process queue: poll again every payment still open. */

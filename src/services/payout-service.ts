@@ -1,3 +1,4 @@
+import { backoffMs } from '../util/backoff';
 import type { Scope } from '../auth/viewer';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
@@ -331,7 +332,7 @@ export class PayoutService {
     const now = (await this.reads.findByIds('Payout', { platformId }, [payout.id])).get(payout.id);
     if (!now || isTerminal(PAYOUT_TRANSITIONS, now.status) || now.status === PayoutStatus.SUCCEEDED)
       return { done: true };
-    return { done: false, retryInMs: Math.min(this.pollDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+    return { done: false, retryInMs: backoffMs(attempt, this.pollDelayMs()) };
   }
 
   async rescheduleOpen(): Promise<number> {

@@ -1,3 +1,4 @@
+import { chinaDay, chinaHour } from '../domain/china-time';
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
@@ -34,11 +35,6 @@ const FILE_STATUS: Record<string, PayoutStatus | 'UNKNOWN'> = {
   打款中: PayoutStatus.PROCESSING,
   '-/-': 'UNKNOWN',
 };
-
-/** yyyy-mm-dd of an instant, in China time (the vendor's day). */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Reconciles a day: downloads the vendor's order and bill files (gzip CSV) and compares them
@@ -165,8 +161,7 @@ export class ReconciliationService {
 
   /** The daily run: yesterday's report for every platform on Yunzhanghu, once the files exist (after 04:00 China time). */
   async runDaily(now = new Date()): Promise<number> {
-    const chinaHour = new Date(now.getTime() + 8 * 3_600_000).getUTCHours();
-    if (chinaHour < 4) return 0;
+    if (chinaHour(now) < 4) return 0;
     const yesterday = chinaDay(new Date(now.getTime() - 86_400_000));
     const configs = await this.db.manager.findBy(ProviderConfig, { vendor: Vendor.YUNZHANGHU });
     let ran = 0;

@@ -1,3 +1,4 @@
+import { backoffMs } from '../util/backoff';
 import { In } from 'typeorm';
 import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
@@ -129,7 +130,7 @@ export class RefundService {
     await this.send(refund, EventSource.POLL);
     const now = (await this.reads.findByIds('Transaction', { platformId }, [refund.id])).get(refund.id);
     if (!now || isFinal(now.status)) return { done: true };
-    return { done: false, retryInMs: Math.min(this.retryDelayMs() * 2 ** Math.min(attempt, 10), 3_600_000) };
+    return { done: false, retryInMs: backoffMs(attempt, this.retryDelayMs()) };
   }
 
   /** Checks the refundable amount under the payment's lock and inserts the refund row. */

@@ -1,3 +1,4 @@
+import { chinaDateTime } from '../domain/china-time';
 import type { Scope } from '../auth/viewer';
 import { FailureReason, PayoutChannel, VerificationStatus } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
@@ -173,7 +174,7 @@ export class VerificationService {
       throw badUserInput('amountFen must be positive', 'amountFen');
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    const chinaTime = new Date(input.paidAt.getTime() + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
+    const chinaTime = chinaDateTime(input.paidAt);
     const payload: Record<string, string> = {
       order_id: input.orderId,
       real_name: input.realName,

@@ -4,6 +4,7 @@ import { IdempotencyKey } from '../../src/entities';
 import { canonicalJson, IdempotencyService } from '../../src/services/idempotency-service';
 import { PlatformService } from '../../src/services/platform-service';
 import { testDatabases } from '../support/databases';
+import { waitFor } from '../support/wait-for';
 
 describe.each(testDatabases())('idempotency keys on $name', (database) => {
   let db: Database;
@@ -28,16 +29,22 @@ describe.each(testDatabases())('idempotency keys on $name', (database) => {
   it('runs 50 concurrent identical requests exactly once and answers all with the same object', async () => {
     let vendorCalls = 0;
     const created = newId();
+    // The "vendor call" answers only once all 50 requests are in: every duplicate arrives while
+    // it is in flight, whatever the machine's speed (a condition, not a fixed sleep).
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (release = resolve));
     const work = async () => {
       vendorCalls += 1;
-      // The "vendor call": slow enough that every duplicate arrives while it is in flight.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await answered;
       return { kind: 'Transaction', id: created };
     };
     const input = { amountFen: 100, orderNo: 'A1', nested: { b: 1, a: [1, 2] } };
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => service.run(platformId, 'key-50', 'createPayment', input, work)),
-    );
+    const pending = Array.from({ length: 50 }, () => service.run(platformId, 'key-50', 'createPayment', input, work));
+    await waitFor(() => vendorCalls === 1, 'the first request to reach the vendor');
+    // The other 49 are each waiting for the first: give them a turn of the loop to get there.
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    const results = await Promise.all(pending);
     expect(vendorCalls).toBe(1);
     expect(new Set(results.map((r) => r.result.id))).toEqual(new Set([created]));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);

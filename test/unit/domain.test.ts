@@ -72,14 +72,18 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', DATA_KEY: 'short', SANDBOX: 'maybe' }),
     ).toThrow(ConfigError);
+    // Asserted outside a catch, so the test fails if nothing is thrown.
+    let thrown: unknown;
     try {
       loadConfig({ PORT: 'abc', DATABASE_URL: 'postgres://x', DATA_KEY: 'short' });
     } catch (error) {
-      const problems = (error as ConfigError).problems.join('\n');
-      expect(problems).toMatch(/PORT/);
-      expect(problems).toMatch(/DATABASE_URL/);
-      expect(problems).toMatch(/DATA_KEY/);
+      thrown = error;
     }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const problems = (thrown as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/PORT/);
+    expect(problems).toMatch(/DATABASE_URL/);
+    expect(problems).toMatch(/DATA_KEY/);
   });
 
   it('requires DATA_KEY and turns introspection and the playground off in production', () => {

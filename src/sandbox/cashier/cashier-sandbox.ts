@@ -1,3 +1,4 @@
+import { chinaDateTime } from '../../domain/china-time';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
@@ -45,11 +46,6 @@ export interface SandboxOrder {
   createdAt: number;
 }
 
-function formatTime(epochMs: number): string {
-  // "yyyy-MM-dd HH:mm:ss" in China time, as the vendor prints it.
-  return new Date(epochMs + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
-}
-
 /**
  * An emulator of the hosted cashier: merchants with keys, a real checkout page where a person
  * pays, fails or abandons, signed front redirects, back notifications on the spec's retry
@@ -88,7 +84,7 @@ export class CashierSandbox extends SandboxBase {
   settle(order: SandboxOrder, resultcode: CashierResultCode): void {
     order.resultcode = resultcode;
     if ((resultcode === '0000' || resultcode === '1002') && !order.paytime)
-      order.paytime = formatTime(this.clock.now());
+      order.paytime = chinaDateTime(this.clock.now());
     this.notify(order);
   }
 

@@ -1,3 +1,4 @@
+import { chinaDay } from '../../domain/china-time';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
@@ -87,10 +88,6 @@ class ClientError extends Error {
   ) {
     super(message);
   }
-}
-
-function chinaDay(epochMs: number): number {
-  return Math.floor((epochMs + 8 * 3_600_000) / 86_400_000);
 }
 
 /**

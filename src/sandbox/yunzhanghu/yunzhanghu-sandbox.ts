@@ -1,3 +1,4 @@
+import { chinaDateTime, chinaDay } from '../../domain/china-time';
 import { createHmac, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
@@ -101,14 +102,6 @@ class Refusal extends Error {
   ) {
     super(message ?? ERROR_CODES[code]);
   }
-}
-
-function chinaDate(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-function chinaTime(epochMs: number): string {
-  return new Date(epochMs + 8 * 3_600_000).toISOString().replace('T', ' ').slice(0, 19);
 }
 
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
@@ -432,7 +425,7 @@ export class YunzhanghuSandbox extends SandboxBase {
           o.channel === 'wechat' &&
           o.account === order.account &&
           o.charged &&
-          chinaDate(o.createdAt) === chinaDate(order.createdAt),
+          chinaDay(o.createdAt) === chinaDay(order.createdAt),
       );
       if (sameDay.length >= 100) return fail(274);
       if (sameDay.some((o) => Math.abs(order.createdAt - o.createdAt) < 15_000)) return fail(278);
@@ -445,7 +438,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     }
     broker[key] -= order.payFen + order.feeFen;
     order.charged = true;
-    const channelRef = `${chinaDate(this.clock.now()).replace(/-/g, '')}${digits(10)}`;
+    const channelRef = `${chinaDay(this.clock.now()).replace(/-/g, '')}${digits(10)}`;
     this.bill(order, '经纪公司打款', order.payFen, channelRef);
     this.bill(order, '经纪公司打款服务费', order.feeFen, '');
     if (order.channel === 'wechat') {
@@ -508,8 +501,8 @@ export class YunzhanghuSandbox extends SandboxBase {
       pay_remark: order.payRemark ?? '',
       tax: '-/-',
       tax_level: '',
-      created_at: chinaTime(order.createdAt),
-      finished_time: order.finishedAt ? chinaTime(order.finishedAt) : '',
+      created_at: chinaDateTime(order.createdAt),
+      finished_time: order.finishedAt ? chinaDateTime(order.finishedAt) : '',
       sys_wallet_ref: '',
       sys_bank_bill: order.bills[0]?.channelRef ?? '',
       broker_wallet_ref: '',
@@ -538,7 +531,11 @@ export class YunzhanghuSandbox extends SandboxBase {
     if (!dealer.notifyUrl) return;
     const url = dealer.notifyUrl;
     const notifyId = `${this.clock.now()}${digits(5)}`;
-    const payload = { notify_id: notifyId, notify_time: chinaTime(this.clock.now()), data: this.detail(order, dealer) };
+    const payload = {
+      notify_id: notifyId,
+      notify_time: chinaDateTime(this.clock.now()),
+      data: this.detail(order, dealer),
+    };
     this.notifier.dispatch(
       {
         label: `yunzhanghu ${dealer.dealerId} ${order.orderId} ${order.status}/${order.statusDetail}`,
@@ -695,7 +692,7 @@ export class YunzhanghuSandbox extends SandboxBase {
       18: '成功',
     };
     const rows = [...dealer.orders.values()]
-      .filter((o) => chinaDate(o.createdAt) === date)
+      .filter((o) => chinaDay(o.createdAt) === date)
       .map((o) => [
         o.orderId,
         o.ref,
@@ -711,8 +708,8 @@ export class YunzhanghuSandbox extends SandboxBase {
         '-/-',
         '-/-',
         '-/-',
-        chinaTime(o.createdAt),
-        o.finishedAt ? chinaTime(o.finishedAt) : '',
+        chinaDateTime(o.createdAt),
+        o.finishedAt ? chinaDateTime(o.finishedAt) : '',
       ]);
     return toCsv([[...ORDER_FILE_COLUMNS], ...rows]);
   }
@@ -721,7 +718,7 @@ export class YunzhanghuSandbox extends SandboxBase {
   billFile(dealer: SandboxDealer, date: string): string {
     const rows = [...dealer.orders.values()].flatMap((o) =>
       o.bills
-        .filter((b) => chinaDate(b.at) === date)
+        .filter((b) => chinaDay(b.at) === date)
         .map((b) => [
           o.orderId,
           o.ref,
@@ -733,8 +730,8 @@ export class YunzhanghuSandbox extends SandboxBase {
           o.brokerId,
           fenToYuan(b.amountFen),
           b.channelRef,
-          chinaTime(o.createdAt),
-          chinaTime(b.at),
+          chinaDateTime(o.createdAt),
+          chinaDateTime(b.at),
         ]),
     );
     return toCsv([[...BILL_FILE_COLUMNS], ...rows]);
