@@ -3,6 +3,7 @@ import { decodePayload, encodePayload, seal, signPayload, verifyPayload } from '
 import { cashierSettlement, cashierStatus } from '../../src/providers/cashier/status-map';
 import { parseNotification, toPayRequest } from '../../src/providers/cashier/transformers';
 import { CASHIER_RESULT_CODES } from '../../src/providers/cashier/wire-types';
+import { readPayload, signatureHolds, signedMessage } from '../../src/sandbox/cashier/sandbox-signing';
 
 /**
  * The spec (§2.2) gives the algorithm but no worked example, so this known answer was computed
@@ -21,6 +22,16 @@ const KNOWN = {
     'eyJhY3Rpb24iOiJXZWlYaW4iLCJ0eG5hbXQiOjEyMzQsIm1lcmlkIjoiTTEwMDAwMSIsIm9yZGVyaWQiOiJPUkRFUjIwMjYxMTIxMDAxIiwiYmFja3VybCI6Imh0dHBzOi8vZXhhbXBsZS5jb20vbm90aWZ5In0=',
   sign: 'caddc3963f021d9215115edfc96853ec',
 };
+
+describe("the sandbox's own cashier signing, against the same known answer", () => {
+  it('signs, verifies and reads as the spec says, apart from the client code', () => {
+    expect(signedMessage(KNOWN.message, KNOWN.key)).toEqual({ payload: KNOWN.payload, sign: KNOWN.sign });
+    expect(signatureHolds(KNOWN.payload, KNOWN.sign.toUpperCase(), KNOWN.key)).toBe(true);
+    expect(signatureHolds(KNOWN.payload, KNOWN.sign, 'other-key')).toBe(false);
+    expect(signatureHolds(`${KNOWN.payload}x`, KNOWN.sign, KNOWN.key)).toBe(false);
+    expect(readPayload(KNOWN.payload)).toEqual(KNOWN.message);
+  });
+});
 
 describe('cashier signing (§2.2)', () => {
   it('matches the independently computed known answer', () => {

@@ -9,6 +9,7 @@ import { failureReasonOf, flowOutcomeOf, paymentStatusOf } from '../../src/provi
 import { fenFromWire, fenToWire, parseAnswer } from '../../src/providers/shouqianba/transformers';
 import { FLOW_STATUSES, ORDER_STATUSES } from '../../src/providers/shouqianba/wire-types';
 import { barcodeBehaviour, paywayOfBarcode } from '../../src/sandbox/shouqianba/shouqianba-sandbox';
+import { bodySignatureHolds, readAuthorization } from '../../src/sandbox/shouqianba/sandbox-signing';
 
 // The spec prints no signed example, so this vector was computed independently
 // (Python hashlib.md5 over the UTF-8 body followed by the key) and is kept as a known answer.
@@ -16,6 +17,19 @@ const BODY =
   '{"terminal_sn":"100000330006","client_sn":"12345677767776","total_amount":"1","dynamic_id":"130818341921441147","subject":"达美乐披萨","operator":"刘侃"}';
 const KEY = '0d3b4bd1c4f2e6d5a0f9b9f5e0b2a1c3';
 const SIGN = '89179440189daa0a07a1471f0d6a0093';
+
+describe("the sandbox's own Shouqianba signature check, against the same known answer", () => {
+  it('accepts the known signature in either case and nothing else', () => {
+    const bytes = Buffer.from(BODY, 'utf8');
+    const auth = readAuthorization(`100000330006 ${SIGN.toUpperCase()}`);
+    expect(auth).toEqual({ terminalSn: '100000330006', sign: SIGN });
+    expect(bodySignatureHolds(bytes, auth!.sign, KEY)).toBe(true);
+    expect(bodySignatureHolds(Buffer.from(`${BODY} `, 'utf8'), SIGN, KEY)).toBe(false);
+    expect(bodySignatureHolds(bytes, SIGN, `${KEY}x`)).toBe(false);
+    expect(readAuthorization(`100000330006  ${SIGN}`)).toBeUndefined();
+    expect(readAuthorization(SIGN)).toBeUndefined();
+  });
+});
 
 describe('Shouqianba signing (二.2)', () => {
   it('signs MD5(body bytes + terminal key), matching an independent computation', () => {

@@ -13,6 +13,7 @@ import {
   toCsv,
 } from '../../src/providers/yunzhanghu/transformers';
 import { ERROR_CODES, ORDER_STATUSES, STATUS_DETAILS } from '../../src/providers/yunzhanghu/wire-types';
+import { openFromClient, requestTimeMs, sealForClient } from '../../src/sandbox/yunzhanghu/sandbox-crypto';
 
 // 第四章 2.5) and 3.: the spec's worked example. The plaintext is the Java example's (the one that
 // matches the published ciphertext); the printed ciphertext confuses I and l in places.
@@ -23,6 +24,26 @@ const PLAIN =
 const PRINTED =
   '0eUw2Nk2isX+IRlttM7eKomZCAfJlocPw2lG4uVrc0qIlbhOusoy0Pp5hl5sWKRxrp4+/YVTJKqFGIS+dB+0/ApQ9/yVvQmmDdIx4kdUw487S4KruUxMy14qkrqSreTHKkGww71pUX8Xe6jBBZHkGTeibyOWEiaxp3UUNJs7Qxo0rWAct4+0ntTdniNMalsQbKQ7AvhuwWJY+c9HSgMtizJ7llkhzfOC9SyUr7353G/fd1GX7p2Q+j22b7YceAyZylgsdEyX24z0tPeh6b49pKJpThf792UJxkxCDq3rdbAfAVpmf+erQ8qBHgD+KElyB5ywHBkTNLxZEW1tzMmd7C76ANmrQgY8oOz7e91DTjbuc8z4Qr8QsWub0+mUNrlGvbYeCfc2+emkeo1moVZXujLof8JmrCZUSstrg9qE1kEptj0SvnELk9RYEAYqXe15O0fLWz/ywRgCmerpWdqRViWp+YV4+9Qrl1bCRlWRp+7Xuc8hNCslojaOxK0Xpn4gbde1+dX1SYOJu9RqIMDRdTzfllUwzsGexLu9sb3NphodW7brNG5l/lG4k5vs23565DJgbr/zvXYTslLwHkr+RkVYSyhjr0xPF1ZQQHzZdzdN4DiliRAlATE27BDHSTvV';
 const SIGNATURE = 'a55c3129a230a4d8abdd5f39bb5f1188a46f6c18adb8146a67f1888650da799d';
+
+describe("the sandbox's own Yunzhanghu crypto, against the spec's worked example", () => {
+  it('opens the worked example signed with the published signature, and refuses tampering', () => {
+    const keys = { appKey: APP_KEY, des3Key: KEY };
+    const data = des3Encrypt(PLAIN, KEY);
+    expect(openFromClient({ data, mess: '12313', timestamp: '123457', sign: SIGNATURE }, keys)).toEqual({
+      ok: true,
+      payload: JSON.parse(PLAIN),
+    });
+    expect(openFromClient({ data, mess: '12314', timestamp: '123457', sign: SIGNATURE }, keys)).toEqual({
+      ok: false,
+      code: '1003',
+    });
+    const sealed = sealForClient({ a: 1 }, keys, 1_479_892_123_000);
+    expect(sealed.timestamp).toBe('1479892123');
+    expect(open(sealed, keys)).toEqual({ ok: true, payload: { a: 1 } });
+    expect(requestTimeMs('1479892123')).toBe(1_479_892_123_000);
+    expect(requestTimeMs('abc')).toBeUndefined();
+  });
+});
 
 describe('Yunzhanghu protocol: the spec worked example', () => {
   it('encrypts the Java example to the published ciphertext (up to the printed I/l confusions)', () => {

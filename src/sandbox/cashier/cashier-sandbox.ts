@@ -2,7 +2,7 @@ import { chinaDateTime } from '../../domain/china-time';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
-import { decodePayload, seal, verifyPayload } from '../../providers/cashier/signing';
+import { readPayload, signatureHolds, signedMessage } from './sandbox-signing';
 import { ORDER_ID_PATTERN } from '../../providers/cashier/transformers';
 import {
   CASHIER_ACTIONS,
@@ -125,13 +125,13 @@ export class CashierSandbox extends SandboxBase {
     const rejected = (message: string) => res.status(400).type('html').send(messagePage('支付请求无效', message));
     let request: CashierPayRequest;
     try {
-      request = decodePayload<CashierPayRequest>(payload);
+      request = readPayload<CashierPayRequest>(payload);
     } catch {
       return void rejected('req is not base64 JSON');
     }
     const merchant = this.merchants.get(String(request?.merid));
     if (!merchant) return void rejected('商户不存在 (unknown merchant)');
-    if (!verifyPayload(payload, sign, merchant.signKey)) return void rejected('签名错误 (bad signature)');
+    if (!signatureHolds(payload, sign, merchant.signKey)) return void rejected('签名错误 (bad signature)');
     if (!CASHIER_ACTIONS.includes(request.action)) return void rejected('action must be Bank, WeiXin, AliPay or Arbi');
     if (request.action !== 'Arbi' && !merchant.methods.includes(request.action))
       return void rejected(`未开通交易权限: ${request.action}`);
@@ -190,7 +190,7 @@ export class CashierSandbox extends SandboxBase {
     if (!order.fronturl)
       return void res.type('html').send(messagePage(RESULT_MESSAGES[order.resultcode], `订单 ${order.orderid}`));
     const merchant = this.merchants.get(order.merid) as SandboxMerchant;
-    const { payload, sign } = seal(this.notification(order, false), merchant.signKey);
+    const { payload, sign } = signedMessage(this.notification(order, false), merchant.signKey);
     const target = new URL(order.fronturl);
     target.searchParams.set('resp', payload);
     target.searchParams.set('sign', sign);
@@ -203,7 +203,7 @@ export class CashierSandbox extends SandboxBase {
       const sign = String(req.body?.sign ?? '');
       let request: { merid?: string; queryid?: string; orderid?: string };
       try {
-        request = decodePayload(payload);
+        request = readPayload(payload);
       } catch {
         request = {};
       }
@@ -214,8 +214,8 @@ export class CashierSandbox extends SandboxBase {
         return (r: Response) => r.json({ resp, sign: '' });
       }
       const answer = (body: object) => (r: Response) =>
-        r.json((({ payload: resp, sign: s }) => ({ resp, sign: s }))(seal(body, merchant.signKey)));
-      if (!verifyPayload(payload, sign, merchant.signKey)) return answer({ respcode: '11', respmsg: '签名错误' });
+        r.json((({ payload: resp, sign: s }) => ({ resp, sign: s }))(signedMessage(body, merchant.signKey)));
+      if (!signatureHolds(payload, sign, merchant.signKey)) return answer({ respcode: '11', respmsg: '签名错误' });
       if (!request.queryid && !request.orderid)
         return answer({ respcode: '12', respmsg: 'queryid 和 orderid 至少传一个' });
       // §3.4.3: a queryid, when sent, wins over the orderid.
@@ -251,7 +251,7 @@ export class CashierSandbox extends SandboxBase {
         label: `cashier ${order.orderid} ${order.resultcode}`,
         target: order.backurl,
         send: async () => {
-          const { payload, sign } = seal(snapshot, merchant.signKey);
+          const { payload, sign } = signedMessage(snapshot, merchant.signKey);
           const target = new URL(order.backurl);
           target.searchParams.set('resp', payload);
           target.searchParams.set('sign', sign);

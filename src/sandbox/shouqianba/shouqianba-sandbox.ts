@@ -2,7 +2,7 @@ import { chinaDay } from '../../domain/china-time';
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
-import { parseAuthorization, verifyUpaySignature } from '../../providers/shouqianba/signing';
+import { bodySignatureHolds, readAuthorization } from './sandbox-signing';
 import type { OrderStatus, UpayEnvelope, UpayOrderData } from '../../providers/shouqianba/wire-types';
 import { escapeHtml, layout } from '../html';
 import { SandboxBase } from '../sandbox-base';
@@ -219,10 +219,10 @@ export class ShouqianbaSandbox extends SandboxBase {
   ): UpayEnvelope {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const auth = parseAuthorization(req.get('authorization'));
+      const auth = readAuthorization(req.get('authorization'));
       const terminal = auth ? this.terminals.get(auth.terminalSn) : undefined;
       if (!auth || !terminal) throw new ClientError('INVALID_TERMINAL', '终端错误');
-      if (!verifyUpaySignature(raw, auth.sign, terminal.terminalKey)) throw new ClientError('ILLEGAL_SIGN', '签名错误');
+      if (!bodySignatureHolds(raw, auth.sign, terminal.terminalKey)) throw new ClientError('ILLEGAL_SIGN', '签名错误');
       let body: Record<string, unknown>;
       try {
         body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
-import { open, seal, timestampMs, type SignedParams } from '../../providers/yunzhanghu/crypto';
+import { encryptForClient, openFromClient, requestTimeMs, sealForClient, type Envelope } from './sandbox-crypto';
 import {
   fenToYuan,
   idCardChecksumValid,
@@ -323,7 +323,7 @@ export class YunzhanghuSandbox extends SandboxBase {
       try {
         const dealer = this.dealers.get(String(req.get('dealer-id') ?? ''));
         if (!dealer) throw new Refusal('1005');
-        const params = (req.method === 'GET' ? req.query : req.body) as Partial<SignedParams>;
+        const params = (req.method === 'GET' ? req.query : req.body) as Partial<Envelope>;
         const payload = this.openRequest(dealer, params);
         const data = handler(dealer, payload, req);
         return answer('0000', '操作成功', data);
@@ -335,25 +335,16 @@ export class YunzhanghuSandbox extends SandboxBase {
     });
   }
 
-  private openRequest(dealer: SandboxDealer, params: Partial<SignedParams>): Record<string, unknown> {
-    const at = timestampMs(String(params.timestamp ?? ''));
+  private openRequest(dealer: SandboxDealer, params: Partial<Envelope>): Record<string, unknown> {
+    const at = requestTimeMs(String(params.timestamp ?? ''));
     if (at === undefined) throw new Refusal('1002', 'timestamp格式不正确');
     // Against wall-clock time, as the real service does: the fast-forward clock drives the
     // sandbox's schedules, and a client's clock cannot follow it.
     if (Math.abs(Date.now() - at) > TIMESTAMP_WINDOW_MS) throw new Refusal('1001');
-    const opened = open<Record<string, unknown>>(
-      {
-        data: str(params.data),
-        mess: str(params.mess),
-        timestamp: str(params.timestamp),
-        sign: str(params.sign),
-        sign_type: params.sign_type,
-      },
-      { appKey: dealer.appKey, des3Key: dealer.des3Key },
-    );
+    const opened = openFromClient(params, { appKey: dealer.appKey, des3Key: dealer.des3Key });
     if (!opened.ok) throw new Refusal(opened.code);
     if (!opened.payload || typeof opened.payload !== 'object') throw new Refusal('1002');
-    return opened.payload;
+    return opened.payload as Record<string, unknown>;
   }
 
   private order(dealer: SandboxDealer, channel: Channel, p: Record<string, unknown>): unknown {
@@ -523,7 +514,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     if (!order || CHANNEL_NAMES[order.channel] !== channel) throw new Refusal('2018');
     const detail = this.detail(order, dealer);
     if (p.data_type !== 'encryption') return detail;
-    const encrypted = seal(detail, { appKey: dealer.appKey, des3Key: dealer.des3Key }).data;
+    const encrypted = encryptForClient(detail, { appKey: dealer.appKey, des3Key: dealer.des3Key });
     return form === 'sdk' ? encrypted : { encry_data: encrypted };
   }
 
@@ -542,7 +533,7 @@ export class YunzhanghuSandbox extends SandboxBase {
         target: url,
         send: async () => {
           // Signed afresh on every attempt, so the timestamp is current.
-          const params = seal(payload, { appKey: dealer.appKey, des3Key: dealer.des3Key }, { nowMs: this.clock.now() });
+          const params = sealForClient(payload, { appKey: dealer.appKey, des3Key: dealer.des3Key }, this.clock.now());
           const response = await fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -759,10 +750,6 @@ export class YunzhanghuSandbox extends SandboxBase {
     if (!dealer) throw new Error('no such dealer');
     return dealer;
   }
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 function need(p: Record<string, unknown>, field: string, max: number): string {
