@@ -93,37 +93,7 @@ export async function seedPlatform(
         }),
       );
     }
-    const payoutId = newId();
-    await services.db.transaction(async (manager) => {
-      await manager.insert(Payout, {
-        id: payoutId,
-        platformId: platform.id,
-        vendor: Vendor.YUNZHANGHU,
-        clientId,
-        channel: PayoutChannel.BANK_CARD,
-        amountFen: 5_000,
-        currency: CURRENCY_CNY,
-        status: PayoutStatus.PENDING,
-        orderNo: `po-${payoutId}`,
-        vendorRef: null,
-        payeeCiphertext: null,
-        vendorData: null,
-      });
-      const event = await services.events.appendEvent(manager, {
-        platformId: platform.id,
-        entityKind: EntityKind.PAYOUT,
-        entityId: payoutId,
-        clientId,
-        bizId: null,
-        fromStatus: null,
-        toStatus: PayoutStatus.PENDING,
-        source: EventSource.API,
-        terminal: false,
-        detail: null,
-      });
-      return event;
-    });
-    payoutIds.push(payoutId);
+    payoutIds.push((await insertPayout(services, platform.id, 5_000, clientId)).id);
   }
   return {
     platformId: platform.id,
@@ -189,6 +159,7 @@ export async function insertPayout(
   services: Services,
   platformId: string,
   amountFen = 5_000,
+  clientId: string | null = null,
 ): Promise<{ id: string; orderNo: string }> {
   const id = newId();
   const orderNo = id.replace(/-/g, '');
@@ -197,7 +168,7 @@ export async function insertPayout(
       id,
       platformId,
       vendor: Vendor.YUNZHANGHU,
-      clientId: null,
+      clientId,
       channel: PayoutChannel.BANK_CARD,
       amountFen,
       currency: CURRENCY_CNY,
@@ -211,7 +182,7 @@ export async function insertPayout(
       platformId,
       entityKind: EntityKind.PAYOUT,
       entityId: id,
-      clientId: null,
+      clientId,
       bizId: null,
       fromStatus: null,
       toStatus: PayoutStatus.PENDING,

@@ -906,6 +906,21 @@ function subaccountChanges(value: string | undefined, field: string): Record<str
  * sandbox refuses any other, so a client that sends what the real ledger might ignore is
  * caught here. `bno` on openBizAccount is paygraph's documented extension (provider README).
  */
+/** 5.3.3's parameters; 5.3.1 prepay has these and four more. */
+const FAST_TRANSACTION_PARAMETERS = [
+  'money',
+  'orderno',
+  'content',
+  'orgtype',
+  'orgaccountno',
+  'desttype',
+  'destaccountno',
+  'detail',
+  'starttime',
+  'stoptime',
+  'callback',
+] as const;
+
 const SPEC_PARAMETERS: Record<string, readonly string[]> = {
   '/account/listAccountType': ['pno', 'cno'],
   '/account/openClientAccount': ['pano', 'bano', 'mobile', 'name', 'gender', 'birthday', 'memo', 'cannegative'],
@@ -917,36 +932,14 @@ const SPEC_PARAMETERS: Record<string, readonly string[]> = {
   '/account/recoverBizAccount': ['pano', 'bano'],
   '/account/queryBizAccount': ['pano', 'bano'],
   '/transaction/prepay': [
-    'money',
-    'orderno',
-    'content',
-    'orgtype',
-    'orgaccountno',
-    'desttype',
-    'destaccountno',
-    'detail',
-    'starttime',
-    'stoptime',
-    'callback',
+    ...FAST_TRANSACTION_PARAMETERS,
     'remoteip',
     'fixedorgmoney',
     'orgsubaccount',
     'destsubaccount',
   ],
   '/transaction/pay': ['tno'],
-  '/transaction/fasttransaction': [
-    'money',
-    'orderno',
-    'content',
-    'orgtype',
-    'orgaccountno',
-    'desttype',
-    'destaccountno',
-    'detail',
-    'starttime',
-    'stoptime',
-    'callback',
-  ],
+  '/transaction/fasttransaction': FAST_TRANSACTION_PARAMETERS,
   '/transaction/cancel': ['tno'],
   '/transaction/list': ['utype', 'uno', 'atid', 'ano', 'starttime', 'stoptime', 'transtype', 'ispay', 'skip', 'limit'],
   '/transaction/get': ['tno'],
