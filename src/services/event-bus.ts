@@ -139,10 +139,14 @@ const RESYNC_SETTLE_MS = 1000;
 export class RedisEventBus implements EventBus {
   /** Readiness: the publishing connection answers PING within a second. */
   async ping(): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
     const answer = await Promise.race([
       this.publisher.ping().catch(() => undefined),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1000)),
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), 1000);
+      }),
     ]);
+    clearTimeout(timer);
     return answer === 'PONG';
   }
 
