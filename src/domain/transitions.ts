@@ -1,4 +1,4 @@
-import { PayoutStatus, TransactionStatus } from './enums';
+import { EntityKind, PayoutStatus, TransactionStatus } from './enums';
 
 /**
  * The one table of allowed status transitions per entity. A late, duplicated or out-of-order
@@ -71,4 +71,15 @@ export function canTransition<S extends string>(table: Readonly<Record<S, readon
 
 export function isTerminal<S extends string>(table: Readonly<Record<S, readonly S[]>>, status: S): boolean {
   return table[status].length === 0;
+}
+
+/**
+ * The one predicate for "finished": nothing more is to be asked of the vendor about an entity
+ * in this status. A transaction is finished in a terminal status. A payout also once it
+ * SUCCEEDED: a later bank return (退汇) arrives by notification or reconciliation, never by
+ * polling, so polls stop there.
+ */
+export function isFinished(kind: EntityKind, status: string): boolean {
+  if (kind === EntityKind.TRANSACTION) return isTerminal(TRANSACTION_TRANSITIONS, status as TransactionStatus);
+  return status === PayoutStatus.SUCCEEDED || isTerminal(PAYOUT_TRANSITIONS, status as PayoutStatus);
 }

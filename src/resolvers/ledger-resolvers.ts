@@ -18,7 +18,7 @@ import { RecordStatus } from '../domain/enums';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
-import { yuanToFen } from '../providers/colourlife/money';
+import { yuanToFen } from '../domain/money';
 import { TRANSACTION_TYPES } from '../providers/colourlife/wire-types';
 import type { LedgerRefusal } from '../services/ledger-service';
 import { Money } from '../schema/money';

@@ -1,14 +1,8 @@
 import { Field, ObjectType } from 'type-graphql';
 import { CURRENCY_CNY } from '../domain/enums';
-import { SafeInt } from './scalars';
+import { fenToYuan } from '../domain/money';
 
-/** Formats integer fen as a yuan decimal string without ever touching floating point. */
-export function fenToYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new Error(`Amount ${fen} is not a safe integer of fen`);
-  const sign = fen < 0 ? '-' : '';
-  const digits = String(Math.abs(fen)).padStart(3, '0');
-  return `${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`;
-}
+import { SafeInt } from './scalars';
 
 @ObjectType({ description: 'An amount of money. `fen` is exact; `yuan` is the same amount for display.' })
 export class Money {

@@ -28,7 +28,7 @@ import {
 } from '../providers/colourlife/adapter';
 import { callbackPathSecret } from '../providers/colourlife/callbacks';
 import { classify, type LedgerRole } from '../providers/colourlife/matrix';
-import { fenToYuan, yuanToFen } from '../providers/colourlife/money';
+import { fenToYuan, yuanToFen } from '../domain/money';
 import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife/wire-types';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';

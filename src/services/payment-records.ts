@@ -8,7 +8,7 @@ import {
   TransactionStatus,
   type Vendor,
 } from '../domain/enums';
-import { TRANSACTION_TRANSITIONS, isTerminal } from '../domain/transitions';
+import { isFinished } from '../domain/transitions';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { ScopedReads } from './scoped-reads';
@@ -17,8 +17,9 @@ import type { StatusEventService, TransitionOutcome, TransitionRequest } from '.
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;
 
+/** A transaction's isFinished (domain/transitions), for the payment services. */
 export function isFinal(status: string): boolean {
-  return isTerminal(TRANSACTION_TRANSITIONS, status as TransactionStatus);
+  return isFinished(EntityKind.TRANSACTION, status);
 }
 
 /**

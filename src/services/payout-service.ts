@@ -13,7 +13,7 @@ import {
   PayoutStatus,
   Vendor,
 } from '../domain/enums';
-import { isTerminal, PAYOUT_TRANSITIONS } from '../domain/transitions';
+import { isFinished } from '../domain/transitions';
 import { Payout } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
@@ -23,7 +23,6 @@ import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from 
 import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
-  fenToYuan,
   bankCardFormatProblem,
   maskAccount,
   maskCard,
@@ -32,6 +31,7 @@ import {
   maskPhone,
   payRemarkProblem,
 } from '../providers/yunzhanghu/transformers';
+import { fenToYuan } from '../domain/money';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
 import type { ResolvedProviderConfig } from './provider-config-service';
@@ -313,8 +313,7 @@ export class PayoutService {
     const payout = (await this.reads.findByIds('Payout', { platformId }, [String(data.payoutId)])).get(
       String(data.payoutId),
     );
-    if (!payout || isTerminal(PAYOUT_TRANSITIONS, payout.status) || payout.status === PayoutStatus.SUCCEEDED)
-      return { done: true };
+    if (!payout || isFinished(EntityKind.PAYOUT, payout.status)) return { done: true };
     if (Date.now() - payout.createdAt.getTime() > GIVE_UP_MS) return { done: true };
     const config = await this.config(platformId);
     if (!config) return { done: true };
@@ -330,8 +329,7 @@ export class PayoutService {
       await this.syncWith(config, payout, EventSource.POLL);
     }
     const now = (await this.reads.findByIds('Payout', { platformId }, [payout.id])).get(payout.id);
-    if (!now || isTerminal(PAYOUT_TRANSITIONS, now.status) || now.status === PayoutStatus.SUCCEEDED)
-      return { done: true };
+    if (!now || isFinished(EntityKind.PAYOUT, now.status)) return { done: true };
     return { done: false, retryInMs: backoffMs(attempt, this.pollDelayMs()) };
   }
 

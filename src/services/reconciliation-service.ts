@@ -7,7 +7,7 @@ import { Payout, ProviderConfig, ReconciliationReport } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
 import type { YunzhanghuAdapter } from '../providers/yunzhanghu/adapter';
-import { yuanToFen } from '../providers/yunzhanghu/transformers';
+import { yuanToFen } from '../domain/money';
 import type { PayoutResult, PayoutService } from './payout-service';
 import { refusalOf } from './vendor-refusal';
 

@@ -10,7 +10,8 @@ import {
 } from '../providers/capabilities';
 import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
 import type { ResolvedProviderConfig } from './provider-config-service';
-import { bankCardFormatProblem, fenToYuan, idCardChecksumValid } from '../providers/yunzhanghu/transformers';
+import { bankCardFormatProblem, idCardChecksumValid } from '../providers/yunzhanghu/transformers';
+import { fenToYuan } from '../domain/money';
 import type { PayoutService, PayoutResult } from './payout-service';
 import { refusalOf } from './vendor-refusal';
 

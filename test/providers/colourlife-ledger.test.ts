@@ -4,7 +4,7 @@ import { Vendor } from '../../src/domain/enums';
 import { createLogger } from '../../src/logging/logger';
 import { ColourlifeAdapter, type LedgerCall, type TransferParams } from '../../src/providers/colourlife/adapter';
 import { classify, convert, type LedgerRole } from '../../src/providers/colourlife/matrix';
-import { fenToYuan, yuanToFen } from '../../src/providers/colourlife/money';
+import { fenToYuan, yuanToFen } from '../../src/domain/money';
 import { AccessTokenCache } from '../../src/providers/colourlife/token-cache';
 import type { ChannelType } from '../../src/providers/colourlife/wire-types';
 import { VendorHttpClient } from '../../src/providers/http-client';

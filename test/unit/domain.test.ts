@@ -1,10 +1,16 @@
 import { amountMismatch, guardedByAmount } from '../../src/domain/vendor-amount';
-import { yuanToFen } from '../../src/providers/colourlife/money';
+import { fenToYuan, yuanToFen } from '../../src/domain/money';
 import { ConfigError, loadConfig } from '../../src/config/config';
-import { PayoutStatus, TransactionStatus } from '../../src/domain/enums';
-import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../../src/domain/transitions';
+import { EntityKind, PayoutStatus, TransactionStatus } from '../../src/domain/enums';
+import {
+  canTransition,
+  isFinished,
+  isTerminal,
+  PAYOUT_TRANSITIONS,
+  TRANSACTION_TRANSITIONS,
+} from '../../src/domain/transitions';
 import { fromGlobalId, toGlobalId } from '../../src/graphql/global-id';
-import { fenToYuan, Money } from '../../src/schema/money';
+import { Money } from '../../src/schema/money';
 
 describe('money', () => {
   it.each([
@@ -115,5 +121,15 @@ describe('the one amount rule', () => {
       to: 'NEEDS_ATTENTION',
       detail: { a: 1, reportedStatus: 'SUCCEEDED', amountMismatch: { ours: 100, theirs: null } },
     });
+  });
+});
+
+describe('finished', () => {
+  it('is terminal for transactions, and also SUCCEEDED for payouts (a bank return is never polled for)', () => {
+    expect(isFinished(EntityKind.TRANSACTION, TransactionStatus.SUCCEEDED)).toBe(true);
+    expect(isFinished(EntityKind.TRANSACTION, TransactionStatus.NEEDS_ATTENTION)).toBe(false);
+    expect(isFinished(EntityKind.PAYOUT, PayoutStatus.SUCCEEDED)).toBe(true);
+    expect(isFinished(EntityKind.PAYOUT, PayoutStatus.RETURNED)).toBe(true);
+    expect(isFinished(EntityKind.PAYOUT, PayoutStatus.ON_HOLD)).toBe(false);
   });
 });

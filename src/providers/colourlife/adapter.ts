@@ -4,7 +4,7 @@ import type { ResolvedProviderConfig } from '../../services/provider-config-serv
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
-import { fenToYuan, yuanToFen } from './money';
+import { fenToYuan, yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
 import { AccessTokenCache } from './token-cache';
 import {

@@ -3,7 +3,7 @@ import { EntityKind, Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
 import type { ColourlifeAdapter } from './adapter';
-import { yuanToFen } from './money';
+import { yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerStatusOf } from './status-map';
 import { TRANSACTION_TYPES } from './wire-types';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { yuanToFen } from '../colourlife/money';
+import { yuanToFen } from '../../domain/money';
 import { ORDER_STATUSES, type OrderStatusCode } from './wire-types';
 
 /**

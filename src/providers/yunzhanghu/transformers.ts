@@ -1,13 +1,10 @@
 import { PayoutChannel, type PayoutStatus } from '../../domain/enums';
 import type { ReportedAmount } from '../../domain/vendor-amount';
 import type { VendorFailure } from '../failures';
-import { yuanToFen } from '../colourlife/money';
+import { yuanToFen } from '../../domain/money';
 import type { ParsedOrderDetail } from './schemas';
 import { detailReason, payoutStatusOf } from './status-map';
 import type { StatusDetailCode } from './wire-types';
-
-/** Yuan strings with two decimals on the wire; the same exact arithmetic as the ledger's. */
-export { fenToYuan, yuanToFen } from '../colourlife/money';
 
 /** What an order's detail (a query answer or a notification's `data`) says, in our terms. */
 export interface OrderReport {

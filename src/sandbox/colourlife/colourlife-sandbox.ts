@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
 import { classify, convert, type LedgerRole } from '../../providers/colourlife/matrix';
-import { fenToYuan, yuanToFen } from '../../providers/colourlife/money';
+import { fenToYuan, yuanToFen } from '../../domain/money';
 import {
   CODES,
   TRANSACTION_STATUSES,

@@ -4,15 +4,8 @@ import { gzipSync } from 'node:zlib';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
 import { encryptForClient, openFromClient, requestTimeMs, sealForClient, type Envelope } from './sandbox-crypto';
-import {
-  fenToYuan,
-  idCardChecksumValid,
-  maskAccount,
-  maskCard,
-  maskName,
-  toCsv,
-  yuanToFen,
-} from '../../providers/yunzhanghu/transformers';
+import { idCardChecksumValid, maskAccount, maskCard, maskName, toCsv } from '../../providers/yunzhanghu/transformers';
+import { fenToYuan, yuanToFen } from '../../domain/money';
 import {
   BILL_FILE_COLUMNS,
   ERROR_CODES,
