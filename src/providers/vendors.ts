@@ -1,4 +1,9 @@
 import { Vendor } from '../domain/enums';
+import type { ResolvedProviderConfig } from '../services/provider-config-service';
+import { cashierCredentials } from './cashier/credentials';
+import { colourlifeCredentials } from './colourlife/credentials';
+import { shouqianbaCredentials } from './shouqianba/credentials';
+import { yunzhanghuCredentials } from './yunzhanghu/credentials';
 
 /**
  * What each vendor needs from a platform to be called on its behalf, named after the vendor
@@ -14,11 +19,14 @@ export interface VendorDescriptor {
   requiredOptions: readonly string[];
   /** Optional option fields the adapter understands. */
   optionalOptions: readonly string[];
+  /** Parses the credentials and options into the vendor's typed configuration; throws naming the field. */
+  typed: (config: ResolvedProviderConfig) => unknown;
 }
 
 export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
   [Vendor.COLOURLIFE]: {
     vendor: Vendor.COLOURLIFE,
+    typed: colourlifeCredentials,
     title: 'Colourlife finance platform (彩生活金融平台)',
     // The auth micro-service account and password that obtain an access_token (spec 5.1).
     secretFields: ['authAccount', 'authPassword'],
@@ -28,6 +36,7 @@ export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
   },
   [Vendor.YUNZHANGHU]: {
     vendor: Vendor.YUNZHANGHU,
+    typed: yunzhanghuCredentials,
     title: 'Yunzhanghu realtime settlement (云账户)',
     // "每个商户会获取3deskey和 appkey两个密钥" (spec 2.1).
     secretFields: ['appKey', 'des3Key'],
@@ -38,6 +47,7 @@ export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
   },
   [Vendor.CASHIER]: {
     vendor: Vendor.CASHIER,
+    typed: cashierCredentials,
     title: 'Hosted cashier (收银台)',
     // "支付将分配商户号及签名密钥" (spec 2.1).
     secretFields: ['signKey'],
@@ -46,6 +56,7 @@ export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
   },
   [Vendor.SHOUQIANBA]: {
     vendor: Vendor.SHOUQIANBA,
+    typed: shouqianbaCredentials,
     title: 'Shouqianba upay gateway v2 (收钱吧)',
     // "签名首部: Authorization:terminalId+" "+sign", sign = MD5(body + secret) (spec 二.2).
     secretFields: ['terminalKey'],

@@ -1,4 +1,5 @@
 import { backoffMs } from '../util/backoff';
+import { colourlifeCredentials } from '../providers/colourlife/credentials';
 import { In } from 'typeorm';
 import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
@@ -743,7 +744,7 @@ export class LedgerService {
     let uno: string | null;
     if (account.ownerKind === AccountOwnerKind.PLATFORM) {
       utype = USER_TYPES.PLATFORM;
-      uno = String(config.options.pno);
+      uno = colourlifeCredentials(config).pno;
     } else if (account.ownerKind === AccountOwnerKind.BIZ) {
       utype = USER_TYPES.BIZ;
       uno = (await this.reads.get('Biz', { platformId: scope.platformId }, account.bizId as string)).vendorRef;

@@ -1,4 +1,5 @@
 import { backoffMs } from '../util/backoff';
+import { yunzhanghuCredentials } from '../providers/yunzhanghu/credentials';
 import type { Scope } from '../auth/viewer';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
@@ -134,7 +135,7 @@ export class PayoutService {
     }
     const limits = { ...CHANNEL_LIMITS_FEN[input.channel] };
     if (input.channel === PayoutChannel.WECHAT && config?.options.wechatMaxFen !== undefined) {
-      limits.max = Math.min(Number(config.options.wechatMaxFen) || limits.max, WECHAT_MAX_CEILING_FEN);
+      limits.max = Math.min(yunzhanghuCredentials(config).wechatMaxFen ?? limits.max, WECHAT_MAX_CEILING_FEN);
     }
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen < limits.min || input.amountFen > limits.max) {
       throw badUserInput(

@@ -91,6 +91,17 @@ export class ProviderConfigService {
       if (missingOptions.length > 0) {
         throw badUserInput(`options must include ${missingOptions.join(', ')}`, `options.${missingOptions[0]}`);
       }
+      // Fail fast: the configuration must parse as the vendor's typed one (the adapters' view).
+      try {
+        descriptor.typed({ vendor: input.vendor, baseUrl, secrets, options: mergedOptions });
+      } catch (error) {
+        const message = (error as Error).message.replace(/^[A-Z]+ configuration: /, '');
+        const field = message.split(' ', 1)[0];
+        throw badUserInput(
+          message,
+          descriptor.secretFields.includes(field) ? `credentials.${field}` : `options.${field}`,
+        );
+      }
       const row = Object.assign(existing ?? new ProviderConfig(), {
         id: existing?.id ?? newId(),
         platformId: scope.platformId,

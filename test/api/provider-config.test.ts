@@ -114,6 +114,25 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
         { vendor: 'CASHIER', baseUrl: 'http://x.test', credentials: { signKey: 7 }, options: { merchantId: 'm' } },
         'credentials.signKey',
       ],
+      // Checked against the vendor's typed configuration at once, not at the first vendor call.
+      [
+        {
+          vendor: 'YUNZHANGHU',
+          baseUrl: 'http://x.test',
+          credentials: { appKey: 'a', des3Key: 'too-short' },
+          options: { dealerId: 'd', brokerId: 'b' },
+        },
+        'credentials.des3Key',
+      ],
+      [
+        {
+          vendor: 'YUNZHANGHU',
+          baseUrl: 'http://x.test',
+          credentials: { appKey: 'a', des3Key: '0123456789abcdefghijklmn' },
+          options: { dealerId: 'd', brokerId: 'b', endpointNames: 'tomorrow' },
+        },
+        'options.endpointNames',
+      ],
     ];
     for (const [input, field] of cases) {
       const response = await graphql(app.url, CONFIGURE, { input }, alphaKey);

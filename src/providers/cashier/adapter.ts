@@ -1,4 +1,5 @@
 import { Vendor } from '../../domain/enums';
+import { cashierCredentials } from './credentials';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import type { VendorHttpClient } from '../http-client';
@@ -57,8 +58,9 @@ export class CashierAdapter implements PaymentsAdapter {
   }
 
   buildCheckout(config: ResolvedProviderConfig, order: CheckoutOrder): CashierCheckout {
-    const request = toPayRequest(order, String(config.options.merchantId));
-    const { payload, sign } = seal(request, config.secrets.signKey);
+    const { merchantId, signKey } = cashierCredentials(config);
+    const request = toPayRequest(order, merchantId);
+    const { payload, sign } = seal(request, signKey);
     const query = new URLSearchParams({ req: payload, sign });
     const formAction = `${config.baseUrl}/api/icashier`;
     return {
@@ -77,8 +79,8 @@ export class CashierAdapter implements PaymentsAdapter {
   /** §3.4: by our order number. */
   async query(config: ResolvedProviderConfig, orderNo: string): Promise<CashierQueryResult> {
     const { payload, sign } = seal(
-      { merid: String(config.options.merchantId), orderid: orderNo },
-      config.secrets.signKey,
+      { merid: cashierCredentials(config).merchantId, orderid: orderNo },
+      cashierCredentials(config).signKey,
     );
     const response = await this.http.send({
       vendor: Vendor.CASHIER,
@@ -101,7 +103,7 @@ export class CashierAdapter implements PaymentsAdapter {
       const unsigned = decodePayload<{ respcode?: string; respmsg?: string }>(envelope.resp);
       return { kind: 'refused', respcode: String(unsigned.respcode ?? ''), respmsg: String(unsigned.respmsg ?? '') };
     }
-    if (!verifyPayload(envelope.resp, String(envelope.sign), config.secrets.signKey)) {
+    if (!verifyPayload(envelope.resp, String(envelope.sign), cashierCredentials(config).signKey)) {
       return { kind: 'unverifiable', reason: 'bad signature on the query response' };
     }
     const parsed = parseQueryResponse(decodePayload(envelope.resp));

@@ -1,4 +1,5 @@
 import { EntityKind, Vendor } from '../../domain/enums';
+import { cashierCredentials } from './credentials';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
 import { decodePayload, verifyPayload } from './signing';
@@ -37,7 +38,7 @@ export const cashierCallbackHandler: CallbackHandler = {
     if (!envelope) return { ok: false, reason: 'no resp/sign envelope' };
     // An empty sign is how the cashier reports pre-errors; it is never a valid notification.
     if (!envelope.sign) return { ok: false, reason: 'unsigned (pre-error) message' };
-    if (!verifyPayload(envelope.resp, envelope.sign, config.secrets.signKey))
+    if (!verifyPayload(envelope.resp, envelope.sign, cashierCredentials(config).signKey))
       return { ok: false, reason: 'bad signature' };
     let notification;
     try {
@@ -45,7 +46,8 @@ export const cashierCallbackHandler: CallbackHandler = {
     } catch (error) {
       return { ok: false, reason: `unreadable notification: ${(error as Error).message}` };
     }
-    if (notification.merid !== config.options.merchantId) return { ok: false, reason: 'merchant id does not match' };
+    if (notification.merid !== cashierCredentials(config).merchantId)
+      return { ok: false, reason: 'merchant id does not match' };
     const channel = callback.pathRest === 'front' ? 'front' : 'back';
     return {
       ok: true,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { colourlifeCredentials } from './credentials';
 import { Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { VendorFailure } from '../failures';
@@ -266,13 +267,11 @@ export class ColourlifeAdapter implements LedgerAdapter {
 
   /** The auth micro-service (5.1): account and password for a token; see the provider README. */
   private async issueToken(config: ResolvedProviderConfig) {
-    const url =
-      typeof config.options.authUrl === 'string' && config.options.authUrl
-        ? config.options.authUrl
-        : `${config.baseUrl}/auth/token`;
+    const { authUrl, authAccount, authPassword } = colourlifeCredentials(config);
+    const url = authUrl || `${config.baseUrl}/auth/token`;
     const answer = await this.post<{ access_token: string; expires_in: number }>(url, {
-      account: config.secrets.authAccount,
-      password: config.secrets.authPassword,
+      account: authAccount,
+      password: authPassword,
     });
     if (answer.kind !== 'ok' || typeof answer.content?.access_token !== 'string') {
       throw new TokenRefused(
@@ -330,13 +329,13 @@ class TokenRefused extends Error {
 }
 
 function pnoOf(config: ResolvedProviderConfig): string {
-  return String(config.options.pno);
+  return colourlifeCredentials(config).pno;
 }
 
 /** Tokens are cached per platform and credential, so a changed password never reuses the old token. */
 function tokenKey(config: ResolvedProviderConfig): string {
   const credential = createHash('sha256')
-    .update(`${config.secrets.authAccount}\0${config.secrets.authPassword}`)
+    .update(`${colourlifeCredentials(config).authAccount}\0${colourlifeCredentials(config).authPassword}`)
     .digest('hex');
   return `${pnoOf(config)}:${config.baseUrl}:${credential}`;
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { colourlifeCredentials } from './credentials';
 import { EntityKind, Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
@@ -13,10 +14,8 @@ import { TRANSACTION_TYPES } from './wire-types';
  * password, so it needs no storage and changes when the credentials do.
  */
 export function callbackPathSecret(config: ResolvedProviderConfig): string {
-  return createHmac('sha256', config.secrets.authPassword)
-    .update(`paygraph-callback:${String(config.options.pno)}`)
-    .digest('hex')
-    .slice(0, 40);
+  const { authPassword, pno } = colourlifeCredentials(config);
+  return createHmac('sha256', authPassword).update(`paygraph-callback:${pno}`).digest('hex').slice(0, 40);
 }
 
 /** `tno` from a JSON or form body; nothing else of the body is used. */

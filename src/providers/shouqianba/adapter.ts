@@ -1,4 +1,5 @@
 import { FailureReason, TransactionStatus, Vendor } from '../../domain/enums';
+import { shouqianbaCredentials } from './credentials';
 import type { ResolvedProviderConfig } from '../../services/provider-config-service';
 import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
@@ -250,7 +251,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
         url: `${config.baseUrl}${path}`,
         headers: {
           'content-type': 'application/json',
-          authorization: authorizationHeader(terminalSn(config), body, config.secrets.terminalKey),
+          authorization: authorizationHeader(terminalSn(config), body, shouqianbaCredentials(config).terminalKey),
         },
         body,
         timeoutMs: this.timeoutMs(),
@@ -272,7 +273,7 @@ interface TransportFailure {
 }
 
 function terminalSn(config: ResolvedProviderConfig): string {
-  return String(config.options.terminalSn);
+  return shouqianbaCredentials(config).terminalSn;
 }
 
 /** What events and vendorData keep of an order: codes and amounts, nothing about the payer. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yunzhanghuCredentials } from './credentials';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
@@ -354,23 +355,24 @@ export function decryptedData(data: unknown, des3Key: string): unknown {
 }
 
 export function keys(config: ResolvedProviderConfig): YunzhanghuKeys {
-  return { appKey: config.secrets.appKey, des3Key: config.secrets.des3Key };
+  const { appKey, des3Key } = yunzhanghuCredentials(config);
+  return { appKey, des3Key };
 }
 
 function sealOptions(config: ResolvedProviderConfig) {
-  return { milliseconds: config.options.timestampUnit === 'ms' };
+  return { milliseconds: yunzhanghuCredentials(config).timestampUnit === 'ms' };
 }
 
 export function dealerId(config: ResolvedProviderConfig): string {
-  return String(config.options.dealerId);
+  return yunzhanghuCredentials(config).dealerId;
 }
 
 export function brokerId(config: ResolvedProviderConfig): string {
-  return String(config.options.brokerId);
+  return yunzhanghuCredentials(config).brokerId;
 }
 
 function endpoints(config: ResolvedProviderConfig) {
-  const names = (config.options.endpointNames === 'current' ? 'current' : 'spec') as EndpointNames;
+  const names: EndpointNames = yunzhanghuCredentials(config).endpointNames;
   return ENDPOINTS[names];
 }
 
