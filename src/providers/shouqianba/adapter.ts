@@ -14,7 +14,7 @@ import {
   type UpayOrder,
   type VendorFailure,
 } from './transformers';
-import { FLOW_STATUSES, PAYWAYS, type FlowStatus } from './wire-types';
+import { BIZ_RESULT_CODES, FLOW_STATUSES, PAYWAYS, type BizResultCode, type FlowStatus } from './wire-types';
 
 export type Wallet = keyof typeof PAYWAYS;
 
@@ -207,7 +207,12 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
     if (answer.kind === 'server_error')
       return { kind: 'unknown', reason: `${answer.errorCode} ${answer.errorMessage}` };
     const { order } = answer;
-    switch (answer.resultCode) {
+    // An open code string: one the spec does not list is an outcome we cannot read. The loop
+    // queries the order (never a guess at PROCESSING or FAILED).
+    if (!(BIZ_RESULT_CODES as readonly string[]).includes(answer.resultCode))
+      return { kind: 'unknown', reason: `unrecognised result_code ${answer.resultCode}` };
+    const code = answer.resultCode as BizResultCode;
+    switch (code) {
       case 'PAY_SUCCESS':
         return { kind: 'accepted', status: TransactionStatus.SUCCEEDED, order };
       case 'PAY_FAIL':
@@ -232,9 +237,19 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
       case 'FAIL':
         if (answer.errorCode === 'CLIENT_SN_CONFLICT') return { kind: 'exists' };
         return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
-      default:
-        // PAY_IN_PROGRESS, PRECREATE_SUCCESS, or anything else: §2.4 polls.
+      case 'PAY_IN_PROGRESS':
+      case 'PRECREATE_SUCCESS':
+        // §2.4: in progress, or a QR code waiting to be scanned: the loop polls.
         return { kind: 'accepted', status: TransactionStatus.PROCESSING, order };
+      case 'SUCCESS':
+      case 'CANCEL_SUCCESS':
+      case 'CANCEL_ERROR':
+      case 'CANCEL_ABORT_ERROR':
+      case 'CANCEL_ABORT_SUCCESS':
+      case 'REFUND_SUCCESS':
+      case 'REFUND_ERROR':
+        // Codes of other operations: not an answer to pay or precreate.
+        return { kind: 'unknown', reason: `result_code ${code} answers another operation` };
     }
   }
 
