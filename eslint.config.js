@@ -15,6 +15,43 @@ module.exports = tseslint.config(
     },
   },
   {
+    // A vendor is one folder behind its index.ts: nothing outside it reaches its internals
+    // (wire types, signing, status maps). The emulators in src/sandbox are the vendor's other
+    // side and may share its wire types.
+    files: ['src/**/*.ts'],
+    ignores: ['src/providers/**', 'src/sandbox/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)providers/(cashier|colourlife|shouqianba|yunzhanghu)/',
+              message: 'A vendor is one folder behind its index.ts: import from providers/<vendor>.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Providers depend on no service: what adapters receive (providers/config) lives with them.
+    files: ['src/providers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)(services|resolvers|graphql|http)/',
+              message: 'Providers import no service, resolver or HTTP code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Tests read loosely-typed GraphQL responses; typing every shape would add noise, not safety.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

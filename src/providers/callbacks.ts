@@ -1,6 +1,6 @@
 import type { ReportedAmount } from '../domain/vendor-amount';
 import type { EntityKind, PayoutStatus, TransactionStatus, Vendor } from '../domain/enums';
-import type { ResolvedProviderConfig } from '../services/provider-config-service';
+import type { ResolvedProviderConfig } from './config';
 
 /** A vendor callback exactly as it arrived: nothing parsed before verification. */
 export interface RawCallback {

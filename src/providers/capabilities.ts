@@ -1,5 +1,5 @@
 import { Vendor, type PayoutChannel, type PayoutStatus, type TransactionStatus } from '../domain/enums';
-import type { ProviderConfigService, ResolvedProviderConfig } from '../services/provider-config-service';
+import type { ProviderConfigSource, ResolvedProviderConfig } from './config';
 import type { ReportedAmount } from '../domain/vendor-amount';
 import type { VendorFailure } from './failures';
 
@@ -125,7 +125,7 @@ interface AdapterOf {
 export class ProviderRegistry {
   private readonly adapters = new Map<Capability, Map<Vendor, unknown>>();
 
-  constructor(private readonly configs?: ProviderConfigService) {}
+  constructor(private readonly configs?: ProviderConfigSource) {}
 
   register<C extends Capability>(capability: C, adapter: AdapterOf[C]): void {
     if (!CAPABILITY_VENDORS[capability].includes(adapter.vendor)) {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ResolvedProviderConfig } from '../services/provider-config-service';
+import type { ResolvedProviderConfig } from './config';
 
 /**
  * A vendor's credentials and options, typed: parsed once per resolved configuration with the

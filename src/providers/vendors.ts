@@ -1,5 +1,5 @@
 import { Vendor } from '../domain/enums';
-import type { ResolvedProviderConfig } from '../services/provider-config-service';
+import type { ResolvedProviderConfig } from './config';
 import { cashierCredentials } from './cashier/credentials';
 import { colourlifeCredentials } from './colourlife/credentials';
 import { shouqianbaCredentials } from './shouqianba/credentials';

@@ -19,7 +19,7 @@ import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { yuanToFen } from '../domain/money';
-import { TRANSACTION_TYPES } from '../providers/colourlife/wire-types';
+import { TRANSACTION_TYPES } from '../providers/colourlife';
 import type { LedgerRefusal } from '../services/ledger-service';
 import { Money } from '../schema/money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from '../schema/object-types';

@@ -16,7 +16,7 @@ import { Vendor } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
-import type { CashierAction } from '../providers/cashier/wire-types';
+import type { CashierAction } from '../providers/cashier';
 import { TransactionNode } from '../schema/object-types';
 import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
 import { JSONObject, SafeInt } from '../schema/scalars';

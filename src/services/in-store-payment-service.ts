@@ -13,9 +13,10 @@ import {
   type UpayCancelOutcome,
   type UpayCreateOutcome,
   type Wallet,
-} from '../providers/shouqianba/adapter';
-import { paymentStatusOf } from '../providers/shouqianba/status-map';
-import type { UpayOrder, VendorFailure } from '../providers/shouqianba/transformers';
+} from '../providers/shouqianba';
+import { paymentStatusOf } from '../providers/shouqianba';
+import type { UpayOrder } from '../providers/shouqianba';
+import type { VendorFailure } from '../providers/failures';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
 import { changeTransaction, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';

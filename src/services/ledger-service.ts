@@ -1,5 +1,5 @@
 import { backoffMs } from '../util/backoff';
-import { colourlifeCredentials } from '../providers/colourlife/credentials';
+import { colourlifeCredentials } from '../providers/colourlife';
 import { In } from 'typeorm';
 import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
@@ -26,11 +26,11 @@ import {
   type LedgerCall,
   type ListParams,
   type PrepayParams,
-} from '../providers/colourlife/adapter';
-import { callbackPathSecret } from '../providers/colourlife/callbacks';
-import { classify, type LedgerRole } from '../providers/colourlife/matrix';
+} from '../providers/colourlife';
+import { callbackPathSecret } from '../providers/colourlife';
+import { classify, type LedgerRole } from '../providers/colourlife';
 import { fenToYuan, yuanToFen } from '../domain/money';
-import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife/wire-types';
+import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
 import type { IdempotencyService } from './idempotency-service';

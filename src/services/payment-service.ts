@@ -9,8 +9,8 @@ import { EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } f
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
-import type { CashierAdapter, CashierCheckout } from '../providers/cashier/adapter';
-import type { CashierAction } from '../providers/cashier/wire-types';
+import type { CashierAdapter, CashierCheckout } from '../providers/cashier';
+import type { CashierAction } from '../providers/cashier';
 import { UnknownOutcomeError, VendorUnavailableError } from '../providers/http-client';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { CallbackIngress } from './callback-ingress';

@@ -1,5 +1,5 @@
 import { backoffMs } from '../util/backoff';
-import { yunzhanghuCredentials } from '../providers/yunzhanghu/credentials';
+import { yunzhanghuCredentials } from '../providers/yunzhanghu';
 import type { Scope } from '../auth/viewer';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
@@ -20,7 +20,7 @@ import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from './vendor-refusal';
-import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu/adapter';
+import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu';
 import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
@@ -31,7 +31,7 @@ import {
   maskName,
   maskPhone,
   payRemarkProblem,
-} from '../providers/yunzhanghu/transformers';
+} from '../providers/yunzhanghu';
 import { fenToYuan } from '../domain/money';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';

@@ -5,6 +5,7 @@ import type { Database } from '../db/database';
 import type { Vendor } from '../domain/enums';
 import { ProviderConfig } from '../entities';
 import { badUserInput, notFound } from '../errors/app-errors';
+import type { ResolvedProviderConfig } from '../providers/config';
 import { VENDORS } from '../providers/vendors';
 
 export interface ConfigureProviderInput {
@@ -16,13 +17,7 @@ export interface ConfigureProviderInput {
   enabled?: boolean | null;
 }
 
-/** What an adapter receives: everything needed to call the vendor for one platform. */
-export interface ResolvedProviderConfig {
-  vendor: Vendor;
-  baseUrl: string;
-  secrets: Record<string, string>;
-  options: Record<string, unknown>;
-}
+export type { ResolvedProviderConfig } from '../providers/config';
 
 function assertBaseUrl(baseUrl: string): string {
   let parsed: URL;

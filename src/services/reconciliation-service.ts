@@ -6,7 +6,7 @@ import { PayoutStatus, Vendor } from '../domain/enums';
 import { Payout, ProviderConfig, ReconciliationReport } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
-import type { YunzhanghuAdapter } from '../providers/yunzhanghu/adapter';
+import type { YunzhanghuAdapter } from '../providers/yunzhanghu';
 import { yuanToFen } from '../domain/money';
 import type { PayoutResult, PayoutService } from './payout-service';
 import { refusalOf } from './vendor-refusal';

@@ -8,7 +8,7 @@ import { EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor 
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
-import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba/adapter';
+import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba';
 import type { BindResult, IdempotencyService } from './idempotency-service';
 import { insertTransaction, transactionChange, isFinal, orderNoOf } from './payment-records';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';

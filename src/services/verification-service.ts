@@ -8,9 +8,9 @@ import {
   type VerificationAdapter,
   type VerificationCallOutcome,
 } from '../providers/capabilities';
-import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu/adapter';
+import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu';
 import type { ResolvedProviderConfig } from './provider-config-service';
-import { bankCardFormatProblem, idCardChecksumValid } from '../providers/yunzhanghu/transformers';
+import { bankCardFormatProblem, idCardChecksumValid } from '../providers/yunzhanghu';
 import { fenToYuan } from '../domain/money';
 import type { PayoutService, PayoutResult } from './payout-service';
 import { refusalOf } from './vendor-refusal';

@@ -1,6 +1,6 @@
 import { Vendor } from '../../domain/enums';
 import { cashierCredentials } from './credentials';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import type { VendorHttpClient } from '../http-client';
 import { cashierSettlement, cashierStatus } from './status-map';

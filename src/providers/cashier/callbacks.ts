@@ -1,6 +1,6 @@
 import { EntityKind, Vendor } from '../../domain/enums';
 import { cashierCredentials } from './credentials';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
 import { decodePayload, verifyPayload } from './signing';
 import { cashierSettlement, cashierStatus } from './status-map';

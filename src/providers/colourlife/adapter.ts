@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { colourlifeCredentials } from './credentials';
 import { Vendor } from '../../domain/enums';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { colourlifeCredentials } from './credentials';
 import { EntityKind, Vendor } from '../../domain/enums';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
 import type { ColourlifeAdapter } from './adapter';
 import { yuanToFen } from '../../domain/money';

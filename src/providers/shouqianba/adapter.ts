@@ -1,6 +1,6 @@
 import { FailureReason, TransactionStatus, Vendor } from '../../domain/enums';
 import { shouqianbaCredentials } from './credentials';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { authorizationHeader } from './signing';

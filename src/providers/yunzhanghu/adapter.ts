@@ -3,7 +3,7 @@ import { yunzhanghuCredentials } from './credentials';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { des3Decrypt, seal, type YunzhanghuKeys } from './crypto';

@@ -1,5 +1,5 @@
 import { EntityKind, Vendor } from '../../domain/enums';
-import type { ResolvedProviderConfig } from '../../services/provider-config-service';
+import type { ResolvedProviderConfig } from '../config';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
 import { keys } from './adapter';
 import { open, timestampMs, type SignedParams } from './crypto';

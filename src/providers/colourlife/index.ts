@@ -1,0 +1,13 @@
+/** The Colourlife ledger's public surface: what the rest of paygraph may use. */
+export {
+  ColourlifeAdapter,
+  subaccountsJson,
+  type FastTransactionParams,
+  type LedgerCall,
+  type ListParams,
+  type PrepayParams,
+} from './adapter';
+export { callbackPathSecret, colourlifeCallbackHandler } from './callbacks';
+export { colourlifeCredentials } from './credentials';
+export { classify, convert, type LedgerRole } from './matrix';
+export { CODES, TRANSACTION_TYPES, USER_TYPES, type ChannelType, type TransactionListEntry } from './wire-types';

@@ -1,0 +1,5 @@
+/** Yunzhanghu's public surface: what the rest of paygraph may use. */
+export * from './adapter';
+export { yunzhanghuCallbackHandler } from './callbacks';
+export { yunzhanghuCredentials } from './credentials';
+export * from './transformers';
