@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { parseQueryResponse } from '../../src/providers/cashier/transformers';
+import { transactionDetailSchema } from '../../src/providers/colourlife/schemas';
+import { parseAnswer } from '../../src/providers/shouqianba/transformers';
 import { decryptedData, payoutOutcomeOf } from '../../src/providers/yunzhanghu/adapter';
 import { des3Encrypt } from '../../src/providers/yunzhanghu/crypto';
 
@@ -65,5 +67,17 @@ describe('reading vendor answers', () => {
       ),
       { numRuns: 500 },
     );
+  });
+
+  it('an answer naming an identifier longer than our columns is never read as an order', () => {
+    const order = { sn: 'x'.repeat(65), client_sn: 'c1', order_status: 'PAID', total_amount: '100', net_amount: '100' };
+    const answer = parseAnswer(
+      200,
+      JSON.stringify({ result_code: '200', biz_response: { result_code: 'PAY_SUCCESS', data: order } }),
+    );
+    expect(answer).toMatchObject({ kind: 'server_error', errorCode: 'UNREADABLE_ORDER' });
+    const detail = { tno: 't'.repeat(65), orderno: 'o1', transtype: 1, status: 1, statusmsg: '', destmoney: '1.00' };
+    expect(transactionDetailSchema.safeParse(detail).success).toBe(false);
+    expect(transactionDetailSchema.safeParse({ ...detail, tno: 't1' }).success).toBe(true);
   });
 });

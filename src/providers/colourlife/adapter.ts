@@ -7,6 +7,7 @@ import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } fr
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
 import { fenToYuan, yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
+import { fastAnswerSchema, prepayAnswerSchema, transactionDetailSchema, type ParsedTransactionDetail } from './schemas';
 import { AccessTokenCache } from './token-cache';
 import {
   CODES,
@@ -17,7 +18,6 @@ import {
   type BizRecord,
   type ClientRecord,
   type ColourlifeEnvelope,
-  type TransactionDetail,
   type TransactionListEntry,
 } from './wire-types';
 
@@ -162,15 +162,25 @@ export class ColourlifeAdapter implements LedgerAdapter {
     return this.call<AccountDetail>(config, '/account/queryBizAccount', { pano, bano });
   }
 
-  prepay(config: ResolvedProviderConfig, params: PrepayParams) {
-    return this.call<{ payinfo: Record<string, unknown> & { tno: string } }>(config, '/transaction/prepay', params);
+  async prepay(
+    config: ResolvedProviderConfig,
+    params: PrepayParams,
+  ): Promise<LedgerCall<{ payinfo: Record<string, unknown> & { tno: string } }>> {
+    const call = await this.call<unknown>(config, '/transaction/prepay', params);
+    if (call.kind !== 'ok') return call;
+    const parsed = prepayAnswerSchema.safeParse(call.content);
+    if (!parsed.success) return { kind: 'unknown', reason: `prepay answer: ${parsed.error.issues[0]?.message}` };
+    return { kind: 'ok', content: parsed.data };
   }
 
   pay(config: ResolvedProviderConfig, tno: string) {
     return this.call<unknown>(config, '/transaction/pay', { tno });
   }
 
-  fastTransaction(config: ResolvedProviderConfig, params: FastTransactionParams) {
+  async fastTransaction(
+    config: ResolvedProviderConfig,
+    params: FastTransactionParams,
+  ): Promise<LedgerCall<{ tno: string }>> {
     // Only 5.3.3's parameters go out, whatever the caller's object carries.
     const spec: FastTransactionParams = {
       money: params.money,
@@ -185,7 +195,12 @@ export class ColourlifeAdapter implements LedgerAdapter {
       stoptime: params.stoptime,
       callback: params.callback,
     };
-    return this.call<{ tno: string }>(config, '/transaction/fasttransaction', spec);
+    const call = await this.call<unknown>(config, '/transaction/fasttransaction', spec);
+    if (call.kind !== 'ok') return call;
+    const parsed = fastAnswerSchema.safeParse(call.content);
+    if (!parsed.success)
+      return { kind: 'unknown' as const, reason: `fasttransaction answer: ${parsed.error.issues[0]?.message}` };
+    return { kind: 'ok' as const, content: parsed.data };
   }
 
   cancel(config: ResolvedProviderConfig, tno: string) {
@@ -196,8 +211,16 @@ export class ColourlifeAdapter implements LedgerAdapter {
     return this.call<{ list: TransactionListEntry[] }>(config, '/transaction/list', params);
   }
 
-  get(config: ResolvedProviderConfig, tno: string) {
-    return this.call<{ transaction: TransactionDetail }>(config, '/transaction/get', { tno });
+  /** 5.3.6, its transaction parsed (transactionDetailSchema): one that does not parse is an unknown outcome. */
+  async get(
+    config: ResolvedProviderConfig,
+    tno: string,
+  ): Promise<LedgerCall<{ transaction: ParsedTransactionDetail }>> {
+    const call = await this.call<{ transaction?: unknown }>(config, '/transaction/get', { tno });
+    if (call.kind !== 'ok') return call;
+    const parsed = transactionDetailSchema.safeParse(call.content?.transaction);
+    if (!parsed.success) return { kind: 'unknown', reason: `transaction/get: ${parsed.error.issues[0]?.message}` };
+    return { kind: 'ok', content: { transaction: parsed.data } };
   }
 
   /**
@@ -220,7 +243,7 @@ export class ColourlifeAdapter implements LedgerAdapter {
       if (money !== undefined && yuanToFen(entry.money) !== yuanToFen(money)) continue;
       const detail = await this.get(config, String(entry.tno));
       if (detail.kind !== 'ok') return detail;
-      if (detail.content?.transaction?.orderno === orderno) return { kind: 'found', tno: String(entry.tno) };
+      if (detail.content.transaction.orderno === orderno) return { kind: 'found', tno: detail.content.transaction.tno };
     }
     return { kind: 'absent' };
   }

@@ -49,7 +49,9 @@ export function parseOrder(data: UpayOrderData | undefined): UpayOrder | undefin
   const totalFen = fenFromWire(data.total_amount);
   const netFen = fenFromWire(data.net_amount);
   if (!ORDER_STATUSES.includes(data.order_status as OrderStatus)) return undefined;
+  // Identifiers must fit our columns (sn becomes a vendorRef): an over-long one cannot be an order of ours.
   if (typeof data.sn !== 'string' || typeof data.client_sn !== 'string') return undefined;
+  if (!data.sn || data.sn.length > 64 || !data.client_sn || data.client_sn.length > 64) return undefined;
   if (totalFen === undefined || netFen === undefined) return undefined;
   return {
     sn: data.sn,
