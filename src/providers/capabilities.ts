@@ -41,7 +41,9 @@ export type PaymentQueryOutcome =
   /** The vendor answered with an error of its own (unknown order, merchant, ...). */
   | { kind: 'refused'; code: string; message: string }
   /** An answer we cannot trust (bad signature, server error): the outcome stays unknown. */
-  | Unverifiable;
+  | Unverifiable
+  /** Nothing was sent: the vendor could not be reached. */
+  | Unreachable;
 
 export interface PaymentsAdapter {
   readonly vendor: Vendor;

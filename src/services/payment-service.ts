@@ -234,6 +234,8 @@ export class PaymentService {
     }
     if (result.kind === 'refused')
       return { ok: false, error: 'VENDOR_REFUSED', transaction, message: `${result.code} ${result.message}` };
+    if (result.kind === 'unreachable')
+      return { ok: false, error: 'VENDOR_UNREACHABLE', transaction, message: result.reason };
     if (result.kind === 'unverifiable')
       return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: result.reason };
     // A different, missing or unreadable amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.

@@ -43,7 +43,8 @@ export type UpayQueryOutcome =
   | { kind: 'found'; order: UpayOrder }
   | { kind: 'missing' }
   | { kind: 'refused'; failure: VendorFailure }
-  | { kind: 'unknown'; reason: string };
+  /** No trustworthy answer; `notSent` when the request never left (the gateway was unreachable). */
+  | { kind: 'unknown'; reason: string; notSent?: boolean };
 
 export type UpayCancelOutcome =
   /** CANCEL_SUCCESS or CANCEL_ABORT_SUCCESS. */
@@ -110,7 +111,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   /** 三.4 query, by our order number. */
   async query(config: ResolvedProviderConfig, clientSn: string): Promise<UpayQueryOutcome> {
     const answer = await this.call(config, '/upay/v2/query', { terminal_sn: terminalSn(config), client_sn: clientSn });
-    if (answer.kind === 'transport') return { kind: 'unknown', reason: answer.reason };
+    if (answer.kind === 'transport') return { kind: 'unknown', reason: answer.reason, notSent: !answer.sent };
     if (answer.kind === 'client_error')
       return { kind: 'refused', failure: failureOf(answer.errorCode, answer.errorMessage) };
     if (answer.kind === 'server_error')
@@ -194,7 +195,9 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
       case 'refused':
         return { kind: 'refused', code: result.failure.vendorCode, message: result.failure.message };
       case 'unknown':
-        return { kind: 'unverifiable', reason: result.reason };
+        return result.notSent
+          ? { kind: 'unreachable', reason: result.reason }
+          : { kind: 'unverifiable', reason: result.reason };
     }
   }
 
