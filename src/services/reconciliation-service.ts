@@ -6,8 +6,7 @@ import { PayoutStatus, Vendor } from '../domain/enums';
 import { Payout, ProviderConfig, ReconciliationReport } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
-import type { YunzhanghuAdapter } from '../providers/yunzhanghu';
-import { yuanToFen } from '../domain/money';
+import type { VendorDayRecord, YunzhanghuAdapter } from '../providers/yunzhanghu';
 import type { PayoutResult, PayoutService } from './payout-service';
 import { refusalOf } from './vendor-refusal';
 
@@ -23,18 +22,6 @@ export interface Discrepancy {
   ourStatus: string | null;
   theirStatus: string | null;
 }
-
-/** The daily order file's status words (2.2 1, 注意 1) in our terms; -/- is "unknown, ask". */
-const FILE_STATUS: Record<string, PayoutStatus | 'UNKNOWN'> = {
-  成功: PayoutStatus.SUCCEEDED,
-  '成功(待领取)': PayoutStatus.PROCESSING,
-  失败: PayoutStatus.FAILED,
-  退汇: PayoutStatus.RETURNED,
-  删除: PayoutStatus.FAILED,
-  挂单: PayoutStatus.ON_HOLD,
-  打款中: PayoutStatus.PROCESSING,
-  '-/-': 'UNKNOWN',
-};
 
 /**
  * Reconciles a day: downloads the vendor's order and bill files (gzip CSV) and compares them
@@ -64,15 +51,8 @@ export class ReconciliationService {
     }
     const config = await this.payouts.config(scope.platformId);
     if (!config) return this.payouts.notConfigured();
-    const files: Record<'order' | 'bill', Array<Record<string, string>>> = { order: [], bill: [] };
-    for (const kind of ['order', 'bill'] as const) {
-      const url = await this.adapter.dailyFileUrl(config, kind, day);
-      if (url.kind !== 'ok') return refusalOf(url);
-      if (!url.data) continue; // older than 90 days: nothing to compare
-      const rows = await this.adapter.downloadCsv(url.data);
-      if (rows.kind !== 'ok') return refusalOf(rows);
-      files[kind] = rows.data;
-    }
+    const files = await this.adapter.dayRecord(config, day);
+    if (files.kind !== 'ok') return refusalOf(files);
     const start = new Date(`${day}T00:00:00+08:00`);
     const end = new Date(start.getTime() + 86_400_000);
     const local = await this.db.manager
@@ -84,12 +64,12 @@ export class ReconciliationService {
       })
       .andWhere('p.createdAt >= :start AND p.createdAt < :end', { start, end })
       .getMany();
-    const discrepancies = this.compare(local, files.order, files.bill);
+    const discrepancies = this.compare(local, files.data);
     const summary = {
       localPayouts: local.length,
-      vendorOrders: files.order.length,
-      billRows: files.bill.length,
-      returns: files.bill.filter((row) => row['流水类型'] === '经纪公司退汇').length,
+      vendorOrders: files.data.orders.length,
+      billRows: files.data.billRows,
+      returns: files.data.returnedOrderNos.size,
       matched: local.length - discrepancies.filter((d) => d.payoutId !== null).length,
     };
     const report = await this.db.transaction(async (manager) => {
@@ -113,46 +93,55 @@ export class ReconciliationService {
     return { ok: true, report };
   }
 
-  compare(local: Payout[], orders: Array<Record<string, string>>, bills: Array<Record<string, string>>): Discrepancy[] {
+  /** Our payouts of a day against the vendor's record of it, in domain terms. */
+  compare(local: Payout[], vendor: VendorDayRecord): Discrepancy[] {
     const found: Discrepancy[] = [];
     const byOrderNo = new Map(local.map((payout) => [payout.orderNo, payout]));
-    const vendorOrders = new Map(orders.map((row) => [row['商户订单号'], row]));
-    const returned = new Set(bills.filter((row) => row['流水类型'] === '经纪公司退汇').map((row) => row['商户订单号']));
+    const vendorOrders = new Map(vendor.orders.map((order) => [order.orderNo, order]));
     for (const payout of local) {
-      const row = vendorOrders.get(payout.orderNo);
+      const order = vendorOrders.get(payout.orderNo);
       const base = {
         orderNo: payout.orderNo,
         payoutId: payout.id,
         ourAmountFen: payout.amountFen,
         ourStatus: payout.status,
       };
-      if (!row) {
+      if (!order) {
         // A payout the vendor refused at once never became an order: nothing to find.
         if (payout.status !== PayoutStatus.FAILED || payout.vendorRef) {
           found.push({ kind: 'MISSING_AT_VENDOR', ...base, theirAmountFen: null, theirStatus: null });
         }
         continue;
       }
-      const theirAmount = yuanToFen(row['金额']) ?? null;
-      if (theirAmount !== payout.amountFen)
-        found.push({ kind: 'AMOUNT_MISMATCH', ...base, theirAmountFen: theirAmount, theirStatus: row['订单状态'] });
-      const theirs = returned.has(payout.orderNo) ? PayoutStatus.RETURNED : FILE_STATUS[row['订单状态']];
-      if (theirs === 'UNKNOWN' || theirs === undefined) {
-        found.push({ kind: 'UNKNOWN_AT_VENDOR', ...base, theirAmountFen: theirAmount, theirStatus: row['订单状态'] });
+      if (order.amountFen !== payout.amountFen)
+        found.push({
+          kind: 'AMOUNT_MISMATCH',
+          ...base,
+          theirAmountFen: order.amountFen,
+          theirStatus: order.statusWord,
+        });
+      const theirs = vendor.returnedOrderNos.has(payout.orderNo) ? PayoutStatus.RETURNED : order.status;
+      if (theirs === 'UNKNOWN') {
+        found.push({
+          kind: 'UNKNOWN_AT_VENDOR',
+          ...base,
+          theirAmountFen: order.amountFen,
+          theirStatus: order.statusWord,
+        });
       } else if (theirs !== payout.status) {
-        found.push({ kind: 'STATUS_MISMATCH', ...base, theirAmountFen: theirAmount, theirStatus: theirs });
+        found.push({ kind: 'STATUS_MISMATCH', ...base, theirAmountFen: order.amountFen, theirStatus: theirs });
       }
     }
-    for (const [orderNo, row] of vendorOrders) {
+    for (const [orderNo, order] of vendorOrders) {
       if (!byOrderNo.has(orderNo)) {
         found.push({
           kind: 'MISSING_LOCALLY',
           orderNo,
           payoutId: null,
           ourAmountFen: null,
-          theirAmountFen: yuanToFen(row['金额']) ?? null,
+          theirAmountFen: order.amountFen,
           ourStatus: null,
-          theirStatus: row['订单状态'],
+          theirStatus: order.statusWord,
         });
       }
     }

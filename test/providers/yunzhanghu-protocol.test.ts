@@ -13,6 +13,7 @@ import {
   toCsv,
 } from '../../src/providers/yunzhanghu/transformers';
 import { ERROR_CODES, ORDER_STATUSES, STATUS_DETAILS } from '../../src/providers/yunzhanghu/wire-types';
+import { readDayFiles } from '../../src/providers/yunzhanghu/daily-files';
 import { openFromClient, requestTimeMs, sealForClient } from '../../src/sandbox/yunzhanghu/sandbox-crypto';
 
 // 第四章 2.5) and 3.: the spec's worked example. The plaintext is the Java example's (the one that
@@ -142,5 +143,32 @@ describe('Yunzhanghu rules and maps', () => {
       ['A2', 'say "hi"'],
     ];
     expect(parseCsv(toCsv(rows))).toEqual(rows);
+  });
+});
+
+describe('the daily files in our terms', () => {
+  const order = (status: string, pay = '12.30') => ({ 商户订单号: 'a'.repeat(32), 订单状态: status, 金额: pay });
+
+  it('maps the status words, keeps -/- and unlisted words UNKNOWN, and reads returns from the bill', () => {
+    const record = readDayFiles(
+      [order('成功'), order('-/-'), order('某个新状态'), order('成功', 'abc')],
+      [{ 商户订单号: 'a'.repeat(32), 流水类型: '经纪公司退汇' }],
+    );
+    expect('problem' in record).toBe(false);
+    const { orders, returnedOrderNos } = record as Exclude<typeof record, { problem: string }>;
+    expect(orders.map((each) => [each.status, each.amountFen])).toEqual([
+      ['SUCCEEDED', 1_230],
+      ['UNKNOWN', 1_230],
+      ['UNKNOWN', 1_230],
+      ['SUCCEEDED', null],
+    ]);
+    expect([...returnedOrderNos]).toEqual(['a'.repeat(32)]);
+  });
+
+  it('refuses a file whose rows are not the spec’s', () => {
+    expect(readDayFiles([{ 商户订单号: 'x'.repeat(65), 订单状态: '成功', 金额: '1.00' }], [])).toMatchObject({
+      problem: expect.stringContaining('order file'),
+    });
+    expect(readDayFiles([{ orderId: '1' } as never], [])).toMatchObject({ problem: expect.any(String) });
   });
 });

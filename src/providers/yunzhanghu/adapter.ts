@@ -20,6 +20,7 @@ import {
   verifyRequestSchema,
   type ParsedOrderAccepted,
 } from './schemas';
+import { readDayFiles, type VendorDayRecord } from './daily-files';
 import { confirmFailureReason, errorReason } from './status-map';
 import { orderReport, parseCsv } from './transformers';
 import {
@@ -144,6 +145,24 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
       if (error instanceof UnknownOutcomeError) return { kind: 'unknown', reason: error.reason };
       return { kind: 'unknown', reason: 'the file is not a gzip CSV' };
     }
+  }
+
+  /**
+   * 2.2: a day's order and bill files, downloaded and read into our terms. Empty when the day is
+   * older than the 90 days the vendor keeps.
+   */
+  async dayRecord(config: ResolvedProviderConfig, day: string): Promise<YunzhanghuCall<VendorDayRecord>> {
+    const rows: Record<'order' | 'bill', Array<Record<string, string>>> = { order: [], bill: [] };
+    for (const kind of ['order', 'bill'] as const) {
+      const url = await this.dailyFileUrl(config, kind, day);
+      if (url.kind !== 'ok') return url;
+      if (!url.data) continue;
+      const file = await this.downloadCsv(url.data);
+      if (file.kind !== 'ok') return file;
+      rows[kind] = file.data;
+    }
+    const record = readDayFiles(rows.order, rows.bill);
+    return 'problem' in record ? { kind: 'unknown', reason: record.problem } : { kind: 'ok', data: record };
   }
 
   verifyRequest(

@@ -3,3 +3,4 @@ export * from './adapter';
 export { yunzhanghuCallbackHandler } from './callbacks';
 export { yunzhanghuCredentials } from './credentials';
 export * from './transformers';
+export type { VendorDayRecord } from './daily-files';
