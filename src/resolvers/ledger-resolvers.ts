@@ -383,21 +383,18 @@ export class LedgerResolver {
     });
     if (!result.ok) throw new AppError(ErrorCode.PROVIDER_ERROR, result.message, { reason: result.error });
     const accounts = await Promise.all(
-      result.entries.map((entry) => {
-        const other = entry.direction === 'PAID' ? entry.destaccount : entry.orgaccount;
-        return context.loaders.related('Account', entry.localAccountIds[other] ?? null);
-      }),
+      result.entries.map((entry) => context.loaders.related('Account', entry.counterpartyAccountId)),
     );
     return result.entries.map((entry, index) =>
       Object.assign(new LedgerStatementEntry(), {
         tno: entry.tno,
         direction: entry.direction === 'PAID' ? StatementDirection.PAID : StatementDirection.RECEIVED,
-        amount: Money.of(yuanToFen(entry.money) ?? 0),
-        occurredAt: new Date(Number(entry.modifiedtime) * 1000),
-        status: Number(entry.status),
-        statusMessage: String(entry.statusmsg ?? ''),
+        amount: Money.of(entry.amountFen),
+        occurredAt: entry.occurredAt,
+        status: entry.status,
+        statusMessage: entry.statusMessage,
         counterparty: accounts[index],
-        counterpartyAccountNo: entry.direction === 'PAID' ? entry.destaccount : entry.orgaccount,
+        counterpartyAccountNo: entry.counterpartyAccountNo,
       }),
     );
   }

@@ -26,11 +26,12 @@ import {
   type LedgerCall,
   type ListParams,
   type PrepayParams,
+  type StatementLine,
 } from '../providers/colourlife';
 import { callbackPathSecret } from '../providers/colourlife';
 import { classify, type LedgerRole } from '../providers/colourlife';
 import { fenToYuan, yuanToFen } from '../domain/money';
-import { CODES, USER_TYPES, type ChannelType, type TransactionListEntry } from '../providers/colourlife';
+import { CODES, USER_TYPES, type ChannelType } from '../providers/colourlife';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
 import type { IdempotencyService } from './idempotency-service';
@@ -825,7 +826,12 @@ export class LedgerService {
   ): Promise<
     LedgerResult<{
       entries: Array<
-        TransactionListEntry & { direction: 'PAID' | 'RECEIVED'; localAccountIds: Record<string, string> }
+        StatementLine & {
+          direction: 'PAID' | 'RECEIVED';
+          /** The other side's account number at the ledger, and our account of it if we know it. */
+          counterpartyAccountNo: string;
+          counterpartyAccountId: string | null;
+        }
       >;
     }>
   > {
@@ -851,8 +857,7 @@ export class LedgerService {
       limit,
     });
     if (call.kind !== 'ok') return refusalOf(call);
-    const list = call.content.list ?? [];
-    const refs = [...new Set(list.flatMap((entry) => [entry.orgaccount, entry.destaccount]))];
+    const refs = [...new Set(call.content.flatMap((line) => [line.payerAccountNo, line.payeeAccountNo]))];
     const locals = refs.length
       ? await this.db.manager
           .getRepository(Account)
@@ -860,14 +865,19 @@ export class LedgerService {
           .where('a.platformId = :platformId AND a.vendorRef IN (:...refs)', { platformId: scope.platformId, refs })
           .getMany()
       : [];
-    const localAccountIds = Object.fromEntries(locals.map((a) => [a.vendorRef as string, a.id]));
+    const localAccountIds = new Map(locals.map((local) => [local.vendorRef as string, local.id]));
     return {
       ok: true,
-      entries: list.map((entry) => ({
-        ...entry,
-        direction: entry.orgaccount === account.vendorRef ? ('PAID' as const) : ('RECEIVED' as const),
-        localAccountIds,
-      })),
+      entries: call.content.map((line) => {
+        const paid = line.payerAccountNo === account.vendorRef;
+        const counterpartyAccountNo = paid ? line.payeeAccountNo : line.payerAccountNo;
+        return {
+          ...line,
+          direction: paid ? ('PAID' as const) : ('RECEIVED' as const),
+          counterpartyAccountNo,
+          counterpartyAccountId: localAccountIds.get(counterpartyAccountNo) ?? null,
+        };
+      }),
     };
   }
 

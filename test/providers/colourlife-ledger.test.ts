@@ -209,7 +209,7 @@ describe('the Colourlife sandbox ledger', () => {
     expect(ok(await adapter.queryBizAccount(config, fanpiao.pano, biz.ano)).status).toBe(1);
     // list returns only successful transactions: the refused ones are not there.
     const listed = ok(await adapter.list(config, { utype: 2, uno: opened.biz.bno }));
-    expect(listed.list.map((entry) => entry.money)).toEqual(['20.00']);
+    expect(listed.map((entry) => entry.amountFen)).toEqual([2_000]);
   });
 
   it('property: random operations never create or destroy money; only the platform issues or takes it', async () => {

@@ -7,7 +7,14 @@ import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } fr
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
 import { fenToYuan, yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
-import { fastAnswerSchema, prepayAnswerSchema, transactionDetailSchema, type ParsedTransactionDetail } from './schemas';
+import {
+  fastAnswerSchema,
+  prepayAnswerSchema,
+  statementSchema,
+  transactionDetailSchema,
+  type ParsedTransactionDetail,
+  type StatementLine,
+} from './schemas';
 import { AccessTokenCache } from './token-cache';
 import {
   CODES,
@@ -18,7 +25,6 @@ import {
   type BizRecord,
   type ClientRecord,
   type ColourlifeEnvelope,
-  type TransactionListEntry,
 } from './wire-types';
 
 /** What one call came to. Transport failures are outcomes: each flow gives them its meaning. */
@@ -207,8 +213,24 @@ export class ColourlifeAdapter implements LedgerAdapter {
     return this.call<unknown>(config, '/transaction/cancel', { tno });
   }
 
-  list(config: ResolvedProviderConfig, params: ListParams) {
-    return this.call<{ list: TransactionListEntry[] }>(config, '/transaction/list', params);
+  /** 5.3.5, parsed into statement lines (statementSchema): an answer that does not parse is an unknown outcome. */
+  async list(config: ResolvedProviderConfig, params: ListParams): Promise<LedgerCall<StatementLine[]>> {
+    const call = await this.call<unknown>(config, '/transaction/list', params);
+    if (call.kind !== 'ok') return call;
+    const parsed = statementSchema.safeParse(call.content ?? {});
+    if (!parsed.success) return { kind: 'unknown', reason: `transaction/list: ${parsed.error.issues[0]?.message}` };
+    return {
+      kind: 'ok',
+      content: parsed.data.list.map((line) => ({
+        tno: line.tno,
+        payerAccountNo: line.orgaccount,
+        payeeAccountNo: line.destaccount,
+        amountFen: line.money,
+        occurredAt: line.modifiedtime,
+        status: line.status,
+        statusMessage: line.statusmsg,
+      })),
+    };
   }
 
   /** 5.3.6, its transaction parsed (transactionDetailSchema): one that does not parse is an unknown outcome. */
@@ -238,10 +260,9 @@ export class ColourlifeAdapter implements LedgerAdapter {
   ): Promise<{ kind: 'found'; tno: string } | { kind: 'absent' } | Exclude<LedgerCall<never>, { kind: 'ok' }>> {
     const listed = await this.list(config, { ...account, skip: 0, limit: 100 });
     if (listed.kind !== 'ok') return listed;
-    const entries = Array.isArray(listed.content?.list) ? listed.content.list : [];
-    for (const entry of entries) {
-      if (money !== undefined && yuanToFen(entry.money) !== yuanToFen(money)) continue;
-      const detail = await this.get(config, String(entry.tno));
+    for (const entry of listed.content) {
+      if (money !== undefined && entry.amountFen !== yuanToFen(money)) continue;
+      const detail = await this.get(config, entry.tno);
       if (detail.kind !== 'ok') return detail;
       if (detail.content.transaction.orderno === orderno) return { kind: 'found', tno: detail.content.transaction.tno };
     }

@@ -10,4 +10,5 @@ export {
 export { callbackPathSecret, colourlifeCallbackHandler } from './callbacks';
 export { colourlifeCredentials } from './credentials';
 export { classify, convert, type LedgerRole } from './matrix';
-export { CODES, TRANSACTION_TYPES, USER_TYPES, type ChannelType, type TransactionListEntry } from './wire-types';
+export type { StatementLine } from './schemas';
+export { CODES, TRANSACTION_TYPES, USER_TYPES, type ChannelType } from './wire-types';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yuanToFen } from '../../domain/money';
 
 /**
  * Schemas for the ledger's answers we act on, checked before any field is used: identifiers must
@@ -31,3 +32,42 @@ export const prepayAnswerSchema = z.object({ payinfo: z.looseObject({ tno: ident
 
 /** 5.3.3 fasttransaction. */
 export const fastAnswerSchema = z.object({ tno: identifier });
+
+/** A yuan amount read into fen: one that does not read fails the answer (never shown as 0). */
+const yuanAsFen = z.union([z.string(), z.number()]).transform((value, context) => {
+  const fen = yuanToFen(value);
+  if (fen === undefined) {
+    context.addIssue({ code: 'custom', message: 'not an amount in yuan' });
+    return z.NEVER;
+  }
+  return fen;
+});
+
+/** 5.3.5 transaction/list: the statement lines, in our terms (fen, dates). */
+export const statementSchema = z.object({
+  list: z
+    .array(
+      z.object({
+        tno: identifier,
+        orgaccount: z.string().max(64),
+        destaccount: z.string().max(64),
+        money: yuanAsFen,
+        modifiedtime: code.transform((seconds) => new Date(seconds * 1000)),
+        status: code,
+        statusmsg: z.unknown().transform((value) => (typeof value === 'string' ? value.slice(0, 256) : '')),
+      }),
+    )
+    .default([]),
+});
+
+/** One line of an account's statement, as the ledger lists it, in our terms. */
+export interface StatementLine {
+  tno: string;
+  payerAccountNo: string;
+  payeeAccountNo: string;
+  amountFen: number;
+  occurredAt: Date;
+  /** The ledger's own status code of the line (the list holds only successful transactions). */
+  status: number;
+  statusMessage: string;
+}
