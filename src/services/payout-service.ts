@@ -20,7 +20,7 @@ import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from './vendor-refusal';
-import { brokerId, dealerId, type YunzhanghuAdapter, type YunzhanghuCall } from '../providers/yunzhanghu';
+import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu';
 import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
@@ -32,7 +32,6 @@ import {
   maskPhone,
   payRemarkProblem,
 } from '../providers/yunzhanghu';
-import { fenToYuan } from '../domain/money';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
 import type { ResolvedProviderConfig } from './provider-config-service';
@@ -214,28 +213,14 @@ export class PayoutService {
     payout: Payout,
     input: Pick<CreatePayoutInput, 'payee' | 'remark' | 'notes'>,
   ) {
-    const common = {
-      order_id: payout.orderNo,
-      dealer_id: dealerId(config),
-      broker_id: brokerId(config),
-      real_name: input.payee.realName,
-      id_card: input.payee.idCard,
-      pay: fenToYuan(payout.amountFen),
+    return this.adapter.placeOrder(config, {
+      orderNo: payout.orderNo,
+      channel: payout.channel,
+      amountFen: payout.amountFen,
+      payee: input.payee,
+      remark: input.remark,
       notes: input.notes,
-      pay_remark: input.remark,
-    };
-    switch (payout.channel) {
-      case PayoutChannel.BANK_CARD:
-        return this.adapter.order(config, 'bankCard', {
-          ...common,
-          card_no: input.payee.account as string,
-          phone_no: input.payee.phoneNo,
-        });
-      case PayoutChannel.ALIPAY:
-        return this.adapter.order(config, 'alipay', { ...common, card_no: input.payee.account as string });
-      case PayoutChannel.WECHAT:
-        return this.adapter.order(config, 'wechat', { ...common, openid: input.payee.openid as string });
-    }
+    });
   }
 
   private async afterOrder(

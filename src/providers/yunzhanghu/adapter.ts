@@ -3,6 +3,7 @@ import { yunzhanghuCredentials } from './credentials';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
+import { fenToYuan } from '../../domain/money';
 import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
@@ -76,6 +77,45 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
   ): Promise<YunzhanghuCall<ParsedOrderAccepted>> {
     const path = channel === 'bankCard' ? endpoints(config).bankCard : COMMON_ENDPOINTS[channel];
     return this.call(config, 'POST', path, payload, orderAcceptedSchema);
+  }
+
+  /**
+   * 2.1 1)-3): a payout order in our terms (the channel, fen, the payee), built into the
+   * channel's wire request here, so the payout service knows no field of it.
+   */
+  placeOrder(
+    config: ResolvedProviderConfig,
+    order: {
+      orderNo: string;
+      channel: PayoutChannel;
+      amountFen: number;
+      payee: { realName: string; idCard: string; account?: string; phoneNo?: string; openid?: string };
+      remark?: string;
+      notes?: string;
+    },
+  ): Promise<YunzhanghuCall<ParsedOrderAccepted>> {
+    const common = {
+      order_id: order.orderNo,
+      dealer_id: dealerId(config),
+      broker_id: brokerId(config),
+      real_name: order.payee.realName,
+      id_card: order.payee.idCard,
+      pay: fenToYuan(order.amountFen),
+      notes: order.notes,
+      pay_remark: order.remark,
+    };
+    switch (order.channel) {
+      case PayoutChannel.BANK_CARD:
+        return this.order(config, 'bankCard', {
+          ...common,
+          card_no: order.payee.account as string,
+          phone_no: order.payee.phoneNo,
+        });
+      case PayoutChannel.ALIPAY:
+        return this.order(config, 'alipay', { ...common, card_no: order.payee.account as string });
+      case PayoutChannel.WECHAT:
+        return this.order(config, 'wechat', { ...common, openid: order.payee.openid as string });
+    }
   }
 
   /**
