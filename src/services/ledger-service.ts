@@ -21,16 +21,17 @@ import { badUserInput, forbidden } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { Logger } from '../logging/logger';
 import {
-  subaccountsJson,
   type ColourlifeAdapter,
   type LedgerCall,
   type ListParams,
+  transferRequest,
+  type LedgerSide,
   type PrepayParams,
   type StatementLine,
 } from '../providers/colourlife';
 import { callbackPathSecret } from '../providers/colourlife';
 import { classify, type LedgerRole } from '../providers/colourlife';
-import { fenToYuan, yuanToFen } from '../domain/money';
+import { yuanToFen } from '../domain/money';
 import { CODES, USER_TYPES, type ChannelType } from '../providers/colourlife';
 import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
@@ -458,42 +459,27 @@ export class LedgerService {
     return { ok: true, transaction, replayed };
   }
 
-  /**
-   * The request as the spec defines it for the mode: 5.3.3 fasttransaction has no remoteip,
-   * fixedorgmoney or sub-accounts (transfer refuses them before this). A payer account of the
-   * WeChat or Alipay channel is named orgtype 0 / orgaccountno 0, as 5.3.1 says. The callback is
-   * added by the caller (it is derived from the credentials and never stored).
-   */
+  /** The ledger's request for a transfer between these accounts (the Colourlife provider builds it). */
   private transferParams(
     mode: 'prepay' | 'fast',
-    orderno: string,
+    orderNo: string,
     input: TransferInput,
     payer: Account | undefined,
     payerType: AccountType | undefined,
     payee: Account,
     payeeType: AccountType,
   ): Omit<PrepayParams, 'callback'> {
-    const thirdPartyPayer = !payer || !payerType || THIRD_PARTY_KINDS.includes(payerType.kind);
-    const common = {
-      money: fenToYuan(input.amountFen),
-      orderno,
-      content: input.content,
-      orgtype: thirdPartyPayer ? '0' : payerType.vendorAtid,
-      orgaccountno: thirdPartyPayer ? '0' : (payer.vendorRef as string),
-      desttype: payeeType.vendorAtid,
-      destaccountno: payee.vendorRef as string,
-      detail: input.detail,
-      starttime: input.startsAt ? Math.floor(input.startsAt.getTime() / 1000) : undefined,
-      stoptime: input.expiresAt ? Math.floor(input.expiresAt.getTime() / 1000) : undefined,
-    };
-    if (mode === 'fast') return common;
-    return {
-      ...common,
-      remoteip: input.remoteIp,
-      fixedorgmoney: input.fixPayerAmount ? 1 : 0,
-      orgsubaccount: subaccountsJson(input.payerSubaccounts),
-      destsubaccount: subaccountsJson(input.payeeSubaccounts),
-    };
+    const side = (account: Account, type: AccountType): LedgerSide => ({
+      atid: type.vendorAtid,
+      accountNo: account.vendorRef as string,
+      thirdParty: THIRD_PARTY_KINDS.includes(type.kind),
+    });
+    return transferRequest(
+      mode,
+      { ...input, orderNo },
+      payer && payerType ? side(payer, payerType) : undefined,
+      side(payee, payeeType),
+    );
   }
 
   private callbackUrl(config: ResolvedProviderConfig, platformId: string): string {

@@ -5,7 +5,7 @@ import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
-import { fenToYuan, yuanToFen } from '../../domain/money';
+import { yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
 import {
   fastAnswerSchema,
@@ -66,17 +66,6 @@ export interface PrepayParams extends FastTransactionParams {
 
 /** Either request, as sent: what a re-send repeats byte for byte. */
 export type TransferParams = PrepayParams;
-
-/**
- * `{"cash":10.50,"ticket":-5.00}`: 5.3.1's sub-account format, amounts as JSON numbers in yuan.
- * Written as text from the exact yuan string, so no floating point touches the amount.
- */
-export function subaccountsJson(changes: Record<string, number> | undefined): string | undefined {
-  if (!changes || Object.keys(changes).length === 0) return undefined;
-  return `{${Object.entries(changes)
-    .map(([name, fen]) => `${JSON.stringify(name)}:${fenToYuan(fen)}`)
-    .join(',')}}`;
-}
 
 export interface ListParams {
   utype: 1 | 2 | 3;

@@ -1,7 +1,6 @@
 /** The Colourlife ledger's public surface: what the rest of paygraph may use. */
 export {
   ColourlifeAdapter,
-  subaccountsJson,
   type FastTransactionParams,
   type LedgerCall,
   type ListParams,
@@ -12,3 +11,4 @@ export { colourlifeCredentials } from './credentials';
 export { classify, convert, type LedgerRole } from './matrix';
 export type { StatementLine } from './schemas';
 export { CODES, TRANSACTION_TYPES, USER_TYPES, type ChannelType } from './wire-types';
+export { transferRequest, type LedgerSide, type TransferOrder } from './transfers';
