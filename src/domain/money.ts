@@ -1,3 +1,4 @@
+import { z } from 'zod';
 /**
  * Yuan with two decimals on the wire, integer fen inside. Parsing is exact string arithmetic:
  * no floating point ever touches an amount.
@@ -21,3 +22,13 @@ export function fenToYuan(fen: number): string {
   const abs = Math.abs(fen);
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
+
+/** For vendor schemas: a yuan amount (string or number) read into fen; one that does not read fails the parse, never 0. */
+export const yuanAsFen = z.union([z.string(), z.number()]).transform((value, context) => {
+  const fen = yuanToFen(value);
+  if (fen === undefined) {
+    context.addIssue({ code: 'custom', message: 'not an amount in yuan' });
+    return z.NEVER;
+  }
+  return fen;
+});

@@ -28,6 +28,7 @@ import {
   type LedgerSide,
   type PrepayParams,
   type StatementLine,
+  type TransferOrder,
 } from '../providers/colourlife';
 import { callbackPathSecret } from '../providers/colourlife';
 import { classify, type LedgerRole } from '../providers/colourlife';
@@ -66,22 +67,13 @@ const ROLES: Record<AccountOwnerKind, LedgerRole> = { PLATFORM: 'platform', BIZ:
 /** Channels whose money arrives from outside the ledger: 5.3.1 names their payer orgtype 0. */
 const THIRD_PARTY_KINDS: readonly AccountTypeKind[] = [AccountTypeKind.WEIXIN, AccountTypeKind.ALIPAY];
 
-export interface TransferInput {
+/** A transfer as the API asks for it: the ledger's order, and which of our accounts pay and are paid. */
+export interface TransferInput extends Omit<TransferOrder, 'orderNo'> {
   idempotencyKey: string;
   payerAccountId?: string;
   /** A WeChat or Alipay payment into the ledger (4.1): no payer account. */
   externalPayer?: 'WEIXIN' | 'ALIPAY';
   payeeAccountId: string;
-  amountFen: number;
-  content: string;
-  detail?: string;
-  startsAt?: Date;
-  expiresAt?: Date;
-  /** For an exchange: the payer's amount is fixed (fixedorgmoney = 1), the payee's converted. */
-  fixPayerAmount?: boolean;
-  payerSubaccounts?: Record<string, number>;
-  payeeSubaccounts?: Record<string, number>;
-  remoteIp?: string;
 }
 
 interface LedgerVendorData {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { yuanToFen } from '../../domain/money';
+import { yuanAsFen } from '../../domain/money';
 
 /**
  * Schemas for the ledger's answers we act on, checked before any field is used: identifiers must
@@ -32,16 +32,6 @@ export const prepayAnswerSchema = z.object({ payinfo: z.looseObject({ tno: ident
 
 /** 5.3.3 fasttransaction. */
 export const fastAnswerSchema = z.object({ tno: identifier });
-
-/** A yuan amount read into fen: one that does not read fails the answer (never shown as 0). */
-const yuanAsFen = z.union([z.string(), z.number()]).transform((value, context) => {
-  const fen = yuanToFen(value);
-  if (fen === undefined) {
-    context.addIssue({ code: 'custom', message: 'not an amount in yuan' });
-    return z.NEVER;
-  }
-  return fen;
-});
 
 /** 5.3.5 transaction/list: the statement lines, in our terms (fen, dates). */
 export const statementSchema = z.object({

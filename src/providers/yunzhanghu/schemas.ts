@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { yuanToFen } from '../../domain/money';
+import { yuanAsFen } from '../../domain/money';
 import { ORDER_STATUSES, type OrderStatusCode } from './wire-types';
 
 /**
@@ -54,16 +54,6 @@ export const orderAcceptedSchema = z.object({
   pay: z.unknown().optional(),
 });
 export type ParsedOrderAccepted = z.infer<typeof orderAcceptedSchema>;
-
-/** A yuan amount read into fen; an unreadable one fails the answer (never shown as 0). */
-const yuanAsFen = z.union([z.string(), z.number()]).transform((value, context) => {
-  const fen = yuanToFen(value);
-  if (fen === undefined) {
-    context.addIssue({ code: 'custom', message: 'not an amount in yuan' });
-    return z.NEVER;
-  }
-  return fen;
-});
 
 /** 2.1 6) dealer balances, in fen. */
 export const dealerInfosSchema = z.object({
