@@ -89,7 +89,7 @@ export class BullMqJobQueue implements JobQueue {
     // again after its job finished (a row swept at start) must run again, as in-process: only
     // a job still waiting, delayed or running makes the add a duplicate.
     const existing = await this.queue.getJob(jobId);
-    if (existing && ((await existing.isCompleted()) || (await existing.isFailed())))
+    if (existing && ['completed', 'failed'].includes(await existing.getState()))
       await existing.remove().catch(() => undefined);
     await this.queue.add(stored.name, stored, {
       jobId,

@@ -1,3 +1,4 @@
+import { isFinished } from '../domain/transitions';
 import type { Scope } from '../auth/viewer';
 import type { InStoreSettings } from '../config/config';
 import { guardedByAmount } from '../domain/vendor-amount';
@@ -19,7 +20,7 @@ import type { UpayOrder } from '../providers/shouqianba';
 import type { VendorFailure } from '../providers/failures';
 import { failpoint } from '../util/failpoints';
 import type { IdempotencyService } from './idempotency-service';
-import { changeTransaction, checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { changeTransaction, checkParties, insertTransaction, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
@@ -160,7 +161,7 @@ export class InStorePaymentService {
   async pollThenCancel(data: Record<string, unknown>, attempt: number): Promise<JobOutcome> {
     const platformId = String(data.platformId);
     const transaction = await this.load(platformId, String(data.transactionId));
-    if (!transaction || isFinal(transaction.status)) return { done: true };
+    if (!transaction || isFinished(EntityKind.TRANSACTION, transaction.status)) return { done: true };
     const vendorData = transaction.vendorData as unknown as InStoreVendorData;
     if (vendorData.cancelSent) return { done: true };
     const config = await this.providers.requireConfig(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
@@ -175,7 +176,7 @@ export class InStorePaymentService {
           await this.payments.schedulePoll(transaction);
           return { done: true };
         }
-        return isFinal(status) ? { done: true } : retry;
+        return isFinished(EntityKind.TRANSACTION, status) ? { done: true } : retry;
       }
       if (result.kind === 'missing') {
         // Until our own pay request has timed out it may still reach the gateway: keep asking.
@@ -226,7 +227,7 @@ export class InStorePaymentService {
       { id: input.id },
       async () => {
         const current = await this.reads.get('Transaction', scope, input.id);
-        if (!isFinal(current.status)) {
+        if (!isFinished(EntityKind.TRANSACTION, current.status)) {
           await this.step(current, { step: 'cancel', reason: 'requested' }, EventSource.API);
           await this.applyCancel(current, await this.adapter.cancel(config, current.orderNo), EventSource.API);
         }

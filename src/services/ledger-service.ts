@@ -1,3 +1,4 @@
+import { isFinished } from '../domain/transitions';
 import { backoffMs } from '../util/backoff';
 import { colourlifeCredentials } from '../providers/colourlife';
 import { In } from 'typeorm';
@@ -7,6 +8,7 @@ import { guardedByAmount } from '../domain/vendor-amount';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
 import {
+  EntityKind,
   AccountOwnerKind,
   AccountTypeKind,
   EventSource,
@@ -38,7 +40,7 @@ import type { VendorFailure } from '../providers/failures';
 import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
 import type { IdempotencyService } from './idempotency-service';
 import type { PartyService } from './party-service';
-import { changeTransaction, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { changeTransaction, insertTransaction, orderNoOf } from './payment-records';
 import type { ResolvedProviderConfig } from './provider-config-service';
 import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
@@ -628,7 +630,11 @@ export class LedgerService {
     const transaction = (await this.reads.findByIds('Transaction', { platformId }, [String(data.transactionId)])).get(
       String(data.transactionId),
     );
-    if (!transaction || isFinal(transaction.status) || transaction.status === TransactionStatus.PROCESSING)
+    if (
+      !transaction ||
+      isFinished(EntityKind.TRANSACTION, transaction.status) ||
+      transaction.status === TransactionStatus.PROCESSING
+    )
       return { done: true };
     if (Date.now() - transaction.createdAt.getTime() > 24 * 3_600_000) return { done: true };
     const config = await this.config(platformId);

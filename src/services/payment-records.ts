@@ -8,7 +8,6 @@ import {
   TransactionStatus,
   type Vendor,
 } from '../domain/enums';
-import { isFinished } from '../domain/transitions';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { ScopedReads } from './scoped-reads';
@@ -16,11 +15,6 @@ import type { StatusEventService, TransitionOutcome, TransitionRequest } from '.
 
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;
-
-/** A transaction's isFinished (domain/transitions), for the payment services. */
-export function isFinal(status: string): boolean {
-  return isFinished(EntityKind.TRANSACTION, status);
-}
 
 /**
  * Checks who pays and who is paid, as every payment method does: a positive amount, a client

@@ -1,3 +1,4 @@
+import { isFinished } from '../domain/transitions';
 import { backoffMs } from '../util/backoff';
 import { guardedByAmount } from '../domain/vendor-amount';
 import { Brackets } from 'typeorm';
@@ -18,7 +19,7 @@ import type { IdempotencyService } from './idempotency-service';
 import type { ProviderConfigService, ResolvedProviderConfig } from './provider-config-service';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService } from './status-event-service';
-import { checkParties, insertTransaction, isFinal, orderNoOf } from './payment-records';
+import { checkParties, insertTransaction, orderNoOf } from './payment-records';
 
 export interface CheckoutPaymentInput {
   idempotencyKey: string;
@@ -106,10 +107,10 @@ export class PaymentService {
     const transaction = await this.reads
       .findByIds('Transaction', scope, [String(data.transactionId)])
       .then((rows) => rows.get(String(data.transactionId)));
-    if (!transaction || isFinal(transaction.status)) return { done: true };
+    if (!transaction || isFinished(EntityKind.TRANSACTION, transaction.status)) return { done: true };
     if (Date.now() - transaction.createdAt.getTime() > POLL_GIVE_UP_MS) return { done: true };
     const outcome = await this.syncPayment(scope, transaction.id);
-    if (outcome.ok && isFinal(outcome.transaction.status)) return { done: true };
+    if (outcome.ok && isFinished(EntityKind.TRANSACTION, outcome.transaction.status)) return { done: true };
     return { done: false, retryInMs: backoffMs(attempt, this.pollDelayMs()) };
   }
 

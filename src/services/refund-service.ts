@@ -1,16 +1,17 @@
+import { isFinished } from '../domain/transitions';
 import { backoffMs } from '../util/backoff';
 import { In } from 'typeorm';
 import { failpoint } from '../util/failpoints';
 import type { Scope } from '../auth/viewer';
 import { newId } from '../crypto/ids';
 import type { Database } from '../db/database';
-import { EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
+import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { badUserInput } from '../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../jobs/job-queue';
 import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba';
 import type { BindResult, IdempotencyService } from './idempotency-service';
-import { insertTransaction, transactionChange, isFinal, orderNoOf } from './payment-records';
+import { insertTransaction, transactionChange, orderNoOf } from './payment-records';
 import { Capability, type ProviderRegistry } from '../providers/capabilities';
 import type { ScopedReads } from './scoped-reads';
 import type { StatusEventService, TransitionRequest } from './status-event-service';
@@ -125,11 +126,11 @@ export class RefundService {
     const refund = (await this.reads.findByIds('Transaction', { platformId }, [String(data.refundId)])).get(
       String(data.refundId),
     );
-    if (!refund || isFinal(refund.status)) return { done: true };
+    if (!refund || isFinished(EntityKind.TRANSACTION, refund.status)) return { done: true };
     if (Date.now() - refund.createdAt.getTime() > GIVE_UP_MS) return { done: true };
     await this.send(refund, EventSource.POLL);
     const now = (await this.reads.findByIds('Transaction', { platformId }, [refund.id])).get(refund.id);
-    if (!now || isFinal(now.status)) return { done: true };
+    if (!now || isFinished(EntityKind.TRANSACTION, now.status)) return { done: true };
     return { done: false, retryInMs: backoffMs(attempt, this.retryDelayMs()) };
   }
 

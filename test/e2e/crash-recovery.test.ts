@@ -4,7 +4,14 @@ import { join } from 'node:path';
 import { testDatabases } from '../support/databases';
 import { graphqlData } from '../support/graphql-client';
 import { CREATE_PAYMENT } from '../support/payments';
-import { PROJECT_ROOT, runCli, startProcess, waitForOutput, type RunningProcess } from '../support/processes';
+import {
+  PROJECT_ROOT,
+  runCli,
+  startProcess,
+  startSandboxProcess,
+  waitForOutput,
+  type RunningProcess,
+} from '../support/processes';
 import { waitFor } from '../support/wait-for';
 
 const INSTANCE = ['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')];
@@ -35,15 +42,11 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
       IDEMPOTENCY_WAIT_SECONDS: '1',
       ...(settings.kind === 'mysql' ? { DATABASE_URL: settings.url } : {}),
     };
-    sandbox = startProcess(
-      [join(PROJECT_ROOT, 'bin', 'paygraph.js'), 'sandbox', 'shouqianba', '--port', '0', '--merchant', 'T900'],
-      { LOG_LEVEL: 'warn' },
-    );
+    const started = await startSandboxProcess('shouqianba', 'T900');
+    sandbox = started.process;
     running.push(sandbox);
-    const [, printed] = await waitForOutput(sandbox, /^(\{[\s\S]*\n\})$/m, 'the sandbox');
-    const parsed = JSON.parse(printed);
-    sandboxUrl = parsed.baseUrl;
-    terminal = parsed.merchant;
+    sandboxUrl = started.baseUrl;
+    terminal = started.merchant as { terminalSn: string; terminalKey: string };
     cleanup = async () => {
       await drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { testDatabases } from '../support/databases';
 import { graphqlData } from '../support/graphql-client';
 import { CREATE_PAYMENT } from '../support/payments';
-import { PROJECT_ROOT, runCli, startProcess, waitForOutput, type RunningProcess } from '../support/processes';
+import {
+  PROJECT_ROOT,
+  runCli,
+  startProcess,
+  startSandboxProcess,
+  waitForOutput,
+  type RunningProcess,
+} from '../support/processes';
 import { waitFor } from '../support/wait-for';
 
 const INSTANCE = ['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')];
@@ -48,13 +55,9 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
       ['yunzhanghu', 'dealer-sweep'],
       ['colourlife', 'pno-sweep'],
     ]) {
-      const sandbox = startProcess(
-        [join(PROJECT_ROOT, 'bin', 'paygraph.js'), 'sandbox', vendor, '--port', '0', '--merchant', merchant],
-        { LOG_LEVEL: 'warn' },
-      );
-      running.push(sandbox);
-      const [, printed] = await waitForOutput(sandbox, /^(\{[\s\S]*\n\})$/m, `the ${vendor} sandbox`);
-      sandboxes[vendor] = JSON.parse(printed);
+      const sandbox = await startSandboxProcess(vendor, merchant);
+      running.push(sandbox.process);
+      sandboxes[vendor] = sandbox;
     }
     const platform = await runCli(['platform:create', '--name', 'Sweep Store'], env);
     apiKey = platform.json.apiKey;

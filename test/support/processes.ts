@@ -62,3 +62,17 @@ export async function waitForOutput(running: RunningProcess, pattern: RegExp, wh
     30_000,
   );
 }
+
+/** `npx paygraph sandbox <vendor> --merchant <id>` in its own process (it outlives crashes of the server under test). */
+export async function startSandboxProcess(
+  vendor: string,
+  merchant: string,
+): Promise<{ process: RunningProcess; baseUrl: string; merchant: Record<string, any> }> {
+  const sandbox = startProcess(
+    [join(PROJECT_ROOT, 'bin', 'paygraph.js'), 'sandbox', vendor, '--port', '0', '--merchant', merchant],
+    { LOG_LEVEL: 'warn' },
+  );
+  const [, printed] = await waitForOutput(sandbox, /^(\{[\s\S]*\n\})$/m, `the ${vendor} sandbox`);
+  const parsed = JSON.parse(printed);
+  return { process: sandbox, baseUrl: parsed.baseUrl, merchant: parsed.merchant };
+}
