@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config/config';
 import { createLogger } from './logging/logger';
 import { createRuntime } from './runtime';
-import { ensureDemoPlatform } from './services/demo-service';
+import { ensureDemoPlatform } from './services/tenancy/demo-platform';
 
 /** `npm start`: the whole product in one process on the embedded defaults. */
 async function main(): Promise<void> {

@@ -6,17 +6,17 @@ import { SecretBox } from './crypto/secret-box';
 import { Database } from './db/database';
 import { startHttpServer, type RunningHttpServer } from './http/app';
 import type { Logger } from './logging/logger';
-import { InProcessEventBus, RedisEventBus, type EventBus } from './services/event-bus';
-import type { OutboxSettings } from './services/outbox-relay';
+import { InProcessEventBus, RedisEventBus, type EventBus } from './services/events/event-bus';
+import type { OutboxSettings } from './services/events/outbox-relay';
 import { Sandboxes } from './sandbox/sandboxes';
 import { createServices, type Services } from './services/services';
 import { BullMqJobQueue } from './jobs/bullmq-job-queue';
 import { InProcessJobQueue, type JobQueue } from './jobs/job-queue';
-import { PaymentService } from './services/payment-service';
-import { InStorePaymentService } from './services/in-store-payment-service';
-import { RefundService } from './services/refund-service';
-import { LedgerService } from './services/ledger-service';
-import { PayoutService } from './services/payout-service';
+import { PaymentService } from './services/payments/payment-service';
+import { InStorePaymentService } from './services/payments/in-store-payment-service';
+import { RefundService } from './services/refunds/refund-service';
+import { LedgerService } from './services/ledger/ledger-service';
+import { PayoutService } from './services/payouts/payout-service';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so

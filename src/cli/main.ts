@@ -18,7 +18,7 @@ const load = {
     return require('../runtime') as typeof import('../runtime');
   },
   sandboxes: () => require('../sandbox/sandboxes') as typeof import('../sandbox/sandboxes'),
-  demo: () => require('../services/demo-service') as typeof import('../services/demo-service'),
+  demo: () => require('../services/tenancy/demo-platform') as typeof import('../services/tenancy/demo-platform'),
   express: () => require('express') as typeof import('express'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */

@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import { scopeOf, type Scope, type Viewer } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
 import type { Account, Platform, StatusEvent, Transaction } from '../entities';
-import type { Access, EntityOf, ScopedEntityName } from '../services/scoped-reads';
+import type { Access, EntityOf, ScopedEntityName } from '../services/tenancy/scoped-reads';
 import type { Services } from '../services/services';
 
 /**

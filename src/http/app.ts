@@ -2,7 +2,7 @@ import express, { type ErrorRequestHandler } from 'express';
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildPaygraphSchema } from '../schema/build-schema';
+import { buildPaygraphSchema } from '../graphql/build-schema';
 import { createApolloServer } from '../graphql/apollo';
 import { attachWebSocketServer } from '../graphql/websocket';
 import type { Services } from '../services/services';

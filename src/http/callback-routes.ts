@@ -3,7 +3,7 @@ import { isId } from '../crypto/ids';
 import { Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { toGlobalId } from '../graphql/global-id';
-import type { IngressOutcome } from '../services/callback-ingress';
+import type { IngressOutcome } from '../services/events/callback-batch';
 import type { Services } from '../services/services';
 import { readRequestBody } from './read-body';
 

@@ -20,7 +20,7 @@ import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { yuanToFen } from '../domain/money';
 import { TRANSACTION_TYPES } from '../providers/colourlife';
-import type { LedgerRefusal } from '../services/ledger-service';
+import type { LedgerRefusal } from '../services/ledger/ledger-service';
 import { Money } from '../schema/money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from '../schema/object-types';
 import { ErrorResult, MutationResult, ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';

@@ -3,7 +3,7 @@ import { EntityKind, TransactionKind, TransactionStatus } from '../domain/enums'
 import type { Account, Biz, Client, Payout, StatusEvent, Transaction } from '../entities';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
-import { encodeEventCursor } from '../services/event-stream';
+import { encodeEventCursor } from '../services/events/event-stream';
 import { toConnection, type ConnectionShape } from '../schema/connection';
 import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
 import { Money } from '../schema/money';

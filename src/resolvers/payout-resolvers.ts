@@ -21,7 +21,7 @@ import { ReconciliationReport } from '../entities';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
-import type { PayoutResult, PayoutVendorData } from '../services/payout-service';
+import type { PayoutResult, PayoutVendorData } from '../services/payouts/payout-service';
 import { PayoutNode, TransactionFailure } from '../schema/object-types';
 import { Money } from '../schema/money';
 import { ErrorResult, MutationResult, VENDOR_ERROR_CODES } from '../schema/results';

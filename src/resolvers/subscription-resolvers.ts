@@ -2,11 +2,11 @@ import { Arg, Ctx, Field, FieldResolver, ID, InputType, ObjectType, Resolver, Ro
 import type { Scope } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
 import type { Payout, StatusEvent, Transaction } from '../entities';
-import { decodeEventCursor } from '../services/event-stream';
+import { decodeEventCursor } from '../services/events/event-stream';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Loaders } from '../graphql/loaders';
-import type { StatusEventMessage } from '../services/event-bus';
+import type { StatusEventMessage } from '../services/events/event-bus';
 import { PayoutNode, StatusEventNode, TransactionNode } from '../schema/object-types';
 
 const AFTER_DESCRIPTION =

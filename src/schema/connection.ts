@@ -1,5 +1,5 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
-import { encodeCursor, type Page } from '../services/scoped-reads';
+import { encodeCursor, type Page } from '../services/tenancy/scoped-reads';
 
 @ObjectType()
 export class PageInfo {

@@ -1,7 +1,7 @@
 import { IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { AccountTypeKind, PayoutStatus, RecordStatus, TransactionKind, TransactionStatus } from '../domain/enums';
-import { MAX_PAGE_SIZE } from '../services/scoped-reads';
+import { MAX_PAGE_SIZE } from '../services/tenancy/scoped-reads';
 import { DateTime } from './scalars';
 
 @ArgsType()

@@ -1,4 +1,4 @@
-import type { VendorErrorKind } from '../services/vendor-refusal';
+import type { VendorErrorKind } from '../services/payments/vendor-refusal';
 import { createUnionType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
 import { ClientNode, BizNode } from './object-types';
 import { DateTime } from './scalars';

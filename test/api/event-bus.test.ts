@@ -1,6 +1,6 @@
 import { newId } from '../../src/crypto/ids';
 import { createLogger } from '../../src/logging/logger';
-import { RedisEventBus, type BusItem, type StatusEventMessage } from '../../src/services/event-bus';
+import { RedisEventBus, type BusItem, type StatusEventMessage } from '../../src/services/events/event-bus';
 import { waitFor } from '../support/wait-for';
 
 const redisUrl = process.env.REDIS_URL;

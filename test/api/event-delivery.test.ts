@@ -1,6 +1,6 @@
 import type { Client } from 'graphql-ws';
 import { EntityKind, EventSource, TransactionStatus } from '../../src/domain/enums';
-import { toMessage } from '../../src/services/event-bus';
+import { toMessage } from '../../src/services/events/event-bus';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { insertTransaction, seedPlatform, type SeededPlatform } from '../support/fixtures';

@@ -1,8 +1,8 @@
 import { newId } from '../../src/crypto/ids';
 import { Database } from '../../src/db/database';
 import { IdempotencyKey } from '../../src/entities';
-import { canonicalJson, IdempotencyService } from '../../src/services/idempotency-service';
-import { PlatformService } from '../../src/services/platform-service';
+import { canonicalJson, IdempotencyService } from '../../src/services/tenancy/idempotency-service';
+import { PlatformService } from '../../src/services/tenancy/platform-service';
 import { testDatabases } from '../support/databases';
 import { waitFor } from '../support/wait-for';
 

@@ -9,7 +9,7 @@ import { AccessTokenCache } from '../../src/providers/colourlife/token-cache';
 import type { ChannelType } from '../../src/providers/colourlife/wire-types';
 import { VendorHttpClient } from '../../src/providers/http-client';
 import { ColourlifeSandbox, type LedgerPlatform } from '../../src/sandbox/colourlife/colourlife-sandbox';
-import type { ResolvedProviderConfig } from '../../src/services/provider-config-service';
+import type { ResolvedProviderConfig } from '../../src/services/tenancy/provider-config-service';
 
 describe('Colourlife money (yuan on the wire, fen inside)', () => {
   it('parses yuan exactly, never through floating point', () => {

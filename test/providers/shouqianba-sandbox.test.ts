@@ -3,7 +3,7 @@ import { ShouqianbaAdapter } from '../../src/providers/shouqianba/adapter';
 import { authorizationHeader } from '../../src/providers/shouqianba/signing';
 import { VendorHttpClient } from '../../src/providers/http-client';
 import { Vendor } from '../../src/domain/enums';
-import type { ResolvedProviderConfig } from '../../src/services/provider-config-service';
+import type { ResolvedProviderConfig } from '../../src/services/tenancy/provider-config-service';
 import type { ShouqianbaSandbox } from '../../src/sandbox/shouqianba/shouqianba-sandbox';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';

@@ -5,7 +5,7 @@ import { open, seal } from '../../src/providers/yunzhanghu/crypto';
 import { BILL_FILE_COLUMNS, ORDER_FILE_COLUMNS } from '../../src/providers/yunzhanghu/wire-types';
 import { VendorHttpClient } from '../../src/providers/http-client';
 import { PayoutChannel, Vendor } from '../../src/domain/enums';
-import type { ResolvedProviderConfig } from '../../src/services/provider-config-service';
+import type { ResolvedProviderConfig } from '../../src/services/tenancy/provider-config-service';
 import {
   YUNZHANGHU_NOTIFY_DELAYS_MS,
   type SandboxDealer,

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
 import { createRuntime, type Runtime } from '../../src/runtime';
-import type { OutboxSettings } from '../../src/services/outbox-relay';
+import type { OutboxSettings } from '../../src/services/events/outbox-relay';
 import type { TestDatabase } from './databases';
 
 export interface TestApp {

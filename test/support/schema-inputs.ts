@@ -10,7 +10,7 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
 } from 'graphql';
-import { buildPaygraphSchema } from '../../src/schema/build-schema';
+import { buildPaygraphSchema } from '../../src/graphql/build-schema';
 
 let schema: GraphQLSchema | undefined;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printPaygraphSchema } from '../../src/schema/build-schema';
+import { printPaygraphSchema } from '../../src/graphql/build-schema';
 
 describe('schema.graphql', () => {
   it('matches the schema the server builds (run `npm run schema:export` after changing it)', () => {

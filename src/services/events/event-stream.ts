@@ -1,9 +1,9 @@
-import type { StatusEvent } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { Logger } from '../logging/logger';
-import { AsyncQueue } from '../util/async-queue';
+import type { StatusEvent } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { Logger } from '../../logging/logger';
+import { AsyncQueue } from '../../util/async-queue';
 import { toMessage, type BusItem, type EventBus, type StatusEventMessage } from './event-bus';
-import type { StatusEventService } from './status-event-service';
+import type { StatusEventService } from './status-writer';
 
 /** Opaque resume cursor of an event: its per-platform sequence number. */
 export function encodeEventCursor(sequence: number): string {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Vendor } from '../domain/enums';
-import { ProviderConfig } from '../entities';
-import { Sandboxes } from '../sandbox/sandboxes';
-import type { Services } from './services';
+import { Vendor } from '../../domain/enums';
+import { ProviderConfig } from '../../entities';
+import { Sandboxes } from '../../sandbox/sandboxes';
+import type { Services } from '../services';
 
 export const DEMO_PLATFORM_NAME = 'demo';
 

@@ -1,10 +1,10 @@
-import type { Scope } from '../auth/viewer';
-import { newId } from '../crypto/ids';
-import type { SecretBox } from '../crypto/secret-box';
-import { isUniqueViolation, type Database } from '../db/database';
-import { RecordStatus } from '../domain/enums';
-import { Biz, Client } from '../entities';
-import { badUserInput } from '../errors/app-errors';
+import type { Scope } from '../../auth/viewer';
+import { newId } from '../../crypto/ids';
+import type { SecretBox } from '../../crypto/secret-box';
+import { isUniqueViolation, type Database } from '../../db/database';
+import { RecordStatus } from '../../domain/enums';
+import { Biz, Client } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
 import type { AuthService } from './auth-service';
 import type { ScopedReads } from './scoped-reads';
 

@@ -1,19 +1,19 @@
-import { chinaDateTime } from '../domain/china-time';
-import type { Scope } from '../auth/viewer';
-import { FailureReason, PayoutChannel, VerificationStatus } from '../domain/enums';
-import { badUserInput } from '../errors/app-errors';
+import { chinaDateTime } from '../../domain/china-time';
+import type { Scope } from '../../auth/viewer';
+import { FailureReason, PayoutChannel, VerificationStatus } from '../../domain/enums';
+import { badUserInput } from '../../errors/app-errors';
 import {
   Capability,
   type ProviderRegistry,
   type VerificationAdapter,
   type VerificationCallOutcome,
-} from '../providers/capabilities';
-import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu';
-import type { ResolvedProviderConfig } from './provider-config-service';
-import { bankCardFormatProblem, idCardChecksumValid } from '../providers/yunzhanghu';
-import { fenToYuan } from '../domain/money';
-import type { PayoutService, PayoutResult } from './payout-service';
-import { refusalOf } from './vendor-refusal';
+} from '../../providers/capabilities';
+import type { YunzhanghuAdapter, YunzhanghuCall } from '../../providers/yunzhanghu';
+import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
+import { bankCardFormatProblem, idCardChecksumValid } from '../../providers/yunzhanghu';
+import { fenToYuan } from '../../domain/money';
+import type { PayoutService, PayoutResult } from '../payouts/payout-service';
+import { refusalOf } from '../payments/vendor-refusal';
 
 export interface VerificationOutcome {
   status: VerificationStatus;

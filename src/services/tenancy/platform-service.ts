@@ -1,9 +1,9 @@
-import { generateApiKey, parseApiKey, secretMatches } from '../auth/api-key-codec';
-import { newId } from '../crypto/ids';
-import type { Database } from '../db/database';
-import { RecordStatus } from '../domain/enums';
-import { ApiKey, Platform } from '../entities';
-import { badUserInput, notFound } from '../errors/app-errors';
+import { generateApiKey, parseApiKey, secretMatches } from '../../auth/api-key-codec';
+import { newId } from '../../crypto/ids';
+import type { Database } from '../../db/database';
+import { RecordStatus } from '../../domain/enums';
+import { ApiKey, Platform } from '../../entities';
+import { badUserInput, notFound } from '../../errors/app-errors';
 
 export interface CreatedPlatform {
   platform: Platform;

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { newId } from '../crypto/ids';
-import { isUniqueViolation, type Database } from '../db/database';
-import { IdempotencyKey } from '../entities';
-import { AppError, badUserInput, conflict, ErrorCode } from '../errors/app-errors';
+import { newId } from '../../crypto/ids';
+import { isUniqueViolation, type Database } from '../../db/database';
+import { IdempotencyKey } from '../../entities';
+import { AppError, badUserInput, conflict, ErrorCode } from '../../errors/app-errors';
 
 /** A typed reference to what the first request created; replays re-read its current state. */
 export interface IdempotentResult {

@@ -1,20 +1,20 @@
-import { isFinished } from '../domain/transitions';
-import { backoffMs } from '../util/backoff';
+import { isFinished } from '../../domain/transitions';
+import { backoffMs } from '../../util/backoff';
 import { In } from 'typeorm';
-import { failpoint } from '../util/failpoints';
-import type { Scope } from '../auth/viewer';
-import { newId } from '../crypto/ids';
-import type { Database } from '../db/database';
-import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
-import { Transaction } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { JobOutcome, JobQueue } from '../jobs/job-queue';
-import type { ShouqianbaAdapter, UpayRefundOutcome } from '../providers/shouqianba';
-import type { BindResult, IdempotencyService } from './idempotency-service';
-import { insertTransaction, transactionChange, orderNoOf } from './payment-records';
-import { Capability, type ProviderRegistry } from '../providers/capabilities';
-import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+import { failpoint } from '../../util/failpoints';
+import type { Scope } from '../../auth/viewer';
+import { newId } from '../../crypto/ids';
+import type { Database } from '../../db/database';
+import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../../domain/enums';
+import { Transaction } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
+import type { ShouqianbaAdapter, UpayRefundOutcome } from '../../providers/shouqianba';
+import type { BindResult, IdempotencyService } from '../tenancy/idempotency-service';
+import { insertTransaction, transactionChange, orderNoOf } from '../payments/payment-records';
+import { Capability, type ProviderRegistry } from '../../providers/capabilities';
+import type { ScopedReads } from '../tenancy/scoped-reads';
+import type { StatusEventService, TransitionRequest } from '../events/status-writer';
 
 export type RefundRefusal = 'NOT_SUPPORTED' | 'NOT_PAID' | 'EXCEEDS_REFUNDABLE' | 'PROVIDER_NOT_CONFIGURED';
 

@@ -1,30 +1,30 @@
-import { isFinished } from '../domain/transitions';
-import type { Scope } from '../auth/viewer';
-import type { InStoreSettings } from '../config/config';
-import { guardedByAmount } from '../domain/vendor-amount';
-import { newId } from '../crypto/ids';
-import type { Database } from '../db/database';
-import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
-import { Transaction } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { JobOutcome, JobQueue } from '../jobs/job-queue';
+import { isFinished } from '../../domain/transitions';
+import type { Scope } from '../../auth/viewer';
+import type { InStoreSettings } from '../../config/config';
+import { guardedByAmount } from '../../domain/vendor-amount';
+import { newId } from '../../crypto/ids';
+import type { Database } from '../../db/database';
+import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../../domain/enums';
+import { Transaction } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import {
   orderDetail,
   type ShouqianbaAdapter,
   type UpayCancelOutcome,
   type UpayCreateOutcome,
   type Wallet,
-} from '../providers/shouqianba';
-import { paymentStatusOf } from '../providers/shouqianba';
-import type { UpayOrder } from '../providers/shouqianba';
-import type { VendorFailure } from '../providers/failures';
-import { failpoint } from '../util/failpoints';
-import type { IdempotencyService } from './idempotency-service';
+} from '../../providers/shouqianba';
+import { paymentStatusOf } from '../../providers/shouqianba';
+import type { UpayOrder } from '../../providers/shouqianba';
+import type { VendorFailure } from '../../providers/failures';
+import { failpoint } from '../../util/failpoints';
+import type { IdempotencyService } from '../tenancy/idempotency-service';
 import { changeTransaction, checkParties, insertTransaction, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
-import { Capability, type ProviderRegistry } from '../providers/capabilities';
-import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+import { Capability, type ProviderRegistry } from '../../providers/capabilities';
+import type { ScopedReads } from '../tenancy/scoped-reads';
+import type { StatusEventService, TransitionRequest } from '../events/status-writer';
 
 export interface InStorePaymentInput {
   idempotencyKey: string;

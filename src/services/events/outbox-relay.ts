@@ -1,7 +1,7 @@
 import { In, IsNull, LessThan } from 'typeorm';
-import type { Database } from '../db/database';
-import { StatusEvent } from '../entities';
-import type { Logger } from '../logging/logger';
+import type { Database } from '../../db/database';
+import { StatusEvent } from '../../entities';
+import type { Logger } from '../../logging/logger';
 import { toMessage, type EventBus } from './event-bus';
 
 export interface OutboxSettings {

@@ -1,14 +1,14 @@
-import { chinaDay, chinaHour } from '../domain/china-time';
-import type { Scope } from '../auth/viewer';
-import { newId } from '../crypto/ids';
-import type { Database } from '../db/database';
-import { PayoutStatus, Vendor } from '../domain/enums';
-import { Payout, ProviderConfig, ReconciliationReport } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { Logger } from '../logging/logger';
-import type { VendorDayRecord, YunzhanghuAdapter } from '../providers/yunzhanghu';
-import type { PayoutResult, PayoutService } from './payout-service';
-import { refusalOf } from './vendor-refusal';
+import { chinaDay, chinaHour } from '../../domain/china-time';
+import type { Scope } from '../../auth/viewer';
+import { newId } from '../../crypto/ids';
+import type { Database } from '../../db/database';
+import { PayoutStatus, Vendor } from '../../domain/enums';
+import { Payout, ProviderConfig, ReconciliationReport } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { Logger } from '../../logging/logger';
+import type { VendorDayRecord, YunzhanghuAdapter } from '../../providers/yunzhanghu';
+import type { PayoutResult, PayoutService } from '../payouts/payout-service';
+import { refusalOf } from '../payments/vendor-refusal';
 
 export type DiscrepancyKind =
   'MISSING_LOCALLY' | 'MISSING_AT_VENDOR' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH' | 'UNKNOWN_AT_VENDOR';

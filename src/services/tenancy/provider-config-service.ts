@@ -1,12 +1,12 @@
-import type { Scope } from '../auth/viewer';
-import { newId } from '../crypto/ids';
-import type { SecretBox } from '../crypto/secret-box';
-import type { Database } from '../db/database';
-import type { Vendor } from '../domain/enums';
-import { ProviderConfig } from '../entities';
-import { badUserInput, notFound } from '../errors/app-errors';
-import type { ResolvedProviderConfig } from '../providers/config';
-import { VENDORS } from '../providers/vendors';
+import type { Scope } from '../../auth/viewer';
+import { newId } from '../../crypto/ids';
+import type { SecretBox } from '../../crypto/secret-box';
+import type { Database } from '../../db/database';
+import type { Vendor } from '../../domain/enums';
+import { ProviderConfig } from '../../entities';
+import { badUserInput, notFound } from '../../errors/app-errors';
+import type { ResolvedProviderConfig } from '../../providers/config';
+import { VENDORS } from '../../providers/vendors';
 
 export interface ConfigureProviderInput {
   vendor: Vendor;
@@ -17,7 +17,7 @@ export interface ConfigureProviderInput {
   enabled?: boolean | null;
 }
 
-export type { ResolvedProviderConfig } from '../providers/config';
+export type { ResolvedProviderConfig } from '../../providers/config';
 
 function assertBaseUrl(baseUrl: string): string {
   let parsed: URL;

@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { pooledRandomBytes } from '../crypto/random-pool';
-import type { StatusEvent } from '../entities';
-import type { Logger } from '../logging/logger';
-import { AsyncQueue } from '../util/async-queue';
-import { within } from '../util/timeouts';
+import { pooledRandomBytes } from '../../crypto/random-pool';
+import type { StatusEvent } from '../../entities';
+import type { Logger } from '../../logging/logger';
+import { AsyncQueue } from '../../util/async-queue';
+import { within } from '../../util/timeouts';
 
 /**
  * The JSON shape of a status event on the bus. Plain data only (dates as ISO strings), so the

@@ -1,22 +1,22 @@
 import { z } from 'zod';
-import { newId } from '../crypto/ids';
-import type { SecretBox } from '../crypto/secret-box';
-import { hydrate, insertStatement, selectStatement, updateStatement, type Statement } from '../db/bulk-sql';
-import { isUniqueViolation, type Database } from '../db/database';
-import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../domain/enums';
-import { CallbackInbox, Payout, Transaction } from '../entities';
-import { guardedByAmount } from '../domain/vendor-amount';
-import type { Logger } from '../logging/logger';
+import { newId } from '../../crypto/ids';
+import type { SecretBox } from '../../crypto/secret-box';
+import { hydrate, insertStatement, selectStatement, updateStatement, type Statement } from '../../db/bulk-sql';
+import { isUniqueViolation, type Database } from '../../db/database';
+import { EntityKind, EventSource, PayoutStatus, TransactionStatus, type Vendor } from '../../domain/enums';
+import { CallbackInbox, Payout, Transaction } from '../../entities';
+import { guardedByAmount } from '../../domain/vendor-amount';
+import type { Logger } from '../../logging/logger';
 import type {
   CallbackRegistry,
   CallbackReply,
   CallbackVerification,
   RawCallback,
   VerifiedNotification,
-} from '../providers/callbacks';
-import { GroupCommit } from '../util/group-commit';
-import type { ProviderConfigService } from './provider-config-service';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+} from '../../providers/callbacks';
+import { GroupCommit } from '../../util/group-commit';
+import type { ProviderConfigService } from '../tenancy/provider-config-service';
+import type { StatusEventService, TransitionRequest } from './status-writer';
 
 export type IngressOutcome = 'applied' | 'duplicate' | 'waiting' | 'rejected' | 'unknown_vendor' | 'not_configured';
 

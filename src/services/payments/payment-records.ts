@@ -1,5 +1,5 @@
-import type { Scope } from '../auth/viewer';
-import type { Database } from '../db/database';
+import type { Scope } from '../../auth/viewer';
+import type { Database } from '../../db/database';
 import {
   CURRENCY_CNY,
   EntityKind,
@@ -7,11 +7,11 @@ import {
   TransactionKind,
   TransactionStatus,
   type Vendor,
-} from '../domain/enums';
-import { Transaction } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionOutcome, TransitionRequest } from './status-event-service';
+} from '../../domain/enums';
+import { Transaction } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { ScopedReads } from '../tenancy/scoped-reads';
+import type { StatusEventService, TransitionOutcome, TransitionRequest } from '../events/status-writer';
 
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;

@@ -1,4 +1,4 @@
-import type { VendorFailure } from '../providers/failures';
+import type { VendorFailure } from '../../providers/failures';
 
 /** Why a vendor operation did not succeed, as the services report it to the resolvers. */
 export type VendorErrorKind = 'VENDOR_REFUSED' | 'VENDOR_UNREACHABLE' | 'OUTCOME_UNKNOWN' | 'PROVIDER_NOT_CONFIGURED';

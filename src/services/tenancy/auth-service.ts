@@ -1,7 +1,7 @@
-import { decodeClientToken, encodeClientToken } from '../auth/client-token-codec';
-import { ANONYMOUS, type Viewer } from '../auth/viewer';
-import type { SecretBox } from '../crypto/secret-box';
-import { unauthenticated } from '../errors/app-errors';
+import { decodeClientToken, encodeClientToken } from '../../auth/client-token-codec';
+import { ANONYMOUS, type Viewer } from '../../auth/viewer';
+import type { SecretBox } from '../../crypto/secret-box';
+import { unauthenticated } from '../../errors/app-errors';
 import type { PlatformService } from './platform-service';
 
 const API_KEY_PREFIX = 'pgk_';

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { newId } from '../crypto/ids';
+import { newId } from '../../crypto/ids';
 import {
   insertRows,
   insertStatement,
@@ -7,14 +7,14 @@ import {
   selectStatement,
   updateStatement,
   type Statement,
-} from '../db/bulk-sql';
-import type { PipelinedTransaction, ResultHeader } from '../db/pipelined-transaction';
-import type { Database } from '../db/database';
-import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../domain/enums';
-import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../domain/transitions';
-import { Payout, Platform, StatusEvent, Transaction } from '../entities';
-import { notFound } from '../errors/app-errors';
-import type { Logger } from '../logging/logger';
+} from '../../db/bulk-sql';
+import type { PipelinedTransaction, ResultHeader } from '../../db/pipelined-transaction';
+import type { Database } from '../../db/database';
+import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../../domain/enums';
+import { canTransition, isTerminal, PAYOUT_TRANSITIONS, TRANSACTION_TRANSITIONS } from '../../domain/transitions';
+import { Payout, Platform, StatusEvent, Transaction } from '../../entities';
+import { notFound } from '../../errors/app-errors';
+import type { Logger } from '../../logging/logger';
 import type { OutboxRelay } from './outbox-relay';
 
 type Tracked = Transaction | Payout;

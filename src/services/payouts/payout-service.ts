@@ -1,10 +1,10 @@
-import { backoffMs } from '../util/backoff';
-import { yunzhanghuCredentials } from '../providers/yunzhanghu';
-import type { Scope } from '../auth/viewer';
-import { guardedByAmount } from '../domain/vendor-amount';
-import { newId } from '../crypto/ids';
-import type { SecretBox } from '../crypto/secret-box';
-import type { Database } from '../db/database';
+import { backoffMs } from '../../util/backoff';
+import { yunzhanghuCredentials } from '../../providers/yunzhanghu';
+import type { Scope } from '../../auth/viewer';
+import { guardedByAmount } from '../../domain/vendor-amount';
+import { newId } from '../../crypto/ids';
+import type { SecretBox } from '../../crypto/secret-box';
+import type { Database } from '../../db/database';
 import {
   CURRENCY_CNY,
   EntityKind,
@@ -13,14 +13,14 @@ import {
   PayoutChannel,
   PayoutStatus,
   Vendor,
-} from '../domain/enums';
-import { isFinished } from '../domain/transitions';
-import { Payout } from '../entities';
-import { badUserInput } from '../errors/app-errors';
-import type { JobOutcome, JobQueue } from '../jobs/job-queue';
-import type { VendorFailure } from '../providers/failures';
-import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from './vendor-refusal';
-import type { YunzhanghuAdapter, YunzhanghuCall } from '../providers/yunzhanghu';
+} from '../../domain/enums';
+import { isFinished } from '../../domain/transitions';
+import { Payout } from '../../entities';
+import { badUserInput } from '../../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
+import type { VendorFailure } from '../../providers/failures';
+import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from '../payments/vendor-refusal';
+import type { YunzhanghuAdapter, YunzhanghuCall } from '../../providers/yunzhanghu';
 import {
   CHANNEL_LIMITS_FEN,
   WECHAT_MAX_CEILING_FEN,
@@ -31,13 +31,13 @@ import {
   maskName,
   maskPhone,
   payRemarkProblem,
-} from '../providers/yunzhanghu';
-import { failpoint } from '../util/failpoints';
-import type { IdempotencyService } from './idempotency-service';
-import type { ResolvedProviderConfig } from './provider-config-service';
-import { Capability, type PayoutQueryOutcome, type ProviderRegistry } from '../providers/capabilities';
-import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService, TransitionRequest } from './status-event-service';
+} from '../../providers/yunzhanghu';
+import { failpoint } from '../../util/failpoints';
+import type { IdempotencyService } from '../tenancy/idempotency-service';
+import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
+import { Capability, type PayoutQueryOutcome, type ProviderRegistry } from '../../providers/capabilities';
+import type { ScopedReads } from '../tenancy/scoped-reads';
+import type { StatusEventService, TransitionRequest } from '../events/status-writer';
 
 export interface PayeeInput {
   realName: string;

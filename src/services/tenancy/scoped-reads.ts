@@ -1,8 +1,8 @@
 import { Brackets, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
-import type { Scope } from '../auth/viewer';
-import type { Database } from '../db/database';
-import { Account, AccountType, Biz, Client, Payout, Transaction } from '../entities';
-import { badUserInput, notFound } from '../errors/app-errors';
+import type { Scope } from '../../auth/viewer';
+import type { Database } from '../../db/database';
+import { Account, AccountType, Biz, Client, Payout, Transaction } from '../../entities';
+import { badUserInput, notFound } from '../../errors/app-errors';
 
 /**
  * Tenancy rules in one table. Every read of a tenant-owned row goes through this file, so a

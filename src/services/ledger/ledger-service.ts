@@ -1,12 +1,12 @@
-import { isFinished } from '../domain/transitions';
-import { backoffMs } from '../util/backoff';
-import { colourlifeCredentials } from '../providers/colourlife';
+import { isFinished } from '../../domain/transitions';
+import { backoffMs } from '../../util/backoff';
+import { colourlifeCredentials } from '../../providers/colourlife';
 import { In } from 'typeorm';
-import { failpoint } from '../util/failpoints';
-import type { Scope } from '../auth/viewer';
-import { guardedByAmount } from '../domain/vendor-amount';
-import { newId } from '../crypto/ids';
-import type { Database } from '../db/database';
+import { failpoint } from '../../util/failpoints';
+import type { Scope } from '../../auth/viewer';
+import { guardedByAmount } from '../../domain/vendor-amount';
+import { newId } from '../../crypto/ids';
+import type { Database } from '../../db/database';
 import {
   EntityKind,
   AccountOwnerKind,
@@ -17,11 +17,11 @@ import {
   TransactionKind,
   TransactionStatus,
   Vendor,
-} from '../domain/enums';
-import { Account, AccountType, Biz, Client, Transaction } from '../entities';
-import { badUserInput, forbidden } from '../errors/app-errors';
-import type { JobOutcome, JobQueue } from '../jobs/job-queue';
-import type { Logger } from '../logging/logger';
+} from '../../domain/enums';
+import { Account, AccountType, Biz, Client, Transaction } from '../../entities';
+import { badUserInput, forbidden } from '../../errors/app-errors';
+import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
+import type { Logger } from '../../logging/logger';
 import {
   type ColourlifeAdapter,
   type LedgerCall,
@@ -31,20 +31,20 @@ import {
   type PrepayParams,
   type StatementLine,
   type TransferOrder,
-} from '../providers/colourlife';
-import { callbackPathSecret } from '../providers/colourlife';
-import { classify, type LedgerRole } from '../providers/colourlife';
-import { yuanToFen } from '../domain/money';
-import { CODES, USER_TYPES, type ChannelType } from '../providers/colourlife';
-import type { VendorFailure } from '../providers/failures';
-import { notConfigured, refusalOf, type VendorRefusal } from './vendor-refusal';
-import type { IdempotencyService } from './idempotency-service';
-import type { PartyService } from './party-service';
-import { changeTransaction, insertTransaction, orderNoOf } from './payment-records';
-import type { ResolvedProviderConfig } from './provider-config-service';
-import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../providers/capabilities';
-import type { ScopedReads } from './scoped-reads';
-import type { StatusEventService } from './status-event-service';
+} from '../../providers/colourlife';
+import { callbackPathSecret } from '../../providers/colourlife';
+import { classify, type LedgerRole } from '../../providers/colourlife';
+import { yuanToFen } from '../../domain/money';
+import { CODES, USER_TYPES, type ChannelType } from '../../providers/colourlife';
+import type { VendorFailure } from '../../providers/failures';
+import { notConfigured, refusalOf, type VendorRefusal } from '../payments/vendor-refusal';
+import type { IdempotencyService } from '../tenancy/idempotency-service';
+import type { PartyService } from '../tenancy/party-service';
+import { changeTransaction, insertTransaction, orderNoOf } from '../payments/payment-records';
+import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
+import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../../providers/capabilities';
+import type { ScopedReads } from '../tenancy/scoped-reads';
+import type { StatusEventService } from '../events/status-writer';
 
 /** A vendor answer that is not a success (or a transfer the matrix refuses), for the resolvers. */
 export type LedgerRefusal = Omit<VendorRefusal, 'error'> & {
