@@ -73,7 +73,7 @@ export class Loaders {
   statusHistory(kind: EntityKind, entityId: string): Promise<StatusEvent[]> {
     this.historyOfEntity ??= new DataLoader(async (keys) => {
       const parsed = keys.map((key) => key.split(':') as [EntityKind, string]);
-      const events = await this.services.events.historyOf(this.requireScope().platformId, parsed);
+      const events = await this.services.eventLog.historyOf(this.requireScope().platformId, parsed);
       return keys.map((key) => events.get(key) ?? []);
     });
     return this.historyOfEntity.load(`${kind}:${entityId}`);

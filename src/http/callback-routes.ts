@@ -3,7 +3,8 @@ import { isId } from '../crypto/ids';
 import { Vendor } from '../domain/enums';
 import { Transaction } from '../entities';
 import { toGlobalId } from '../graphql/global-id';
-import type { IngressOutcome } from '../services/events/callback-batch';
+import type { CallbackReply, CallbackVerification, RawCallback } from '../providers/callbacks';
+import type { CallbackOutcome } from '../services/events/status-writer';
 import type { Services } from '../services/services';
 import { readRequestBody } from './read-body';
 
@@ -14,15 +15,18 @@ const VENDOR_PATHS: Record<string, Vendor> = {
   cashier: Vendor.CASHIER,
 };
 
-/** Ingress outcomes as the callbacks metric names them. */
-const CALLBACK_RESULTS: Record<IngressOutcome, string> = {
+type RouteOutcome = CallbackOutcome | 'not_configured';
+
+/** Outcomes as the callbacks metric names them. */
+const CALLBACK_RESULTS: Record<RouteOutcome, string> = {
   applied: 'applied',
   duplicate: 'duplicate',
   waiting: 'parked',
   rejected: 'rejected',
-  unknown_vendor: 'not_found',
   not_configured: 'not_found',
 };
+
+const NOT_FOUND_REPLY: CallbackReply = { status: 404, contentType: 'text/plain; charset=utf-8', body: 'not found' };
 
 function vendorLabel(url: string | undefined): string {
   const vendor = url?.split('/')[2];
@@ -75,7 +79,7 @@ async function handleCallback(services: Services, req: IncomingMessage, res: Ser
   }
   const body = read.body;
   const pathRest = rest.join('/');
-  const { outcome, reply, orderNo } = await services.callbacks.receive(vendor, platformId, {
+  const { outcome, reply, orderNo } = await receive(services, vendor, platformId, {
     method: req.method ?? 'GET',
     pathRest,
     query: queryStart >= 0 ? url.slice(queryStart + 1) : '',
@@ -90,6 +94,39 @@ async function handleCallback(services: Services, req: IncomingMessage, res: Ser
     return;
   }
   send(res, reply.status, reply.contentType, reply.body);
+}
+
+/**
+ * Verify before anything is read (the vendor's handler checks signature and timestamp over the
+ * raw bytes, then parses with its schemas), then hand the notification to the status writer.
+ * Only a callback we could not store is answered 5xx, so that the vendor retries it. One we
+ * cannot read, or that names what cannot be ours, gets the vendor's own failure reply; so does
+ * one whose verification broke (a vendor re-query that failed).
+ */
+async function receive(
+  services: Services,
+  vendor: Vendor,
+  platformId: string,
+  callback: RawCallback,
+): Promise<{ outcome: RouteOutcome; reply: CallbackReply; orderNo?: string }> {
+  const handler = services.callbackHandlers.get(vendor);
+  const config = handler && (await services.providerConfigs.resolve(platformId, vendor).catch(() => undefined));
+  if (!handler || !config) return { outcome: 'not_configured', reply: NOT_FOUND_REPLY };
+  let verification: CallbackVerification;
+  try {
+    verification = await handler.verify(callback, config);
+  } catch (error) {
+    services.logger.error({ err: error, vendor, platformId }, 'callback verification failed unexpectedly');
+    return { outcome: 'rejected', reply: handler.failure };
+  }
+  if (!verification.ok) {
+    services.logger.warn({ vendor, platformId, reason: verification.reason }, 'callback rejected');
+    return { outcome: 'rejected', reply: handler.failure };
+  }
+  const { outcome, problem } = await services.statusWriter.receiveCallback(vendor, platformId, verification);
+  if (problem) services.logger.warn({ vendor, platformId, reason: problem }, 'callback rejected');
+  const reply = outcome === 'rejected' ? handler.failure : handler.success;
+  return { outcome, reply, orderNo: verification.notification.orderNo };
 }
 
 function decodeSegment(segment: string): string | undefined {

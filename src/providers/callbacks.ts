@@ -57,7 +57,7 @@ export interface CallbackHandler {
   failure: CallbackReply;
 }
 
-/** Callback handlers by vendor. Vendors register theirs; the ingress looks them up. */
+/** Callback handlers by vendor. Vendors register theirs; the callback route looks them up. */
 export class CallbackRegistry {
   private readonly handlers = new Map<Vendor, CallbackHandler>();
 

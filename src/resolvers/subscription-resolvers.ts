@@ -65,7 +65,7 @@ function subscribeTo(kind: EntityKind) {
     const filter = decodeFilter(kind, args.filter);
     const after = args.after
       ? decodeEventCursor(args.after)
-      : await context.services.events.lastSequence(scope.platformId);
+      : await context.services.eventLog.lastSequence(scope.platformId);
     return context.services.feeds.stream({
       platformId: scope.platformId,
       afterSequence: after,

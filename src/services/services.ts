@@ -9,7 +9,6 @@ import { AuthService } from './tenancy/auth-service';
 import type { EventBus } from './events/event-bus';
 import { EventFeeds } from './events/event-stream';
 import { CallbackRegistry } from '../providers/callbacks';
-import { CallbackIngress } from './events/callback-batch';
 import { Capability, ProviderRegistry } from '../providers/capabilities';
 import { CashierAdapter } from '../providers/cashier';
 import { cashierCallbackHandler } from '../providers/cashier';
@@ -34,7 +33,8 @@ import { PartyService } from './tenancy/party-service';
 import { PlatformService } from './tenancy/platform-service';
 import { ProviderConfigService } from './tenancy/provider-config-service';
 import { ScopedReads } from './tenancy/scoped-reads';
-import { StatusEventService } from './events/status-writer';
+import { EventLog } from './events/event-log';
+import { StatusWriter } from './events/status-writer';
 
 /** The process-wide services. Stateless apart from caches; per-request state lives in the context. */
 export interface Services {
@@ -49,13 +49,15 @@ export interface Services {
   platforms: PlatformService;
   auth: AuthService;
   parties: PartyService;
-  events: StatusEventService;
+  /** The one writer of statuses, events and callbacks' inbox rows. */
+  statusWriter: StatusWriter;
+  /** Reads of the event log. */
+  eventLog: EventLog;
   providerConfigs: ProviderConfigService;
   idempotency: IdempotencyService;
   callbackHandlers: CallbackRegistry;
   /** Adapters by capability and vendor, and the routing of operations by configuration. */
   providers: ProviderRegistry;
-  callbacks: CallbackIngress;
   background: BackgroundTasks;
   payments: PaymentService;
   inStorePayments: InStorePaymentService;
@@ -81,12 +83,13 @@ export function createServices(deps: {
   const platforms = new PlatformService(deps.db);
   const auth = new AuthService(platforms, deps.secretBox);
   const outbox = new OutboxRelay(deps.db, deps.bus, deps.logger, deps.outboxSettings);
-  const events = new StatusEventService(deps.db, outbox, deps.logger);
+  const statusWriter = new StatusWriter(deps.db, outbox, deps.secretBox, deps.logger);
+  const eventLog = new EventLog(deps.db);
   const providerConfigs = new ProviderConfigService(deps.db, deps.secretBox);
   const callbackHandlers = new CallbackRegistry();
   callbackHandlers.register(cashierCallbackHandler);
   const http = new VendorHttpClient(deps.logger);
-  const feeds = new EventFeeds(deps.bus, events, deps.logger);
+  const feeds = new EventFeeds(deps.bus, eventLog, deps.logger);
   const metrics = new Metrics({
     liveSubscriptions: () => feeds.activeSubscriptions,
     jobQueueDepth: () => deps.jobs.depth(),
@@ -117,18 +120,10 @@ export function createServices(deps: {
     ...DEFAULT_IDEMPOTENCY_SETTINGS,
     waitMs: deps.config.idempotencyWaitMs,
   });
-  const callbacks = new CallbackIngress(
-    deps.db,
-    callbackHandlers,
-    providerConfigs,
-    events,
-    deps.secretBox,
-    deps.logger,
-  );
   const payouts = new PayoutService(
     deps.db,
     reads,
-    events,
+    statusWriter,
     idempotency,
     providers,
     deps.secretBox,
@@ -140,7 +135,7 @@ export function createServices(deps: {
   const background = new BackgroundTasks(
     [
       { name: 'outbox-sweep', everyMs: outbox.sweepIntervalMs, run: () => outbox.sweep() },
-      { name: 'waiting-callbacks', everyMs: 2000, run: () => callbacks.applyWaiting() },
+      { name: 'waiting-callbacks', everyMs: 2000, run: () => statusWriter.applyWaiting() },
       { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
       { name: 'daily-reconciliation', everyMs: 3_600_000, run: () => reconciliation.runDaily() },
     ],
@@ -149,10 +144,9 @@ export function createServices(deps: {
   const payments = new PaymentService(
     deps.db,
     reads,
-    events,
+    statusWriter,
     idempotency,
     providerConfigs,
-    callbacks,
     deps.secretBox,
     cashier,
     providers,
@@ -173,11 +167,11 @@ export function createServices(deps: {
     platforms,
     auth,
     parties,
-    events,
+    statusWriter,
+    eventLog,
     providerConfigs,
     idempotency,
     callbackHandlers,
-    callbacks,
     providers,
     background,
     jobs: deps.jobs,
@@ -185,7 +179,7 @@ export function createServices(deps: {
     inStorePayments: new InStorePaymentService(
       deps.db,
       reads,
-      events,
+      statusWriter,
       idempotency,
       providers,
       shouqianba,
@@ -199,7 +193,7 @@ export function createServices(deps: {
     ledger: new LedgerService(
       deps.db,
       reads,
-      events,
+      statusWriter,
       idempotency,
       providers,
       parties,
@@ -212,7 +206,7 @@ export function createServices(deps: {
     refunds: new RefundService(
       deps.db,
       reads,
-      events,
+      statusWriter,
       idempotency,
       providers,
       shouqianba,

@@ -143,16 +143,16 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
   });
 
   it('records status changes with a gap-free sequence, refuses backwards moves, and exposes statusHistory', async () => {
-    const events = app.runtime.services.events;
+    const writer = app.runtime.services.statusWriter;
     const transactionId = seeded.transactionIds[0];
     const request = { kind: EntityKind.TRANSACTION, entityId: transactionId, platformId: seeded.platformId };
     expect(
-      (await events.transition({ ...request, to: TransactionStatus.PROCESSING, source: EventSource.API })).changed,
+      (await writer.change({ ...request, to: TransactionStatus.PROCESSING, source: EventSource.API })).changed,
     ).toBe(true);
     expect(
-      (await events.transition({ ...request, to: TransactionStatus.SUCCEEDED, source: EventSource.CALLBACK })).changed,
+      (await writer.change({ ...request, to: TransactionStatus.SUCCEEDED, source: EventSource.CALLBACK })).changed,
     ).toBe(true);
-    const late = await events.transition({
+    const late = await writer.change({
       ...request,
       to: TransactionStatus.PROCESSING,
       source: EventSource.CALLBACK,

@@ -1,6 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { EntityKind, EventSource, TransactionStatus } from '../../src/domain/enums';
 import { toMessage } from '../../src/services/events/event-bus';
+import { appendEvents } from '../../src/services/events/event-sequence';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { insertTransaction, seedPlatform, type SeededPlatform } from '../support/fixtures';
@@ -37,7 +38,7 @@ function subscribe(client: Client, after?: string) {
 
 /** Every transaction event of the platform in the log, oldest first. */
 async function logSequences(app: TestApp, platformId: string): Promise<number[]> {
-  const events = await app.runtime.services.events.eventsFrom(platformId, 1);
+  const events = await app.runtime.services.eventLog.eventsFrom(platformId, 1);
   return events.filter((event) => event.entityKind === EntityKind.TRANSACTION).map((event) => event.sequence);
 }
 
@@ -101,7 +102,7 @@ describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name'
   it('fills gaps and drops duplicates when the bus loses, repeats or reorders messages', async () => {
     const subscriber = subscribe(connect());
     await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'a subscription');
-    const events = app.runtime.services.events;
+    const { db } = app.runtime.services;
     const transactionId = await newTransaction();
     await waitFor(() => subscriber.received.length === 1, 'the creation event');
 
@@ -114,18 +115,20 @@ describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name'
         TransactionStatus.SUCCEEDED,
       ]) {
         rows.push(
-          await events.appendEvent(manager, {
-            platformId: seeded.platformId,
-            entityKind: EntityKind.TRANSACTION,
-            entityId: transactionId,
-            clientId: seeded.clientIds[0],
-            bizId: seeded.bizId,
-            fromStatus: null,
-            toStatus,
-            source: EventSource.CALLBACK,
-            terminal: toStatus === TransactionStatus.SUCCEEDED,
-            detail: null,
-          }),
+          ...(await appendEvents(db, manager, [
+            {
+              platformId: seeded.platformId,
+              entityKind: EntityKind.TRANSACTION,
+              entityId: transactionId,
+              clientId: seeded.clientIds[0],
+              bizId: seeded.bizId,
+              fromStatus: null,
+              toStatus,
+              source: EventSource.CALLBACK,
+              terminal: toStatus === TransactionStatus.SUCCEEDED,
+              detail: null,
+            },
+          ])),
         );
       }
       return rows;
@@ -147,25 +150,27 @@ describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name'
     const transactionId = await newTransaction();
     await waitFor(() => subscriber.received.length === 1, 'the creation event');
     // Committed, never published: what a crash right after COMMIT leaves behind.
-    const orphan = await app.runtime.services.db.transaction((manager) =>
-      app.runtime.services.events.appendEvent(manager, {
-        platformId: seeded.platformId,
-        entityKind: EntityKind.TRANSACTION,
-        entityId: transactionId,
-        clientId: seeded.clientIds[0],
-        bizId: seeded.bizId,
-        fromStatus: 'PENDING',
-        toStatus: TransactionStatus.FAILED,
-        source: EventSource.POLL,
-        terminal: true,
-        detail: null,
-      }),
+    const [orphan] = await app.runtime.services.db.transaction((manager) =>
+      appendEvents(app.runtime.services.db, manager, [
+        {
+          platformId: seeded.platformId,
+          entityKind: EntityKind.TRANSACTION,
+          entityId: transactionId,
+          clientId: seeded.clientIds[0],
+          bizId: seeded.bizId,
+          fromStatus: 'PENDING',
+          toStatus: TransactionStatus.FAILED,
+          source: EventSource.POLL,
+          terminal: true,
+          detail: null,
+        },
+      ]),
     );
     await waitFor(() => subscriber.received.length === 2, 'the sweep to publish the orphaned event');
     expect(subscriber.received[1]).toMatchObject({ sequence: orphan.sequence, toStatus: 'FAILED' });
-    const [row] = await app.runtime.services.events.eventsFrom(seeded.platformId, orphan.sequence, orphan.sequence);
+    const [row] = await app.runtime.services.eventLog.eventsFrom(seeded.platformId, orphan.sequence, orphan.sequence);
     await waitFor(async () => {
-      const [fresh] = await app.runtime.services.events.eventsFrom(seeded.platformId, row.sequence, row.sequence);
+      const [fresh] = await app.runtime.services.eventLog.eventsFrom(seeded.platformId, row.sequence, row.sequence);
       return fresh.publishedAt !== null;
     }, 'the event to be marked published');
     subscriber.stop();

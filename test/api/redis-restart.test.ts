@@ -100,7 +100,7 @@ describeWithRedisServer('a Redis restart while subscribers are connected', () =>
     // subscriber connection's reconnect triggers a catch-up, and any later event a gap fill.
     await newTransaction();
     await waitFor(() => sequences.length >= 5, 'all five events', 30_000);
-    const log = (await app.runtime.services.events.eventsFrom(seeded.platformId, 1)).map((event) => event.sequence);
+    const log = (await app.runtime.services.eventLog.eventsFrom(seeded.platformId, 1)).map((event) => event.sequence);
     expect(sequences).toEqual(log.slice(-5));
   });
 });

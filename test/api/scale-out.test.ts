@@ -37,7 +37,7 @@ describeWithMysqlAndRedis('two instances on one MySQL and one Redis', () => {
     );
     await waitFor(() => subscribed, 'the connection to instance B');
     const transition = async (to: TransactionStatus) =>
-      instanceA.runtime.services.events.transition({
+      instanceA.runtime.services.statusWriter.change({
         kind: EntityKind.TRANSACTION,
         entityId: seeded.transactionIds[0],
         platformId: seeded.platformId,

@@ -46,7 +46,7 @@ describe.each(testDatabases())('subscriptions over graphql-ws on $name', (databa
     });
     const transactionId = seeded.transactionIds[0];
     const transition = (to: TransactionStatus) =>
-      app.runtime.services.events.transition({
+      app.runtime.services.statusWriter.change({
         kind: EntityKind.TRANSACTION,
         entityId: transactionId,
         platformId: seeded.platformId,

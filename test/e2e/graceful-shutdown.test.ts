@@ -73,7 +73,7 @@ describeWithMysqlAndRedis('graceful shutdown under load', () => {
     const services = instances.a.runtime.services;
     const payouts: Array<{ id: string; orderNo: string }> = [];
     for (let i = 0; i < PAYOUTS; i += 1) payouts.push(await insertPayout(services, platformId, 1_000));
-    const firstSequence = await services.events.lastSequence(platformId);
+    const firstSequence = await services.eventLog.lastSequence(platformId);
 
     const seen: Array<{ cursor: string; sequence: number }> = [];
     const onB = subscribe(instances.urlB, undefined, (event) => seen.push(event));
@@ -123,7 +123,7 @@ describeWithMysqlAndRedis('graceful shutdown under load', () => {
     expect([1001, 1012]).toContain(onB.closeCode());
     const resumed: Array<{ cursor: string; sequence: number }> = [];
     subscribe(instances.a.url, seen.at(-1)?.cursor, (event) => resumed.push(event));
-    const lastSequence = await services.events.lastSequence(platformId);
+    const lastSequence = await services.eventLog.lastSequence(platformId);
     await waitFor(
       () => (resumed.at(-1)?.sequence ?? seen.at(-1)?.sequence ?? firstSequence) >= lastSequence,
       'the resumed subscription to catch up',

@@ -81,7 +81,7 @@ describeInBrowser('the playground in headless Chromium', () => {
     );
     await page.click('.graphiql-execute-button');
     await waitFor(() => app.runtime.services.feeds.activeSubscriptions === 1, 'the playground to subscribe', 20_000);
-    await app.runtime.services.events.transition({
+    await app.runtime.services.statusWriter.change({
       kind: EntityKind.TRANSACTION,
       entityId: seeded.transactionIds[0],
       platformId: seeded.platformId,

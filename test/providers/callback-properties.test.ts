@@ -242,7 +242,7 @@ describe.each(testDatabases())('callback routes under hostile signed input, on $
     });
 
     it('never answers 5xx to random bodies on the right path, and applies nothing the ledger does not confirm', async () => {
-      const before = await app.runtime.services.events.lastSequence(platformId);
+      const before = await app.runtime.services.eventLog.lastSequence(platformId);
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -257,7 +257,7 @@ describe.each(testDatabases())('callback routes under hostile signed input, on $
         ),
         { numRuns: RUNS },
       );
-      expect(await app.runtime.services.events.lastSequence(platformId)).toBe(before);
+      expect(await app.runtime.services.eventLog.lastSequence(platformId)).toBe(before);
     });
   });
 });

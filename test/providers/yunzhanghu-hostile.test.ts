@@ -90,7 +90,7 @@ describe.each(testDatabases())('Yunzhanghu notifications that cannot be ours, on
     const payout = await insertPayout(h.app.runtime.services, h.platformId, 5_000);
     expect(await postSealed(notice(payout.orderNo, fields))).toEqual(SUCCESS);
     expect((await row(payout.id)).status).toBe('NEEDS_ATTENTION');
-    const history = await h.app.runtime.services.events.historyOf(h.platformId, [['PAYOUT' as never, payout.id]]);
+    const history = await h.app.runtime.services.eventLog.historyOf(h.platformId, [['PAYOUT' as never, payout.id]]);
     expect(history.get(`PAYOUT:${payout.id}`)?.at(-1)?.detail).toMatchObject({
       reportedStatus: 'SUCCEEDED',
       amountMismatch: { ours: 5_000, theirs: null, problem: 'missing_or_unreadable' },

@@ -13,6 +13,7 @@ import {
   Vendor,
 } from '../../src/domain/enums';
 import { Account, AccountType, Payout, Transaction } from '../../src/entities';
+import { appendEvents } from '../../src/services/events/event-sequence';
 import type { Services } from '../../src/services/services';
 
 /**
@@ -137,20 +138,23 @@ export async function insertTransaction(
       vendorData: null,
       ...overrides,
     });
-    return services.events.appendEvent(manager, {
-      platformId,
-      entityKind: EntityKind.TRANSACTION,
-      entityId: id,
-      clientId: parties.clientId,
-      bizId: parties.bizId,
-      fromStatus: null,
-      toStatus: overrides.status ?? TransactionStatus.PENDING,
-      source: EventSource.API,
-      terminal: false,
-      detail: null,
-    });
+    const [created] = await appendEvents(services.db, manager, [
+      {
+        platformId,
+        entityKind: EntityKind.TRANSACTION,
+        entityId: id,
+        clientId: parties.clientId,
+        bizId: parties.bizId,
+        fromStatus: null,
+        toStatus: overrides.status ?? TransactionStatus.PENDING,
+        source: EventSource.API,
+        terminal: false,
+        detail: null,
+      },
+    ]);
+    return created;
   });
-  services.events.publish(event);
+  services.statusWriter.publish(event);
   return id;
 }
 
@@ -178,19 +182,22 @@ export async function insertPayout(
       payeeCiphertext: null,
       vendorData: null,
     });
-    return services.events.appendEvent(manager, {
-      platformId,
-      entityKind: EntityKind.PAYOUT,
-      entityId: id,
-      clientId,
-      bizId: null,
-      fromStatus: null,
-      toStatus: PayoutStatus.PENDING,
-      source: EventSource.API,
-      terminal: false,
-      detail: null,
-    });
+    const [created] = await appendEvents(services.db, manager, [
+      {
+        platformId,
+        entityKind: EntityKind.PAYOUT,
+        entityId: id,
+        clientId,
+        bizId: null,
+        fromStatus: null,
+        toStatus: PayoutStatus.PENDING,
+        source: EventSource.API,
+        terminal: false,
+        detail: null,
+      },
+    ]);
+    return created;
   });
-  services.events.publish(event);
+  services.statusWriter.publish(event);
   return { id, orderNo };
 }

@@ -41,7 +41,7 @@ export function timestampProblem(timestamp: string, nowMs: number): string | und
 /**
  * 2.1 5) notifications: the signature is checked (constant time) before anything is
  * decrypted, then the timestamp window, then the payload's shape (notificationSchema); the
- * payload is deduped on `notify_id`, the amount checked against ours by the ingress, and the
+ * payload is deduped on `notify_id`, the amount checked against ours by the status writer, and the
  * answer is exactly `success` (anything else makes Yunzhanghu retry, on its 4m, 10m, 10m, 1h,
  * 2h, 6h, 15h schedule).
  */

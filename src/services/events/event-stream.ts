@@ -3,7 +3,7 @@ import { badUserInput } from '../../errors/app-errors';
 import type { Logger } from '../../logging/logger';
 import { AsyncQueue } from '../../util/async-queue';
 import { toMessage, type BusItem, type EventBus, type StatusEventMessage } from './event-bus';
-import type { StatusEventService } from './status-writer';
+import type { EventLog } from './event-log';
 
 /** Opaque resume cursor of an event: its per-platform sequence number. */
 export function encodeEventCursor(sequence: number): string {
@@ -52,7 +52,7 @@ export class EventFeeds {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly events: StatusEventService,
+    private readonly events: EventLog,
     private readonly logger: Logger,
   ) {}
 
@@ -101,7 +101,7 @@ class PlatformFeed {
 
   constructor(
     bus: EventBus,
-    private readonly events: StatusEventService,
+    private readonly events: EventLog,
     private readonly platformId: string,
     private readonly logger: Logger,
     private readonly onClosed: () => void,
@@ -226,7 +226,7 @@ export class EventStream implements AsyncIterableIterator<StatusEventMessage> {
 
   constructor(
     private readonly feed: PlatformFeed,
-    private readonly events: StatusEventService,
+    private readonly events: EventLog,
     private readonly spec: StreamSpec,
     onClosed: () => void,
   ) {

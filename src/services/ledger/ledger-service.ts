@@ -4,7 +4,6 @@ import { colourlifeCredentials } from '../../providers/colourlife';
 import { In } from 'typeorm';
 import { failpoint } from '../../util/failpoints';
 import type { Scope } from '../../auth/viewer';
-import { guardedByAmount } from '../../domain/vendor-amount';
 import { newId } from '../../crypto/ids';
 import type { Database } from '../../db/database';
 import {
@@ -44,7 +43,7 @@ import { changeTransaction, insertTransaction, orderNoOf } from '../payments/pay
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../../providers/capabilities';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService } from '../events/status-writer';
+import type { StatusWriter } from '../events/status-writer';
 
 /** A vendor answer that is not a success (or a transfer the matrix refuses), for the resolvers. */
 export type LedgerRefusal = Omit<VendorRefusal, 'error'> & {
@@ -102,7 +101,7 @@ export class LedgerService {
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
-    private readonly events: StatusEventService,
+    private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
     private readonly parties: PartyService,
@@ -416,7 +415,7 @@ export class LedgerService {
         const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false, request };
         const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
-          return insertTransaction(manager, this.events, {
+          return insertTransaction(manager, this.statusWriter, {
             id,
             platformId: scope.platformId,
             vendor: Vendor.COLOURLIFE,
@@ -433,7 +432,7 @@ export class LedgerService {
             detail: { mode },
           });
         });
-        this.events.publish(event);
+        this.statusWriter.publish(event);
         await this.db.durable();
         const params = { ...request, callback: this.callbackUrl(config, scope.platformId) };
         const call =
@@ -493,14 +492,14 @@ export class LedgerService {
     if (call.kind === 'ok') {
       const tno = mode === 'prepay' ? call.content.payinfo?.tno : call.content.tno;
       if (!tno) {
-        await changeTransaction(this.events, ref, TransactionStatus.NEEDS_ATTENTION, source, {
+        await changeTransaction(this.statusWriter, ref, TransactionStatus.NEEDS_ATTENTION, source, {
           step: mode,
           result: 'no tno in the answer',
         });
         return;
       }
       await changeTransaction(
-        this.events,
+        this.statusWriter,
         ref,
         TransactionStatus.PROCESSING,
         source,
@@ -518,7 +517,7 @@ export class LedgerService {
       const tno = (call.content as { tno?: unknown } | null)?.tno;
       if (typeof tno === 'string') {
         await changeTransaction(
-          this.events,
+          this.statusWriter,
           ref,
           TransactionStatus.PROCESSING,
           source,
@@ -535,7 +534,7 @@ export class LedgerService {
           ? call.failure
           : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: call.reason, message: 'nothing was sent' };
       await changeTransaction(
-        this.events,
+        this.statusWriter,
         ref,
         TransactionStatus.FAILED,
         source,
@@ -546,7 +545,7 @@ export class LedgerService {
       );
       return;
     }
-    await changeTransaction(this.events, ref, TransactionStatus.NEEDS_ATTENTION, source, {
+    await changeTransaction(this.statusWriter, ref, TransactionStatus.NEEDS_ATTENTION, source, {
       step: mode,
       result: call.reason,
     });
@@ -594,7 +593,7 @@ export class LedgerService {
       async () => {
         const call = await send(config, transaction.vendorRef as string);
         if (call.kind === 'unknown') {
-          await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
+          await changeTransaction(this.statusWriter, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
             step: operation,
             result: call.reason,
           });
@@ -676,7 +675,7 @@ export class LedgerService {
       : ({ kind: 'absent' } as const);
     if (found.kind === 'found') {
       await changeTransaction(
-        this.events,
+        this.statusWriter,
         transaction,
         TransactionStatus.PROCESSING,
         source,
@@ -687,7 +686,7 @@ export class LedgerService {
     }
     if (found.kind !== 'absent') return refusalOf(found);
     if (data.mode === 'fast' || !data.request) {
-      await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, source, {
+      await changeTransaction(this.statusWriter, transaction, TransactionStatus.NEEDS_ATTENTION, source, {
         step: 'list',
         result: 'not found at the ledger; not sent again (money could move twice)',
       });
@@ -766,20 +765,19 @@ export class LedgerService {
     const data = row.vendorData as unknown as LedgerVendorData;
     // Our amount is the payer's when it was fixed for an exchange, the payee's otherwise.
     const theirs = found.exchange && data.fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
-    const { to, detail } = guardedByAmount(row.amountFen, theirs, found.status, TransactionStatus.NEEDS_ATTENTION, {
+    const detail = {
       step: 'get',
       ...found.detail,
       payerFen: found.payerAmountFen ?? null,
       payeeFen: found.payeeAmountFen ?? null,
-    });
-    await changeTransaction(this.events, ref, to, source, detail, {
-      vendorRef: found.vendorRef,
-      vendorData: {
-        transtype: found.detail.transtype,
-        payerAmountFen: found.payerAmountFen,
-        payeeAmountFen: found.payeeAmountFen,
-      },
-    });
+    };
+    const vendorData = {
+      transtype: found.detail.transtype,
+      payerAmountFen: found.payerAmountFen,
+      payeeAmountFen: found.payeeAmountFen,
+    };
+    const patch = { vendorRef: found.vendorRef, vendorData };
+    await changeTransaction(this.statusWriter, ref, found.status, source, detail, patch, { amount: theirs });
     if (found.status === TransactionStatus.SUCCEEDED) await this.refreshParties(config, row);
   }
 

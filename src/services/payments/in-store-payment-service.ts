@@ -1,7 +1,6 @@
 import { isFinished } from '../../domain/transitions';
 import type { Scope } from '../../auth/viewer';
 import type { InStoreSettings } from '../../config/config';
-import { guardedByAmount } from '../../domain/vendor-amount';
 import { newId } from '../../crypto/ids';
 import type { Database } from '../../db/database';
 import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionStatus, Vendor } from '../../domain/enums';
@@ -24,7 +23,7 @@ import { changeTransaction, checkParties, insertTransaction, orderNoOf } from '.
 import type { PaymentService } from './payment-service';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService, TransitionRequest } from '../events/status-writer';
+import type { StatusWriter, TransitionRequest } from '../events/status-writer';
 
 export interface InStorePaymentInput {
   idempotencyKey: string;
@@ -77,7 +76,7 @@ export class InStorePaymentService {
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
-    private readonly events: StatusEventService,
+    private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
     private readonly adapter: ShouqianbaAdapter,
@@ -121,7 +120,7 @@ export class InStorePaymentService {
         const transaction = { platformId: scope.platformId, id, orderNo: orderNoOf(id), amountFen: input.amountFen };
         const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
-          return insertTransaction(manager, this.events, {
+          return insertTransaction(manager, this.statusWriter, {
             ...transaction,
             vendor: Vendor.SHOUQIANBA,
             kind: TransactionKind.PAYMENT,
@@ -133,7 +132,7 @@ export class InStorePaymentService {
             detail: { method: input.method },
           });
         });
-        this.events.publish(event);
+        this.statusWriter.publish(event);
         // Scheduled before the vendor call: if this process dies after it, the loop still
         // finds the order by query and adopts it; it never sends a second one.
         await this.schedule(transaction);
@@ -269,7 +268,7 @@ export class InStorePaymentService {
         if (outcome.order) {
           await this.applyOrder(transaction, outcome.order, EventSource.API, detail, outcome.status, patch);
         } else {
-          await changeTransaction(this.events, transaction, outcome.status, EventSource.API, detail, {
+          await changeTransaction(this.statusWriter, transaction, outcome.status, EventSource.API, detail, {
             vendorData: patch,
           });
         }
@@ -293,7 +292,7 @@ export class InStorePaymentService {
       case 'exists':
       case 'unknown':
         // Not a failure: the gateway may hold the order. The loop's query settles it.
-        await changeTransaction(this.events, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
+        await changeTransaction(this.statusWriter, transaction, TransactionStatus.NEEDS_ATTENTION, EventSource.API, {
           ...detail,
           outcome: outcome.kind === 'exists' ? 'CLIENT_SN_CONFLICT' : outcome.reason,
         });
@@ -310,25 +309,22 @@ export class InStorePaymentService {
     reported: TransactionStatus = paymentStatusOf(order.orderStatus),
     patch: Record<string, unknown> = {},
   ): Promise<TransactionStatus> {
-    // A different, missing or unreadable amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
-    const { to, detail } = guardedByAmount(
-      transaction.amountFen,
-      order.totalFen,
+    // The vendor's word: its amount goes through the writer's amount rule.
+    const detail = { ...step, ...orderDetail(order) };
+    const vendorData = { ...patch, order: orderDetail(order), ...(order.qrCode ? { qrCode: order.qrCode } : {}) };
+    const outcome = await changeTransaction(
+      this.statusWriter,
+      transaction,
       reported,
-      TransactionStatus.NEEDS_ATTENTION,
-      {
-        ...step,
-        ...orderDetail(order),
-      },
+      source,
+      detail,
+      { vendorRef: order.sn, vendorData },
+      { amount: order.totalFen },
     );
-    const outcome = await changeTransaction(this.events, transaction, to, source, detail, {
-      vendorRef: order.sn,
-      vendorData: { ...patch, order: orderDetail(order), ...(order.qrCode ? { qrCode: order.qrCode } : {}) },
-    });
     if (!outcome.changed && outcome.reason === 'same_status') {
       await this.step(transaction, { ...step, orderStatus: order.orderStatus }, source);
     }
-    return outcome.changed ? to : (outcome.current as TransactionStatus);
+    return (outcome.changed ? outcome.event.toStatus : outcome.current) as TransactionStatus;
   }
 
   private async applyCancel(
@@ -338,7 +334,7 @@ export class InStorePaymentService {
   ): Promise<void> {
     switch (result.kind) {
       case 'canceled':
-        await changeTransaction(this.events, transaction, TransactionStatus.CANCELED, source, {
+        await changeTransaction(this.statusWriter, transaction, TransactionStatus.CANCELED, source, {
           step: 'cancel',
           ...(result.order ? orderDetail(result.order) : {}),
         });
@@ -358,7 +354,7 @@ export class InStorePaymentService {
       case 'uncertain':
         // §2.4: "撤单异常请联系收钱吧客服". A person looks; the slow poll learns the end state.
         await changeTransaction(
-          this.events,
+          this.statusWriter,
           transaction,
           TransactionStatus.NEEDS_ATTENTION,
           source,
@@ -377,7 +373,7 @@ export class InStorePaymentService {
     failure: VendorFailure,
   ) {
     return changeTransaction(
-      this.events,
+      this.statusWriter,
       transaction,
       TransactionStatus.FAILED,
       source,
@@ -394,7 +390,7 @@ export class InStorePaymentService {
     source = EventSource.POLL,
     patch?: TransitionRequest['patch'],
   ) {
-    return this.events.recordStep({
+    return this.statusWriter.recordStep({
       kind: EntityKind.TRANSACTION,
       entityId: transaction.id,
       platformId: transaction.platformId,

@@ -11,7 +11,7 @@ import {
 import { Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService, TransitionOutcome, TransitionRequest } from '../events/status-writer';
+import type { StatusWriter, TransitionOutcome, TransitionRequest } from '../events/status-writer';
 
 /** The largest amount a vendor field of 10 digits of fen can carry. */
 export const MAX_PAYMENT_FEN = 9_999_999_999;
@@ -63,7 +63,7 @@ export interface NewTransaction {
  */
 export async function insertTransaction(
   manager: Parameters<Parameters<Database['transaction']>[0]>[0],
-  events: StatusEventService,
+  statusWriter: StatusWriter,
   fields: NewTransaction,
 ) {
   const transaction = Object.assign(new Transaction(), {
@@ -84,9 +84,7 @@ export async function insertTransaction(
     description: fields.description,
     vendorData: fields.vendorData,
   });
-  await events.lockSequence(manager, fields.platformId);
-  await manager.insert(Transaction, transaction as never);
-  const event = await events.appendEvent(manager, {
+  const event = await statusWriter.recordCreation(manager, () => manager.insert(Transaction, transaction as never), {
     platformId: fields.platformId,
     entityKind: EntityKind.TRANSACTION,
     entityId: fields.id,
@@ -108,23 +106,30 @@ export function orderNoOf(id: string): string {
 
 /** Applies a status change of a transaction (see transactionChange) and publishes it after commit. */
 export function changeTransaction(
-  events: StatusEventService,
+  statusWriter: StatusWriter,
   ref: { id: string; platformId: string },
   to: TransactionStatus,
   source: EventSource,
   detail: Record<string, unknown>,
   patch: TransitionRequest['patch'] = {},
+  reported?: TransitionRequest['reported'],
 ): Promise<TransitionOutcome> {
-  return events.transition(transactionChange(ref, to, source, detail, patch));
+  return statusWriter.change(transactionChange(ref, to, source, detail, patch, reported));
 }
 
-/** A status change of a payment, refund or ledger transaction, with what the vendor told us about it. */
+/**
+ * A status change of a payment, refund or ledger transaction, with what the vendor told us
+ * about it; `reported` when the status is the vendor's word (its amount then goes through the
+ * writer's amount rule).
+ */
 export function transactionChange(
   ref: { id: string; platformId: string },
   to: TransactionStatus,
   source: EventSource,
   detail: Record<string, unknown>,
   patch?: TransitionRequest['patch'],
+  reported?: TransitionRequest['reported'],
 ): TransitionRequest {
-  return { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail, patch };
+  const request = { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail };
+  return { ...request, patch, ...(reported ? { reported } : {}) };
 }

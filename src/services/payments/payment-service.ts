@@ -1,6 +1,5 @@
 import { isFinished } from '../../domain/transitions';
 import { backoffMs } from '../../util/backoff';
-import { guardedByAmount } from '../../domain/vendor-amount';
 import { Brackets } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
@@ -14,11 +13,10 @@ import type { CashierAdapter, CashierCheckout } from '../../providers/cashier';
 import type { CashierAction } from '../../providers/cashier';
 import { UnknownOutcomeError, VendorUnavailableError } from '../../providers/http-client';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
-import type { CallbackIngress } from '../events/callback-batch';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
 import type { ProviderConfigService, ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService } from '../events/status-writer';
+import type { StatusWriter } from '../events/status-writer';
 import { checkParties, insertTransaction, orderNoOf } from './payment-records';
 
 export interface CheckoutPaymentInput {
@@ -77,10 +75,9 @@ export class PaymentService {
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
-    private readonly events: StatusEventService,
+    private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providerConfigs: ProviderConfigService,
-    private readonly callbacks: CallbackIngress,
     private readonly secretBox: SecretBox,
     private readonly cashier: CashierAdapter,
     private readonly providers: ProviderRegistry,
@@ -167,7 +164,7 @@ export class PaymentService {
         };
         const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
-          return insertTransaction(manager, this.events, {
+          return insertTransaction(manager, this.statusWriter, {
             id,
             platformId: scope.platformId,
             vendor: Vendor.CASHIER,
@@ -185,9 +182,9 @@ export class PaymentService {
           });
         });
         const transaction = { id, platformId: scope.platformId, orderNo: orderNoOf(id) };
-        this.events.publish(event);
+        this.statusWriter.publish(event);
         // A notification may have raced ahead of this commit; apply it now.
-        await this.callbacks.applyWaiting(scope.platformId, transaction.orderNo);
+        await this.statusWriter.applyWaiting(scope.platformId, transaction.orderNo);
         // If no notification ever comes (lost, or the payer walked away), ask the vendor.
         await this.schedulePoll(transaction);
         // The checkout is about to be handed to the payer: the row must outlive a crash.
@@ -239,21 +236,15 @@ export class PaymentService {
       return { ok: false, error: 'VENDOR_UNREACHABLE', transaction, message: result.reason };
     if (result.kind === 'unverifiable')
       return { ok: false, error: 'OUTCOME_UNKNOWN', transaction, message: result.reason };
-    // A different, missing or unreadable amount is never accepted: NEEDS_ATTENTION, with both amounts on the event.
-    const { to, detail } = guardedByAmount(
-      transaction.amountFen,
-      result.amount,
-      result.status,
-      TransactionStatus.NEEDS_ATTENTION,
-      result.detail,
-    );
-    const outcome = await this.events.transition({
+    // The vendor's word: a different, missing or unreadable amount is never accepted (the writer's amount rule).
+    const outcome = await this.statusWriter.change({
       kind: EntityKind.TRANSACTION,
       entityId: transaction.id,
       platformId: scope.platformId,
-      to,
+      to: result.status,
       source: EventSource.POLL,
-      detail,
+      detail: result.detail,
+      reported: { amount: result.amount },
     });
     return {
       ok: true,

@@ -1,7 +1,6 @@
 import { backoffMs } from '../../util/backoff';
 import { yunzhanghuCredentials } from '../../providers/yunzhanghu';
 import type { Scope } from '../../auth/viewer';
-import { guardedByAmount } from '../../domain/vendor-amount';
 import { newId } from '../../crypto/ids';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { Database } from '../../db/database';
@@ -37,7 +36,7 @@ import type { IdempotencyService } from '../tenancy/idempotency-service';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import { Capability, type PayoutQueryOutcome, type ProviderRegistry } from '../../providers/capabilities';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService, TransitionRequest } from '../events/status-writer';
+import type { StatusWriter, TransitionRequest } from '../events/status-writer';
 
 export interface PayeeInput {
   realName: string;
@@ -91,7 +90,7 @@ export class PayoutService {
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
-    private readonly events: StatusEventService,
+    private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
     private readonly secretBox: SecretBox,
@@ -177,24 +176,28 @@ export class PayoutService {
           payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
           vendorData: vendorData as unknown as Record<string, unknown>,
         });
-        const event = await this.db.transaction(async (manager) => {
-          await this.events.lockSequence(manager, scope.platformId);
-          await manager.insert(Payout, payout as never);
-          await bind(manager, { kind: 'Payout', id });
-          return this.events.appendEvent(manager, {
-            platformId: scope.platformId,
-            entityKind: EntityKind.PAYOUT,
-            entityId: id,
-            clientId: input.clientId ?? null,
-            bizId: null,
-            fromStatus: null,
-            toStatus: PayoutStatus.PENDING,
-            source: EventSource.API,
-            terminal: false,
-            detail: { channel: input.channel },
-          });
-        });
-        this.events.publish(event);
+        const event = await this.db.transaction((manager) =>
+          this.statusWriter.recordCreation(
+            manager,
+            async () => {
+              await manager.insert(Payout, payout as never);
+              await bind(manager, { kind: 'Payout', id });
+            },
+            {
+              platformId: scope.platformId,
+              entityKind: EntityKind.PAYOUT,
+              entityId: id,
+              clientId: input.clientId ?? null,
+              bizId: null,
+              fromStatus: null,
+              toStatus: PayoutStatus.PENDING,
+              source: EventSource.API,
+              terminal: false,
+              detail: { channel: input.channel },
+            },
+          ),
+        );
+        this.statusWriter.publish(event);
         await this.db.durable();
         const call = await this.sendOrder(config, payout, input);
         failpoint('payout.after-order-call');
@@ -361,11 +364,9 @@ export class PayoutService {
     found: Extract<PayoutQueryOutcome, { kind: 'found' }>,
     source: EventSource,
   ): Promise<boolean> {
-    const { to, detail } = guardedByAmount(payout.amountFen, found.amount, found.status, PayoutStatus.NEEDS_ATTENTION, {
-      step: 'query',
-      ...found.detail,
-    });
-    return this.apply(payout, to, source, detail, { vendorRef: found.vendorRef, vendorData: found.vendorData });
+    const detail = { step: 'query', ...found.detail };
+    const patch = { vendorRef: found.vendorRef, vendorData: found.vendorData };
+    return this.apply(payout, found.status, source, detail, patch, { amount: found.amount });
   }
 
   private async apply(
@@ -374,8 +375,9 @@ export class PayoutService {
     source: EventSource,
     detail: Record<string, unknown>,
     patch: TransitionRequest['patch'] = {},
+    reported?: TransitionRequest['reported'],
   ): Promise<boolean> {
-    const outcome = await this.events.transition({
+    const outcome = await this.statusWriter.change({
       kind: EntityKind.PAYOUT,
       entityId: payout.id,
       platformId: payout.platformId,
@@ -383,6 +385,7 @@ export class PayoutService {
       source,
       detail,
       patch,
+      ...(reported ? { reported } : {}),
     });
     return outcome.changed;
   }

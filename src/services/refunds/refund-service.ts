@@ -14,7 +14,7 @@ import type { BindResult, IdempotencyService } from '../tenancy/idempotency-serv
 import { insertTransaction, transactionChange, orderNoOf } from '../payments/payment-records';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
 import type { ScopedReads } from '../tenancy/scoped-reads';
-import type { StatusEventService, TransitionRequest } from '../events/status-writer';
+import type { StatusWriter, TransitionRequest } from '../events/status-writer';
 
 export type RefundRefusal = 'NOT_SUPPORTED' | 'NOT_PAID' | 'EXCEEDS_REFUNDABLE' | 'PROVIDER_NOT_CONFIGURED';
 
@@ -66,7 +66,7 @@ export class RefundService {
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
-    private readonly events: StatusEventService,
+    private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
     private readonly adapter: ShouqianbaAdapter,
@@ -155,7 +155,7 @@ export class RefundService {
       if (amountFen > available) throw new RefundRefused('EXCEEDS_REFUNDABLE', available);
       const vendorData: RefundVendorData = { operator };
       await bind(manager, { kind: 'Transaction', id });
-      return insertTransaction(manager, this.events, {
+      return insertTransaction(manager, this.statusWriter, {
         id,
         platformId: payment.platformId,
         vendor: Vendor.SHOUQIANBA,
@@ -172,7 +172,7 @@ export class RefundService {
         detail: { refundOf: payment.orderNo },
       });
     });
-    this.events.publish(event);
+    this.statusWriter.publish(event);
     return transaction;
   }
 
@@ -220,7 +220,7 @@ export class RefundService {
     const result: UpayRefundOutcome =
       given.kind === 'not_sent' && source !== EventSource.API ? { kind: 'uncertain', reason: given.reason } : given;
     const change = (to: TransactionStatus, detail: Record<string, unknown>, patch?: TransitionRequest['patch']) =>
-      this.events.transition(transactionChange(refund, to, source, { step: 'refund', ...detail }, patch));
+      this.statusWriter.change(transactionChange(refund, to, source, { step: 'refund', ...detail }, patch));
     switch (result.kind) {
       case 'refunded':
         await change(

@@ -3,15 +3,16 @@ import { newId } from '../../src/crypto/ids';
 import { EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../src/domain/enums';
 import { CallbackInbox, Transaction } from '../../src/entities';
 import type { CallbackHandler } from '../../src/providers/callbacks';
+import { lockSequence } from '../../src/services/events/event-sequence';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { insertTransaction, seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { waitFor } from '../support/wait-for';
 
 /**
- * The ingress with a minimal signed protocol of the test's own (HMAC over the raw body in a
+ * The callback route and the status writer with a minimal signed protocol of the test's own (HMAC over the raw body in a
  * header), registered in place of the cashier's. The real vendor protocols are tested in their
- * own suites; this one pins down what every vendor gets from the ingress.
+ * own suites; this one pins down what every vendor gets from them.
  */
 const testHandler: CallbackHandler = {
   vendor: Vendor.CASHIER,
@@ -37,7 +38,7 @@ const testHandler: CallbackHandler = {
   failure: { status: 200, contentType: 'text/plain', body: 'FAIL' },
 };
 
-describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (database) => {
+describe.each(testDatabases({ sqlJs: true }))('callback route and status writer on $name', (database) => {
   let app: TestApp;
   let seeded: SeededPlatform;
   const signKey = 'test-sign-key';
@@ -98,7 +99,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
       text: '0000',
     });
     expect(await statusOf(id)).toBe('SUCCEEDED');
-    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    const history = await app.runtime.services.eventLog.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
     expect(history.get(`TRANSACTION:${id}`)?.map((event) => [event.toStatus, event.source])).toEqual([
       ['PENDING', 'API'],
       ['SUCCEEDED', 'CALLBACK'],
@@ -108,14 +109,14 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
   it('acknowledges a duplicate with the success reply and changes nothing', async () => {
     const { id, orderNo } = await newTransaction();
     await post({ notifyId: 'n-dup', orderNo, paid: true, amountFen: 1234 });
-    const eventsBefore = await app.runtime.services.events.lastSequence(seeded.platformId);
+    const eventsBefore = await app.runtime.services.eventLog.lastSequence(seeded.platformId);
     // Same notification id, even with a different (late, contradictory) body.
     expect(await post({ notifyId: 'n-dup', orderNo, paid: false, amountFen: 1234 })).toEqual({
       status: 200,
       text: '0000',
     });
     expect(await statusOf(id)).toBe('SUCCEEDED');
-    expect(await app.runtime.services.events.lastSequence(seeded.platformId)).toBe(eventsBefore);
+    expect(await app.runtime.services.eventLog.lastSequence(seeded.platformId)).toBe(eventsBefore);
   });
 
   it('never moves a payment backwards on a late, out-of-order callback', async () => {
@@ -142,7 +143,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const { id, orderNo } = await newTransaction();
     await post({ notifyId: 'n-amount', orderNo, paid: true, amountFen: 1 });
     expect(await statusOf(id)).toBe('NEEDS_ATTENTION');
-    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    const history = await app.runtime.services.eventLog.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
     expect(history.get(`TRANSACTION:${id}`)?.[1].detail).toMatchObject({
       amountMismatch: { ours: 1234, theirs: 1 },
       reportedStatus: 'SUCCEEDED',
@@ -153,7 +154,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const { id, orderNo } = await newTransaction();
     await post({ notifyId: 'n-no-amount', orderNo, paid: true });
     expect(await statusOf(id)).toBe('NEEDS_ATTENTION');
-    const history = await app.runtime.services.events.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
+    const history = await app.runtime.services.eventLog.historyOf(seeded.platformId, [[EntityKind.TRANSACTION, id]]);
     expect(history.get(`TRANSACTION:${id}`)?.[1].detail).toMatchObject({
       amountMismatch: { ours: 1234, theirs: null, problem: 'missing_or_unreadable' },
       reportedStatus: 'SUCCEEDED',
@@ -200,14 +201,14 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
         vendorData: null,
       }),
     );
-    expect(await app.runtime.services.callbacks.applyWaiting()).toBe(1);
+    expect(await app.runtime.services.statusWriter.applyWaiting()).toBe(1);
     expect(await statusOf(futureId)).toBe('SUCCEEDED');
     const applied = await app.runtime.services.db.manager.findOneByOrFail(CallbackInbox, { dedupeKey: 'n-early' });
     // Applied on its second attempt; the first only parked it.
     expect(applied).toMatchObject({ state: 'APPLIED', attempts: 2 });
     expect(applied.appliedAt).toBeInstanceOf(Date);
     // Nothing is left to apply, so a second sweep changes nothing.
-    expect(await app.runtime.services.callbacks.applyWaiting()).toBe(0);
+    expect(await app.runtime.services.statusWriter.applyWaiting()).toBe(0);
   });
 
   it('commits a burst of callbacks together with the outcomes each would have alone', async () => {
@@ -224,7 +225,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const blocked: Array<{ id: string; orderNo: string }> = [];
     for (let n = 0; n < writers; n += 1) blocked.push(await newTransaction());
     await post({ notifyId: 'n-burst-stored', orderNo: stored.orderNo, paid: true, amountFen: 1234 });
-    const sequenceBefore = await services.events.lastSequence(seeded.platformId);
+    const sequenceBefore = await services.eventLog.lastSequence(seeded.platformId);
 
     // Hold the platform's sequence lock (on SQLite: the one connection) so the burst queues
     // behind a first callback and then goes in one batch.
@@ -232,7 +233,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const gate = new Promise<void>((resolve) => (release = resolve));
     let holding = false;
     const holder = services.db.transaction(async (manager) => {
-      await services.events.lockSequence(manager, seeded.platformId);
+      await lockSequence(services.db, manager, seeded.platformId);
       holding = true;
       await gate;
     });
@@ -242,7 +243,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     const first: Array<Promise<{ status: number; text: string }>> = [];
     for (const [n, { orderNo }] of blocked.entries()) {
       first.push(post({ notifyId: `n-burst-first-${n}`, orderNo, paid: true, amountFen: 1234 }));
-      await waitFor(() => services.callbacks.writing === n + 1, 'a first callback to start its batch');
+      await waitFor(() => services.statusWriter.writingCallbacks === n + 1, 'a first callback to start its batch');
     }
     const burst = [
       { notifyId: 'n-burst-a', orderNo: paid.orderNo, paid: true, amountFen: 1234 },
@@ -257,7 +258,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     for (const body of burst) {
       replies.push(post(body));
       // One by one, so the order within the batch is the order sent.
-      await waitFor(() => services.callbacks.queued === replies.length, 'the callback to queue');
+      await waitFor(() => services.statusWriter.queuedCallbacks === replies.length, 'the callback to queue');
     }
     release();
     await holder;
@@ -275,7 +276,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     expect(await services.db.manager.countBy(CallbackInbox, { dedupeKey: 'n-burst-a' })).toBe(1);
     // Three status changes, numbered on after the first batches', with no gap, in one commit.
     const base = sequenceBefore + writers;
-    const events = await services.events.eventsFrom(seeded.platformId, base + 1);
+    const events = await services.eventLog.eventsFrom(seeded.platformId, base + 1);
     expect(events.map((event) => [event.entityId, event.toStatus, event.sequence])).toEqual([
       [paid.id, 'SUCCEEDED', base + 1],
       [failedThenPaid.id, 'FAILED', base + 2],
@@ -311,7 +312,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback ingress on $name', (data
     // Ours misses the uncommitted row in its duplicate check, then its insert waits on the
     // unique key (MySQL) or its transaction waits for the connection (SQLite).
     const reply = post({ notifyId: 'n-raced', orderNo, paid: true, amountFen: 1234 });
-    await waitFor(() => services.callbacks.writing === 1, 'our callback to be written');
+    await waitFor(() => services.statusWriter.writingCallbacks === 1, 'our callback to be written');
     release();
     await otherInstance;
     expect(await reply).toEqual({ status: 200, text: '0000' });
