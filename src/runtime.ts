@@ -15,7 +15,7 @@ import { InProcessJobQueue, type JobQueue } from './jobs/job-queue';
 import { PaymentService } from './services/payments/payment-service';
 import { InStorePaymentService } from './services/payments/in-store-payment-service';
 import { RefundService } from './services/refunds/refund-service';
-import { LedgerService } from './services/ledger/ledger-service';
+import { LedgerSync } from './services/ledger/ledger-sync';
 import { PayoutService } from './services/payouts/payout-service';
 
 /**
@@ -77,7 +77,7 @@ export async function createRuntime(
       [PaymentService.POLL_JOB]: (data, attempt) => services.payments.pollPayment(data, attempt),
       [InStorePaymentService.POLL_JOB]: (data, attempt) => services.inStorePayments.pollThenCancel(data, attempt),
       [RefundService.RETRY_JOB]: (data, attempt) => services.refunds.retry(data, attempt),
-      [LedgerService.SYNC_JOB]: (data, attempt) => services.ledger.syncJob(data, attempt),
+      [LedgerSync.SYNC_JOB]: (data, attempt) => services.ledger.sync.syncJob(data, attempt),
       [PayoutService.POLL_JOB]: (data, attempt) => services.payouts.poll(data, attempt),
     });
     // The database, not the queue, says what still needs work: in-process jobs die with the
@@ -88,7 +88,7 @@ export async function createRuntime(
     await services.payments.rescheduleOpenPayments();
     await services.inStorePayments.rescheduleOpen();
     await services.refunds.rescheduleUncertain();
-    await services.ledger.rescheduleUnresolved();
+    await services.ledger.sync.rescheduleUnresolved();
     await services.payouts.rescheduleOpen();
   }
   // The in-process sandboxes notify only this server's own callback routes: a platform's

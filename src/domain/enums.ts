@@ -152,3 +152,15 @@ export enum VerificationStatus {
   /** The vendor refused: `failure` says why. */
   REJECTED = 'REJECTED',
 }
+
+/** The kind of a ledger transfer (1.3 交易类型), plus WeChat/Alipay payments into the ledger. */
+export enum LedgerTransferKind {
+  TRANSFER = 'TRANSFER',
+  RECHARGE = 'RECHARGE',
+  EXCHANGE = 'EXCHANGE',
+  WITHDRAW = 'WITHDRAW',
+  CONSUME = 'CONSUME',
+  REVERSAL = 'REVERSAL',
+  OTHER = 'OTHER',
+  THIRD_PARTY = 'THIRD_PARTY',
+}

@@ -1,4 +1,10 @@
-import { Vendor, type PayoutChannel, type PayoutStatus, type TransactionStatus } from '../domain/enums';
+import {
+  Vendor,
+  type LedgerTransferKind,
+  type PayoutChannel,
+  type PayoutStatus,
+  type TransactionStatus,
+} from '../domain/enums';
 import type { ProviderConfigSource, ResolvedProviderConfig } from './config';
 import type { ReportedAmount } from '../domain/vendor-amount';
 import type { VendorFailure } from './failures';
@@ -62,6 +68,8 @@ export type TransferQueryOutcome =
       payeeAmountFen?: number;
       /** An exchange between account types: the two amounts differ by the rate. */
       exchange: boolean;
+      /** The kind the ledger recorded; undefined when it named none we know. */
+      transferKind?: LedgerTransferKind;
       detail: Record<string, unknown>;
     }
   | { kind: 'refused'; failure: VendorFailure }

@@ -18,38 +18,14 @@ import { RecordStatus } from '../domain/enums';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
+import { LedgerTransferKind } from '../domain/enums';
 import { yuanToFen } from '../domain/money';
-import { TRANSACTION_TYPES } from '../providers/colourlife';
-import type { LedgerRefusal } from '../services/ledger/ledger-service';
+import type { LedgerRefusal } from '../services/ledger/ledger-common';
 import { Money } from '../schema/money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from '../schema/object-types';
 import { ErrorResult, MutationResult, ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';
 import { DateTime, JSONObject, SafeInt } from '../schema/scalars';
 import { Role } from './auth-checker';
-
-/** 1.3 交易类型, plus WeChat/Alipay payments into the ledger. */
-export enum LedgerTransferKind {
-  TRANSFER = 'TRANSFER',
-  RECHARGE = 'RECHARGE',
-  EXCHANGE = 'EXCHANGE',
-  WITHDRAW = 'WITHDRAW',
-  CONSUME = 'CONSUME',
-  REVERSAL = 'REVERSAL',
-  OTHER = 'OTHER',
-  THIRD_PARTY = 'THIRD_PARTY',
-}
-registerEnumType(LedgerTransferKind, { name: 'LedgerTransferKind' });
-
-export const TRANSTYPE_KINDS: Record<number, LedgerTransferKind> = {
-  [TRANSACTION_TYPES.TRANSFER]: LedgerTransferKind.TRANSFER,
-  [TRANSACTION_TYPES.RECHARGE]: LedgerTransferKind.RECHARGE,
-  [TRANSACTION_TYPES.EXCHANGE]: LedgerTransferKind.EXCHANGE,
-  [TRANSACTION_TYPES.WITHDRAW]: LedgerTransferKind.WITHDRAW,
-  [TRANSACTION_TYPES.CONSUME]: LedgerTransferKind.CONSUME,
-  [TRANSACTION_TYPES.REVERSAL]: LedgerTransferKind.REVERSAL,
-  [TRANSACTION_TYPES.OTHER]: LedgerTransferKind.OTHER,
-  [TRANSACTION_TYPES.THIRD_PARTY]: LedgerTransferKind.THIRD_PARTY,
-};
 
 export enum ExternalPayer {
   WEIXIN = 'WEIXIN',
@@ -214,7 +190,7 @@ function refused(clientMutationId: string | undefined, result: LedgerRefusal): L
 
 function transactionResult(
   clientMutationId: string | undefined,
-  result: Awaited<ReturnType<RequestContext['services']['ledger']['transfer']>>,
+  result: Awaited<ReturnType<RequestContext['services']['ledger']['transfers']['transfer']>>,
 ): typeof LedgerTransactionResult {
   if (!result.ok) return refused(clientMutationId, result);
   return Object.assign(new LedgerTransactionPayload(), {
@@ -239,7 +215,7 @@ export class LedgerResolver {
     @Arg('input', () => SyncAccountTypesInput, { nullable: true }) input: SyncAccountTypesInput | undefined,
     @Ctx() context: RequestContext,
   ): Promise<typeof SyncAccountTypesResult> {
-    const result = await context.services.ledger.syncAccountTypes(requireScope(context));
+    const result = await context.services.ledger.accounts.syncAccountTypes(requireScope(context));
     if (!result.ok) return refused(input?.clientMutationId, result);
     return Object.assign(new SyncAccountTypesPayload(), {
       clientMutationId: input?.clientMutationId ?? null,
@@ -253,7 +229,7 @@ export class LedgerResolver {
     @Arg('input') input: OpenLedgerAccountInput,
     @Ctx() context: RequestContext,
   ): Promise<typeof LedgerAccountResult> {
-    const result = await context.services.ledger.openAccount(requireScope(context), {
+    const result = await context.services.ledger.accounts.openAccount(requireScope(context), {
       clientId: input.clientId ? fromGlobalIdOf('Client', input.clientId, 'clientId') : undefined,
       bizId: input.bizId ? fromGlobalIdOf('Biz', input.bizId, 'bizId') : undefined,
       accountTypeId: fromGlobalIdOf('AccountType', input.accountTypeId, 'accountTypeId'),
@@ -268,7 +244,7 @@ export class LedgerResolver {
   async forbidLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
-      await context.services.ledger.setAccountStatus(
+      await context.services.ledger.accounts.setAccountStatus(
         requireScope(context),
         fromGlobalIdOf('Account', input.accountId, 'accountId'),
         RecordStatus.FORBIDDEN,
@@ -281,7 +257,7 @@ export class LedgerResolver {
   async recoverLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
-      await context.services.ledger.setAccountStatus(
+      await context.services.ledger.accounts.setAccountStatus(
         requireScope(context),
         fromGlobalIdOf('Account', input.accountId, 'accountId'),
         RecordStatus.ACTIVE,
@@ -294,7 +270,7 @@ export class LedgerResolver {
   async syncLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
-      await context.services.ledger.refreshAccount(
+      await context.services.ledger.accounts.refreshAccount(
         requireScope(context),
         fromGlobalIdOf('Account', input.accountId, 'accountId'),
       ),
@@ -308,7 +284,7 @@ export class LedgerResolver {
   async createLedgerTransaction(@Arg('input') input: CreateLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.transfer(requireScope(context), 'prepay', this.transferInput(input)),
+      await context.services.ledger.transfers.transfer(requireScope(context), 'prepay', this.transferInput(input)),
     );
   }
 
@@ -317,7 +293,7 @@ export class LedgerResolver {
   async fastLedgerTransaction(@Arg('input') input: CreateLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.transfer(requireScope(context), 'fast', this.transferInput(input)),
+      await context.services.ledger.transfers.transfer(requireScope(context), 'fast', this.transferInput(input)),
     );
   }
 
@@ -326,7 +302,7 @@ export class LedgerResolver {
   async confirmLedgerTransaction(@Arg('input') input: LedgerTransactionActionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.confirm(requireScope(context), {
+      await context.services.ledger.transfers.confirm(requireScope(context), {
         idempotencyKey: input.idempotencyKey,
         id: fromGlobalIdOf('Transaction', input.id, 'id'),
       }),
@@ -338,7 +314,7 @@ export class LedgerResolver {
   async cancelLedgerTransaction(@Arg('input') input: LedgerTransactionActionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.cancel(requireScope(context), {
+      await context.services.ledger.transfers.cancel(requireScope(context), {
         idempotencyKey: input.idempotencyKey,
         id: fromGlobalIdOf('Transaction', input.id, 'id'),
       }),
@@ -350,7 +326,7 @@ export class LedgerResolver {
   async syncLedgerTransaction(@Arg('input') input: SyncLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.sync(requireScope(context), fromGlobalIdOf('Transaction', input.id, 'id')),
+      await context.services.ledger.sync.sync(requireScope(context), fromGlobalIdOf('Transaction', input.id, 'id')),
     );
   }
 
@@ -369,13 +345,10 @@ export class LedgerResolver {
     @Ctx() context: RequestContext,
   ): Promise<LedgerStatementEntry[]> {
     if (skip < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'skip must not be negative', { field: 'skip' });
-    const transtype = kind
-      ? Number(Object.entries(TRANSTYPE_KINDS).find(([, value]) => value === kind)?.[0])
-      : undefined;
-    const result = await context.services.ledger.statement(requireScope(context), {
+    const result = await context.services.ledger.statement.statement(requireScope(context), {
       accountId: fromGlobalIdOf('Account', accountId, 'accountId'),
       direction,
-      transtype,
+      transferKind: kind,
       from,
       to,
       skip,
@@ -401,7 +374,7 @@ export class LedgerResolver {
 
   private accountResult(
     clientMutationId: string | undefined,
-    result: Awaited<ReturnType<RequestContext['services']['ledger']['refreshAccount']>>,
+    result: Awaited<ReturnType<RequestContext['services']['ledger']['accounts']['refreshAccount']>>,
   ): typeof LedgerAccountResult {
     if (!result.ok) return refused(clientMutationId, result);
     return Object.assign(new LedgerAccountPayload(), {

@@ -8,7 +8,7 @@ import { toConnection, type ConnectionShape } from '../schema/connection';
 import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
 import { Money } from '../schema/money';
 import { JSONObject } from '../schema/scalars';
-import { LedgerTransferKind, TRANSTYPE_KINDS } from './ledger-resolvers';
+import { LedgerTransferKind } from '../domain/enums';
 import {
   AccountNode,
   BizNode,
@@ -95,8 +95,7 @@ export class TransactionResolver {
     description: 'Ledger transactions: the kind the ledger recorded.',
   })
   ledgerKind(@Root() transaction: Transaction): LedgerTransferKind | null {
-    const transtype = (transaction.vendorData as { transtype?: number } | null)?.transtype;
-    return transtype === undefined ? null : (TRANSTYPE_KINDS[transtype] ?? null);
+    return (transaction.vendorData as { transferKind?: LedgerTransferKind } | null)?.transferKind ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'QR_CODE payments: the content to show as a QR code.' })

@@ -5,6 +5,7 @@ import {
   EntityKind,
   EventSource,
   FailureReason,
+  LedgerTransferKind,
   PayoutChannel,
   PayoutStatus,
   RecordStatus,
@@ -19,6 +20,7 @@ registerEnumType(Vendor, { name: 'Vendor' });
 registerEnumType(RecordStatus, { name: 'RecordStatus', description: 'Whether a client, biz or account may transact.' });
 registerEnumType(AccountTypeKind, { name: 'AccountTypeKind' });
 registerEnumType(AccountOwnerKind, { name: 'AccountOwnerKind' });
+registerEnumType(LedgerTransferKind, { name: 'LedgerTransferKind' });
 registerEnumType(TransactionKind, { name: 'TransactionKind' });
 registerEnumType(TransactionStatus, {
   name: 'TransactionStatus',

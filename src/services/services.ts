@@ -19,9 +19,12 @@ import { PaymentService } from './payments/payment-service';
 import { InStorePaymentService } from './payments/in-store-payment-service';
 import { RefundService } from './refunds/refund-service';
 import { ShouqianbaAdapter } from '../providers/shouqianba';
-import { ColourlifeAdapter } from '../providers/colourlife';
+import { ColourlifeAccounts, ColourlifeAdapter } from '../providers/colourlife';
 import { colourlifeCallbackHandler } from '../providers/colourlife';
-import { LedgerService } from './ledger/ledger-service';
+import { LedgerAccounts } from './ledger/ledger-accounts';
+import { LedgerStatement } from './ledger/ledger-statement';
+import { LedgerSync } from './ledger/ledger-sync';
+import { LedgerTransfers } from './ledger/ledger-transfers';
 import { YunzhanghuAdapter } from '../providers/yunzhanghu';
 import { yunzhanghuCallbackHandler } from '../providers/yunzhanghu';
 import { PayoutService } from './payouts/payout-service';
@@ -62,7 +65,7 @@ export interface Services {
   payments: PaymentService;
   inStorePayments: InStorePaymentService;
   refunds: RefundService;
-  ledger: LedgerService;
+  ledger: { accounts: LedgerAccounts; transfers: LedgerTransfers; sync: LedgerSync; statement: LedgerStatement };
   payouts: PayoutService;
   verification: VerificationService;
   reconciliation: ReconciliationService;
@@ -155,6 +158,27 @@ export function createServices(deps: {
     () => deps.config.paymentPollDelayMs,
   );
   const parties = new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds);
+  const ledgerAccounts = new ColourlifeAccounts(colourlife);
+  const accounts = new LedgerAccounts(deps.db, reads, providers, parties, ledgerAccounts, deps.logger);
+  const sync = new LedgerSync(
+    deps.db,
+    reads,
+    statusWriter,
+    providers,
+    colourlife,
+    ledgerAccounts,
+    accounts,
+    deps.jobs,
+    () => deps.config.publicUrl,
+    () => deps.config.inStore.pollIntervalMs,
+    deps.logger,
+  );
+  const ledger = {
+    accounts,
+    sync,
+    transfers: new LedgerTransfers(deps.db, reads, statusWriter, idempotency, providers, colourlife, sync),
+    statement: new LedgerStatement(deps.db, reads, providers, ledgerAccounts),
+  };
   return {
     config: deps.config,
     db: deps.db,
@@ -190,19 +214,7 @@ export function createServices(deps: {
     payouts,
     verification: new VerificationService(payouts, yunzhanghu, providers),
     reconciliation,
-    ledger: new LedgerService(
-      deps.db,
-      reads,
-      statusWriter,
-      idempotency,
-      providers,
-      parties,
-      colourlife,
-      deps.jobs,
-      () => deps.config.publicUrl,
-      () => deps.config.inStore.pollIntervalMs,
-      deps.logger,
-    ),
+    ledger,
     refunds: new RefundService(
       deps.db,
       reads,

@@ -124,6 +124,18 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   const act = (query: string, id: string) =>
     query === SYNC ? gql(query, { input: { id } }).then((data) => Object.values(data)[0] as any) : send(query, { id });
 
+  // Every test spends its own money: the payers are topped up before each, so no test depends
+  // on what an earlier one left in an account (or on whether it ran at all).
+  beforeEach(async () => {
+    if (!accounts.alice) return;
+    for (const label of ['alice', 'bob', 'shop'])
+      await transfer(FAST, {
+        payerAccountId: platformAccounts.FANPIAO,
+        payeeAccountId: accounts[label],
+        amountFen: 2_000,
+      });
+  });
+
   it('lists the account types and opens accounts; one user per mobile at the ledger', () => {
     expect(Object.keys(types).sort()).toEqual(['ALIPAY', 'FANPIAO', 'LHQ', 'LOCAL_FANPIAO', 'WEIXIN']);
     expect(Object.keys(platformAccounts)).toHaveLength(5);
@@ -132,6 +144,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it('recharges from the platform (fast transaction) and mirrors the balance', async () => {
+    const before = await balance('alice');
     const result = await transfer(FAST, {
       payerAccountId: platformAccounts.FANPIAO,
       payeeAccountId: accounts.alice,
@@ -141,7 +154,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       __typename: 'LedgerTransactionPayload',
       transaction: { status: 'SUCCEEDED', ledgerKind: 'RECHARGE' },
     });
-    expect(await balance('alice')).toBe(10_000);
+    expect((await balance('alice')) - before).toBe(10_000);
   });
 
   it('the mobile flow: the client prepays from its own account, the platform confirms, the app sees it complete', async () => {

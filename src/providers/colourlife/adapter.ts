@@ -6,7 +6,7 @@ import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
 import { yuanToFen } from '../../domain/money';
-import { isKnownStatus, ledgerFailureReason, ledgerStatusOf } from './status-map';
+import { isKnownStatus, ledgerFailureReason, ledgerStatusOf, transferKindOf } from './status-map';
 import {
   fastAnswerSchema,
   prepayAnswerSchema,
@@ -276,6 +276,7 @@ export class ColourlifeAdapter implements LedgerAdapter {
       payerAmountFen: yuanToFen(detail.orgmoney),
       payeeAmountFen: yuanToFen(detail.destmoney),
       exchange: detail.transtype === TRANSACTION_TYPES.EXCHANGE,
+      transferKind: transferKindOf(detail.transtype),
       detail: { status: detail.status, statusmsg: detail.statusmsg, transtype: detail.transtype },
     };
   }

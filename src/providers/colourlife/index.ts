@@ -8,6 +8,16 @@ export {
 } from './adapter';
 export { callbackPathSecret, colourlifeCallbackHandler } from './callbacks';
 export { colourlifeCredentials } from './credentials';
+export {
+  ColourlifeAccounts,
+  isRepeatedOrder,
+  transferAlreadyMade,
+  transferBetween,
+  transferVerdict,
+  type LedgerAccountAt,
+  type LedgerAccountType,
+  type OpenAccountRequest,
+} from './accounts';
 export { classify, convert, type LedgerRole } from './matrix';
 export type { StatementLine } from './schemas';
 export { CODES, TRANSACTION_TYPES, USER_TYPES, type ChannelType } from './wire-types';

@@ -1,5 +1,36 @@
-import { FailureReason, TransactionStatus } from '../../domain/enums';
-import { CODES, TRANSACTION_STATUSES, type TransactionStatusCode } from './wire-types';
+import { FailureReason, LedgerTransferKind, TransactionStatus } from '../../domain/enums';
+import {
+  CODES,
+  TRANSACTION_STATUSES,
+  TRANSACTION_TYPES,
+  type TransactionStatusCode,
+  type TransactionTypeCode,
+} from './wire-types';
+
+/** Every transaction type (transtype) into our kind of transfer, and back. */
+const TRANSFER_KINDS: Record<TransactionTypeCode, LedgerTransferKind> = {
+  [TRANSACTION_TYPES.TRANSFER]: LedgerTransferKind.TRANSFER,
+  [TRANSACTION_TYPES.RECHARGE]: LedgerTransferKind.RECHARGE,
+  [TRANSACTION_TYPES.EXCHANGE]: LedgerTransferKind.EXCHANGE,
+  [TRANSACTION_TYPES.WITHDRAW]: LedgerTransferKind.WITHDRAW,
+  [TRANSACTION_TYPES.CONSUME]: LedgerTransferKind.CONSUME,
+  [TRANSACTION_TYPES.REVERSAL]: LedgerTransferKind.REVERSAL,
+  [TRANSACTION_TYPES.OTHER]: LedgerTransferKind.OTHER,
+  [TRANSACTION_TYPES.THIRD_PARTY]: LedgerTransferKind.THIRD_PARTY,
+};
+const TRANSACTION_TYPE_OF = Object.fromEntries(
+  Object.entries(TRANSFER_KINDS).map(([code, kind]) => [kind, Number(code)]),
+) as Record<LedgerTransferKind, TransactionTypeCode>;
+
+/** Our kind of a transfer the ledger recorded; undefined for a transtype the spec does not define. */
+export function transferKindOf(transtype: number | undefined): LedgerTransferKind | undefined {
+  return transtype === undefined ? undefined : TRANSFER_KINDS[transtype as TransactionTypeCode];
+}
+
+/** The transtype to ask the ledger's list for. */
+export function transactionTypeOf(kind: LedgerTransferKind): TransactionTypeCode {
+  return TRANSACTION_TYPE_OF[kind];
+}
 
 /** Every transaction status we know into the unified status, with no default branch. */
 export function ledgerStatusOf(status: TransactionStatusCode): TransactionStatus {
