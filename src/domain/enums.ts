@@ -153,6 +153,15 @@ export enum VerificationStatus {
   REJECTED = 'REJECTED',
 }
 
+/** How the payer pays at the hosted cashier. */
+export enum CheckoutAction {
+  BANK = 'BANK',
+  WEIXIN = 'WEIXIN',
+  ALIPAY = 'ALIPAY',
+  /** The payer chooses among the merchant's methods. */
+  ARBI = 'ARBI',
+}
+
 /** The kind of a ledger transfer (1.3 交易类型), plus WeChat/Alipay payments into the ledger. */
 export enum LedgerTransferKind {
   TRANSFER = 'TRANSFER',

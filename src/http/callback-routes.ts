@@ -6,6 +6,7 @@ import { toGlobalId } from '../graphql/global-id';
 import type { CallbackReply, CallbackVerification, RawCallback } from '../providers/callbacks';
 import type { CallbackOutcome } from '../services/events/status-writer';
 import type { Services } from '../services/services';
+import { shownTransactionData, vendorDataOf } from '../services/vendor-data';
 import { readRequestBody } from './read-body';
 
 /** The vendors that call us back. Shouqianba sends no notification we act on, so it has no route. */
@@ -168,7 +169,7 @@ async function sendFrontPage(
     return;
   }
   const paymentId = toGlobalId('Transaction', transaction.id);
-  const returnUrl = (transaction.vendorData as { returnUrl?: string | null } | null)?.returnUrl;
+  const returnUrl = vendorDataOf(transaction, shownTransactionData).returnUrl;
   if (returnUrl) {
     const target = new URL(returnUrl);
     target.searchParams.set('paymentId', paymentId);

@@ -1,19 +1,4 @@
-import { IsIP, IsOptional, Length, MaxLength, Min } from 'class-validator';
-import {
-  Arg,
-  Authorized,
-  createUnionType,
-  Ctx,
-  Field,
-  ID,
-  InputType,
-  Int,
-  Mutation,
-  ObjectType,
-  Query,
-  registerEnumType,
-  Resolver,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { RecordStatus } from '../domain/enums';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
@@ -22,134 +7,26 @@ import { LedgerTransferKind } from '../domain/enums';
 import { yuanToFen } from '../domain/money';
 import type { LedgerRefusal } from '../services/ledger/ledger-common';
 import { Money } from '../schema/money';
-import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from '../schema/object-types';
-import { ErrorResult, MutationResult, ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';
-import { DateTime, JSONObject, SafeInt } from '../schema/scalars';
+import { ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';
+import { DateTime } from '../schema/scalars';
 import { Role } from './auth-checker';
-
-export enum ExternalPayer {
-  WEIXIN = 'WEIXIN',
-  ALIPAY = 'ALIPAY',
-}
-registerEnumType(ExternalPayer, { name: 'ExternalPayer' });
-
-export enum StatementDirection {
-  ALL = 'ALL',
-  PAID = 'PAID',
-  RECEIVED = 'RECEIVED',
-}
-registerEnumType(StatementDirection, { name: 'StatementDirection' });
-
-@ObjectType({ implements: [MutationResult, ErrorResult], description: 'The ledger refused, or could not be reached.' })
-export class LedgerRefusedError extends ErrorResult {
-  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
-  @Field(() => TransactionNode, { nullable: true, description: 'The transaction concerned, when one exists.' })
-  affectedTransaction: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class SyncAccountTypesPayload extends MutationResult {
-  @Field(() => [AccountTypeNode]) accountTypes: unknown[];
-}
-
-@ObjectType({ implements: MutationResult })
-export class LedgerAccountPayload extends MutationResult {
-  @Field(() => AccountNode) account: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class LedgerTransactionPayload extends MutationResult {
-  @Field(() => TransactionNode) transaction: unknown;
-  @Field() replayed: boolean;
-}
-
-export const SyncAccountTypesResult = createUnionType({
-  name: 'SyncAccountTypesResult',
-  types: () => [SyncAccountTypesPayload, LedgerRefusedError] as const,
-});
-export const LedgerAccountResult = createUnionType({
-  name: 'LedgerAccountResult',
-  types: () => [LedgerAccountPayload, LedgerRefusedError] as const,
-});
-export const LedgerTransactionResult = createUnionType({
-  name: 'LedgerTransactionResult',
-  types: () => [LedgerTransactionPayload, LedgerRefusedError] as const,
-});
-
-@InputType()
-export class SyncAccountTypesInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-}
-
-@InputType()
-export class OpenLedgerAccountInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID, { nullable: true, description: 'The client (needs a mobile number); or bizId.' }) clientId?: string;
-  @Field(() => ID, { nullable: true }) bizId?: string;
-  @Field(() => ID) accountTypeId: string;
-  @Field({ defaultValue: false, description: 'May the balance go below zero?' }) canNegative: boolean;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) memo?: string;
-}
-
-@InputType()
-export class LedgerAccountInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) accountId: string;
-}
-
-@InputType()
-export class CreateLedgerTransactionInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field({ description: 'Same key and input within 24 hours: the same transaction, never a second one.' })
-  @Length(1, 128)
-  idempotencyKey: string;
-  @Field(() => ID, { nullable: true, description: 'The paying account; or externalPayer.' }) payerAccountId?: string;
-  @Field(() => ExternalPayer, { nullable: true, description: 'Paid by WeChat or Alipay in the app (4.1).' })
-  externalPayer?: ExternalPayer;
-  @Field(() => ID) payeeAccountId: string;
-  @Field(() => SafeInt, { description: "For an exchange, the fixed side's amount (see fixPayerAmount)." })
-  @Min(1)
-  amountFen: number;
-  @Field({ description: 'Shown to the user.' }) @Length(1, 256) content: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000) detail?: string;
-  @Field(() => DateTime, { nullable: true, description: 'Not payable before.' }) startsAt?: Date;
-  @Field(() => DateTime, { nullable: true, description: 'Not payable after.' }) expiresAt?: Date;
-  @Field({ defaultValue: false, description: "Exchange: fix the payer's amount (fixedorgmoney = 1)." })
-  fixPayerAmount: boolean;
-  @Field(() => JSONObject, { nullable: true, description: 'Sub-account changes in yuan, e.g. {"cash": "10.00"}.' })
-  payerSubaccounts?: Record<string, unknown>;
-  @Field(() => JSONObject, { nullable: true }) payeeSubaccounts?: Record<string, unknown>;
-  @Field(() => String, { nullable: true, description: "The paying user's IP address (remoteip), if you know it." })
-  @IsOptional()
-  @IsIP()
-  remoteIp?: string;
-}
-
-@InputType()
-export class LedgerTransactionActionInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field() @Length(1, 128) idempotencyKey: string;
-  @Field(() => ID) id: string;
-}
-
-@InputType()
-export class SyncLedgerTransactionInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) id: string;
-}
-
-@ObjectType({ description: "One successful transaction of an account, from the ledger's own list (5.3.5)." })
-export class LedgerStatementEntry {
-  @Field({ description: "The ledger's transaction number (tno)." }) tno: string;
-  @Field(() => StatementDirection) direction: StatementDirection;
-  @Field(() => Money) amount: Money;
-  @Field(() => DateTime) occurredAt: Date;
-  @Field(() => Int) status: number;
-  @Field() statusMessage: string;
-  @Field(() => AccountNode, { nullable: true, description: 'The other side, when it is an account paygraph knows.' })
-  counterparty: unknown;
-  @Field({ description: "The other side's account number at the ledger." }) counterpartyAccountNo: string;
-}
+import {
+  StatementDirection,
+  LedgerRefusedError,
+  SyncAccountTypesPayload,
+  LedgerAccountPayload,
+  LedgerTransactionPayload,
+  SyncAccountTypesResult,
+  LedgerAccountResult,
+  LedgerTransactionResult,
+  SyncAccountTypesInput,
+  OpenLedgerAccountInput,
+  LedgerAccountInput,
+  CreateLedgerTransactionInput,
+  LedgerTransactionActionInput,
+  SyncLedgerTransactionInput,
+  LedgerStatementEntry,
+} from '../schema/ledger-types';
 
 function subaccountsInFen(
   value: Record<string, unknown> | undefined,

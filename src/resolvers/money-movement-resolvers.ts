@@ -9,6 +9,7 @@ import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
 import { Money } from '../schema/money';
 import { JSONObject } from '../schema/scalars';
 import { LedgerTransferKind } from '../domain/enums';
+import { shownTransactionData, vendorDataOf } from '../services/vendor-data';
 import {
   AccountNode,
   BizNode,
@@ -78,7 +79,7 @@ export class TransactionResolver {
 
   @FieldResolver(() => TransactionFailure, { nullable: true, description: 'Why the vendor refused or failed it.' })
   failure(@Root() transaction: Transaction): TransactionFailure | null {
-    const failure = (transaction.vendorData as { failure?: TransactionFailure | null } | null)?.failure;
+    const failure = vendorDataOf(transaction, shownTransactionData).failure;
     return failure ?? null;
   }
 
@@ -87,7 +88,7 @@ export class TransactionResolver {
     description: 'Ledger prepays: what the app needs to pay (WeChat/Alipay SDK parameters, or just the tno).',
   })
   payinfo(@Root() transaction: Transaction): Record<string, unknown> | null {
-    return (transaction.vendorData as { payinfo?: Record<string, unknown> } | null)?.payinfo ?? null;
+    return vendorDataOf(transaction, shownTransactionData).payinfo ?? null;
   }
 
   @FieldResolver(() => LedgerTransferKind, {
@@ -95,12 +96,12 @@ export class TransactionResolver {
     description: 'Ledger transactions: the kind the ledger recorded.',
   })
   ledgerKind(@Root() transaction: Transaction): LedgerTransferKind | null {
-    return (transaction.vendorData as { transferKind?: LedgerTransferKind } | null)?.transferKind ?? null;
+    return vendorDataOf(transaction, shownTransactionData).transferKind ?? null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'QR_CODE payments: the content to show as a QR code.' })
   qrCode(@Root() transaction: Transaction): string | null {
-    return (transaction.vendorData as { qrCode?: string | null } | null)?.qrCode ?? null;
+    return vendorDataOf(transaction, shownTransactionData).qrCode ?? null;
   }
 
   @FieldResolver(() => [StatusEventNode], {

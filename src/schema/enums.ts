@@ -2,6 +2,7 @@ import { registerEnumType } from 'type-graphql';
 import {
   AccountOwnerKind,
   AccountTypeKind,
+  CheckoutAction,
   EntityKind,
   EventSource,
   FailureReason,
@@ -20,6 +21,7 @@ registerEnumType(Vendor, { name: 'Vendor' });
 registerEnumType(RecordStatus, { name: 'RecordStatus', description: 'Whether a client, biz or account may transact.' });
 registerEnumType(AccountTypeKind, { name: 'AccountTypeKind' });
 registerEnumType(AccountOwnerKind, { name: 'AccountOwnerKind' });
+registerEnumType(CheckoutAction, { name: 'CheckoutAction' });
 registerEnumType(LedgerTransferKind, { name: 'LedgerTransferKind' });
 registerEnumType(TransactionKind, { name: 'TransactionKind' });
 registerEnumType(TransactionStatus, {

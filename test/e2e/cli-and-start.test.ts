@@ -1,3 +1,4 @@
+import { CheckoutAction } from '../../src/domain/enums';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,7 +125,7 @@ describe('npx paygraph sandbox cashier', () => {
       const checkout = adapter.buildCheckout(config, {
         orderNo: 'STANDALONE0001',
         amountFen: 4200,
-        action: 'AliPay',
+        action: CheckoutAction.ALIPAY,
         backUrl: 'http://127.0.0.1:9/never-called',
       });
       const page = await fetch(checkout.url);

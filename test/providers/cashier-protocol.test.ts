@@ -1,3 +1,4 @@
+import { CheckoutAction } from '../../src/domain/enums';
 import { TransactionStatus } from '../../src/domain/enums';
 import { decodePayload, encodePayload, seal, signPayload, verifyPayload } from '../../src/providers/cashier/signing';
 import { cashierSettlement, cashierStatus } from '../../src/providers/cashier/status-map';
@@ -81,7 +82,7 @@ describe('cashier status map', () => {
 });
 
 describe('cashier pay request (§3.1.3)', () => {
-  const order = { orderNo: 'ABCDEFGH12', amountFen: 100, action: 'Bank' as const, backUrl: 'https://x.test/n' };
+  const order = { orderNo: 'ABCDEFGH12', amountFen: 100, action: CheckoutAction.BANK, backUrl: 'https://x.test/n' };
 
   it('enforces the order id and amount rules before anything is signed', () => {
     expect(toPayRequest(order, 'M1')).toEqual({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { CheckoutAction } from '../../domain/enums';
 import { badUserInput } from '../../errors/app-errors';
 import {
-  CASHIER_ACTIONS,
   CASHIER_RESULT_CODES,
   type CashierAction,
   type CashierNotification,
@@ -12,10 +12,18 @@ import {
 /** §3.1.3: "由商户生成,必需唯一,长度 8-32 位,由字母和数字组成". */
 export const ORDER_ID_PATTERN = /^[A-Za-z0-9]{8,32}$/;
 
+/** Every checkout action into the cashier's own name of it (§3.1.3 `action`). */
+const CASHIER_ACTION: Record<CheckoutAction, CashierAction> = {
+  [CheckoutAction.BANK]: 'Bank',
+  [CheckoutAction.WEIXIN]: 'WeiXin',
+  [CheckoutAction.ALIPAY]: 'AliPay',
+  [CheckoutAction.ARBI]: 'Arbi',
+};
+
 export interface CheckoutOrder {
   orderNo: string;
   amountFen: number;
-  action: CashierAction;
+  action: CheckoutAction;
   backUrl: string;
   frontUrl?: string;
   payerName?: string;
@@ -27,9 +35,10 @@ export function toPayRequest(order: CheckoutOrder, merchantId: string): CashierP
   if (!Number.isSafeInteger(order.amountFen) || order.amountFen <= 0) {
     throw badUserInput('amountFen must be a positive whole number of fen', 'amountFen');
   }
-  if (!CASHIER_ACTIONS.includes(order.action)) throw badUserInput('unknown checkout action', 'checkout.action');
+  const action = CASHIER_ACTION[order.action];
+  if (!action) throw badUserInput('unknown checkout action', 'checkout.action');
   const request: CashierPayRequest = {
-    action: order.action,
+    action,
     txnamt: order.amountFen,
     merid: merchantId,
     orderid: order.orderNo,

@@ -326,7 +326,7 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
     schema: S,
   ): Promise<YunzhanghuCall<z.output<S>>> {
     const params = seal(payload, keys(config), sealOptions(config));
-    return this.send(config, method, path, new URLSearchParams(params as unknown as Record<string, string>), schema);
+    return this.send(config, method, path, new URLSearchParams(params), schema);
   }
 
   /**

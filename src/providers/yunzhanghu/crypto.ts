@@ -11,13 +11,13 @@ export interface YunzhanghuKeys {
   des3Key: string;
 }
 
-export interface SignedParams {
+export type SignedParams = {
   data: string;
   mess: string;
   timestamp: string;
   sign: string;
   sign_type: 'sha256';
-}
+};
 
 function des3Key(key: string): Buffer {
   const bytes = Buffer.from(key, 'utf8');

@@ -1,11 +1,9 @@
-import { z } from 'zod';
 import type { Scope } from '../../auth/viewer';
-import { AccountOwnerKind, LedgerTransferKind, Vendor } from '../../domain/enums';
+import { AccountOwnerKind, Vendor } from '../../domain/enums';
 import type { Account, AccountType, Transaction } from '../../entities';
 import { badUserInput, forbidden } from '../../errors/app-errors';
-import type { LedgerAccountAt, PrepayParams } from '../../providers/colourlife';
+import type { LedgerAccountAt } from '../../providers/colourlife';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
-import type { VendorFailure } from '../../providers/failures';
 import { notConfigured, type VendorRefusal } from '../payments/vendor-refusal';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import type { ScopedReads } from '../tenancy/scoped-reads';
@@ -17,33 +15,6 @@ export type LedgerRefusal = Omit<VendorRefusal, 'error'> & {
 };
 
 export type LedgerResult<T> = ({ ok: true } & T) | LedgerRefusal;
-
-/**
- * What a ledger transaction row keeps of the vendor: how it was made, and what was sent.
- * Written by this service only; read back through the schema, so a row that does not hold it
- * is an error rather than a cast.
- */
-const ledgerVendorDataSchema = z
-  .object({
-    mode: z.enum(['prepay', 'fast']),
-    fixPayerAmount: z.boolean(),
-    transferKind: z.enum(LedgerTransferKind).optional(),
-    payinfo: z.record(z.string(), z.unknown()).optional(),
-    payerAmountFen: z.number().int().optional(),
-    payeeAmountFen: z.number().int().optional(),
-    failure: z.custom<VendorFailure>().nullable().optional(),
-    /** The request as first sent, without its callback. */
-    request: z
-      .custom<Omit<PrepayParams, 'callback'>>((value) => typeof value === 'object' && value !== null)
-      .optional(),
-  })
-  .loose();
-
-export type LedgerVendorData = z.infer<typeof ledgerVendorDataSchema>;
-
-export function ledgerVendorData(row: Pick<Transaction, 'vendorData'>): LedgerVendorData {
-  return ledgerVendorDataSchema.parse(row.vendorData);
-}
 
 /** The platform's ledger vendor (routed by configuration) and its configuration. */
 export function ledgerConfig(

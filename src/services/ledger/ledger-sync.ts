@@ -18,6 +18,7 @@ import {
 } from '../../providers/colourlife';
 import { backoffMs } from '../../util/backoff';
 import type { StatusWriter } from '../events/status-writer';
+import { ledgerData, vendorDataOf, type LedgerData } from '../vendor-data';
 import { changeTransaction } from '../payments/payment-records';
 import { refusalOf } from '../payments/vendor-refusal';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
@@ -29,8 +30,6 @@ import {
   ledgerNotConfigured,
   type LedgerRefusal,
   type LedgerResult,
-  type LedgerVendorData,
-  ledgerVendorData,
 } from './ledger-common';
 
 type Ref = { id: string; platformId: string };
@@ -181,7 +180,7 @@ export class LedgerSync {
     source: EventSource,
   ): Promise<true | LedgerRefusal> {
     if (transaction.vendorRef) return this.syncByTno(config, transaction, transaction.vendorRef, source);
-    const data = ledgerVendorData(transaction);
+    const data = vendorDataOf(transaction, ledgerData);
     const found = await this.findByOrderNo(config, transaction, data);
     if (found.kind === 'found') {
       const detail = { step: 'list', result: 'found by orderno' };
@@ -207,7 +206,7 @@ export class LedgerSync {
   }
 
   /** Our transfer in the list of its payer's account (or the payee's, for a payment from WeChat or Alipay). */
-  private async findByOrderNo(config: ResolvedProviderConfig, transaction: Transaction, data: LedgerVendorData) {
+  private async findByOrderNo(config: ResolvedProviderConfig, transaction: Transaction, data: LedgerData) {
     const accountId = transaction.payerAccountId ?? transaction.payeeAccountId;
     if (!accountId) return { kind: 'absent' as const };
     const account = await this.db.manager.findOneByOrFail(Account, { id: accountId });
@@ -242,7 +241,8 @@ export class LedgerSync {
   ): Promise<void> {
     const row = await this.db.manager.findOneByOrFail(Transaction, { id: ref.id });
     // Our amount is the payer's when it was fixed for an exchange, the payee's otherwise.
-    const theirs = found.exchange && ledgerVendorData(row).fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
+    const theirs =
+      found.exchange && vendorDataOf(row, ledgerData).fixPayerAmount ? found.payerAmountFen : found.payeeAmountFen;
     const detail = {
       step: 'get',
       ...found.detail,

@@ -22,6 +22,7 @@ import {
 import type { ProviderRegistry } from '../../providers/capabilities';
 import { failpoint } from '../../util/failpoints';
 import type { StatusWriter } from '../events/status-writer';
+import type { LedgerData } from '../vendor-data';
 import { changeTransaction, insertTransaction, orderNoOf } from '../payments/payment-records';
 import { refusalOf } from '../payments/vendor-refusal';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
@@ -33,7 +34,6 @@ import {
   ledgerNotConfigured,
   type LedgerRefusal,
   type LedgerResult,
-  type LedgerVendorData,
 } from './ledger-common';
 import type { LedgerSync } from './ledger-sync';
 
@@ -126,7 +126,7 @@ export class LedgerTransfers {
         const id = newId();
         const request = transferBetween(mode, { ...input, orderNo: orderNoOf(id) }, payerAt, payeeAt);
         // Kept as sent, so a re-send is the same request (only the callback is derived again).
-        const vendorData: LedgerVendorData = { mode, fixPayerAmount: input.fixPayerAmount ?? false, request };
+        const vendorData: LedgerData = { mode, fixPayerAmount: input.fixPayerAmount ?? false, request };
         const { event } = await this.db.transaction(async (manager) => {
           await bind(manager, { kind: 'Transaction', id });
           return insertTransaction(manager, this.statusWriter, {

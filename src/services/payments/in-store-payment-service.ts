@@ -18,6 +18,7 @@ import { paymentStatusOf } from '../../providers/shouqianba';
 import type { UpayOrder } from '../../providers/shouqianba';
 import type { VendorFailure } from '../../providers/failures';
 import { failpoint } from '../../util/failpoints';
+import { inStoreData, vendorDataOf, type InStoreData } from '../vendor-data';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
 import { changeTransaction, checkParties, insertTransaction, orderNoOf } from './payment-records';
 import type { PaymentService } from './payment-service';
@@ -37,20 +38,6 @@ export interface InStorePaymentInput {
   dynamicId?: string;
   /** QR_CODE: the wallet the payer will scan with. */
   wallet?: Wallet;
-}
-
-/** What the Shouqianba flow keeps on the transaction: codes and amounts, nothing about the payer. */
-export interface InStoreVendorData {
-  method: 'BARCODE' | 'QR_CODE';
-  wallet: Wallet | null;
-  operator: string;
-  /** When §2.4's loop stops querying and cancels. */
-  deadlineAt: string;
-  qrCode?: string | null;
-  failure?: VendorFailure | null;
-  /** Set once the deadline's cancel was sent: the loop is over, the slow poll takes over. */
-  cancelSent?: boolean;
-  order?: Record<string, unknown>;
 }
 
 export type InStoreCreateOutcome =
@@ -111,7 +98,7 @@ export class InStorePaymentService {
         const id = newId();
         const settings = this.settings();
         const deadlineMs = input.method === 'BARCODE' ? settings.barcodeDeadlineMs : settings.qrDeadlineMs;
-        const vendorData: InStoreVendorData = {
+        const vendorData: InStoreData = {
           method: input.method,
           wallet: input.wallet ?? null,
           operator,
@@ -128,7 +115,7 @@ export class InStorePaymentService {
             bizId: input.bizId ?? null,
             status: TransactionStatus.PENDING,
             description: input.description ?? null,
-            vendorData: vendorData as unknown as Record<string, unknown>,
+            vendorData,
             detail: { method: input.method },
           });
         });
@@ -161,7 +148,7 @@ export class InStorePaymentService {
     const platformId = String(data.platformId);
     const transaction = await this.load(platformId, String(data.transactionId));
     if (!transaction || isFinished(EntityKind.TRANSACTION, transaction.status)) return { done: true };
-    const vendorData = transaction.vendorData as unknown as InStoreVendorData;
+    const vendorData = vendorDataOf(transaction, inStoreData);
     if (vendorData.cancelSent) return { done: true };
     const config = await this.providers.requireConfig(platformId, Capability.PAYMENTS, [Vendor.SHOUQIANBA]);
     const settings = this.settings();

@@ -5,14 +5,21 @@ import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
 import type { SecretBox } from '../../crypto/secret-box';
 import type { Database } from '../../db/database';
-import { EntityKind, EventSource, TransactionKind, TransactionStatus, Vendor } from '../../domain/enums';
+import {
+  EntityKind,
+  EventSource,
+  TransactionKind,
+  TransactionStatus,
+  Vendor,
+  CheckoutAction,
+} from '../../domain/enums';
 import { Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
 import type { CashierAdapter, CashierCheckout } from '../../providers/cashier';
-import type { CashierAction } from '../../providers/cashier';
 import { UnknownOutcomeError, VendorUnavailableError } from '../../providers/http-client';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
+import { checkoutData, vendorDataOf, type CheckoutData } from '../vendor-data';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
 import type { ProviderConfigService, ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import type { ScopedReads } from '../tenancy/scoped-reads';
@@ -25,7 +32,7 @@ export interface CheckoutPaymentInput {
   clientId?: string;
   bizId?: string;
   description?: string;
-  action: CashierAction;
+  action: CheckoutAction;
   /** Where the payer's browser lands after our front-notification page (the platform's page). */
   returnUrl?: string;
   payerName?: string;
@@ -47,15 +54,6 @@ export type SyncOutcome =
 
 /** The cashier gives no checkout expiry; after a day without an outcome we stop asking. */
 const POLL_GIVE_UP_MS = 24 * 3_600_000;
-
-interface CheckoutVendorData {
-  method: 'CHECKOUT';
-  action: CashierAction;
-  returnUrl: string | null;
-  /** Payer name and ID number for bound-card payments, sealed with DATA_KEY. */
-  payerCiphertext: string | null;
-  settlement?: string | null;
-}
 
 function checkUrl(value: string | undefined, field: string): void {
   if (value === undefined) return;
@@ -154,7 +152,7 @@ export class PaymentService {
       { ...input, clientId },
       async (bind) => {
         const id = newId();
-        const vendorData: CheckoutVendorData = {
+        const vendorData: CheckoutData = {
           method: 'CHECKOUT',
           action: input.action,
           returnUrl: input.returnUrl ?? null,
@@ -177,7 +175,7 @@ export class PaymentService {
             // §3.1.3: 8-32 letters and digits; the UUID's hex is 32, unique, and stable on retries.
             orderNo: orderNoOf(id),
             description: input.description ?? null,
-            vendorData: vendorData as unknown as Record<string, unknown>,
+            vendorData,
             detail: { method: 'CHECKOUT', action: input.action },
           });
         });
@@ -198,7 +196,7 @@ export class PaymentService {
 
   /** Rebuilt from the stored row, so a replayed request gets byte-identical signed data. */
   checkoutFor(config: ResolvedProviderConfig, transaction: Transaction): CashierCheckout {
-    const data = transaction.vendorData as unknown as CheckoutVendorData;
+    const data = vendorDataOf(transaction, checkoutData);
     const payer = data.payerCiphertext
       ? (JSON.parse(this.secretBox.decrypt(data.payerCiphertext)) as { name: string; idNumber: string })
       : undefined;

@@ -17,7 +17,6 @@ import { isFinished } from '../../domain/transitions';
 import { Payout } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
-import type { VendorFailure } from '../../providers/failures';
 import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from '../payments/vendor-refusal';
 import type { YunzhanghuAdapter, YunzhanghuCall } from '../../providers/yunzhanghu';
 import {
@@ -32,6 +31,7 @@ import {
   payRemarkProblem,
 } from '../../providers/yunzhanghu';
 import { failpoint } from '../../util/failpoints';
+import { payoutData, vendorDataOf, type MaskedPayee, type PayoutData } from '../vendor-data';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import { Capability, type PayoutQueryOutcome, type ProviderRegistry } from '../../providers/capabilities';
@@ -56,22 +56,6 @@ export interface CreatePayoutInput {
   payee: PayeeInput;
   remark?: string;
   notes?: string;
-}
-
-export interface MaskedPayee {
-  realName: string;
-  idCard: string;
-  account: string | null;
-  phoneNo: string | null;
-}
-
-export interface PayoutVendorData {
-  payee: MaskedPayee;
-  remark: string | null;
-  status?: number;
-  statusDetail?: number;
-  statusMessage?: string;
-  failure?: VendorFailure | null;
 }
 
 export type PayoutResult<T> = ({ ok: true } & T) | (VendorRefusal & { payout?: Payout });
@@ -160,7 +144,7 @@ export class PayoutService {
       async (bind) => {
         const id = newId();
         const orderNo = id.replace(/-/g, '');
-        const vendorData: PayoutVendorData = { payee: mask(input.channel, input.payee), remark: input.remark ?? null };
+        const vendorData: PayoutData = { payee: mask(input.channel, input.payee), remark: input.remark ?? null };
         const payout = Object.assign(new Payout(), {
           id,
           platformId: scope.platformId,
@@ -174,7 +158,7 @@ export class PayoutService {
           vendorRef: null,
           // ID, card and phone numbers: sealed at rest; only masks are ever shown or logged.
           payeeCiphertext: this.secretBox.encrypt(JSON.stringify(input.payee)),
-          vendorData: vendorData as unknown as Record<string, unknown>,
+          vendorData,
         });
         const event = await this.db.transaction((manager) =>
           this.statusWriter.recordCreation(
@@ -308,7 +292,7 @@ export class PayoutService {
     if (!config) return { done: true };
     if (data.resend && !payout.vendorRef) {
       const payee = JSON.parse(this.secretBox.decrypt(payout.payeeCiphertext as string)) as PayeeInput;
-      const vendorData = payout.vendorData as unknown as PayoutVendorData;
+      const vendorData = vendorDataOf(payout, payoutData);
       const call = await this.sendOrder(config, payout, { payee, remark: vendorData.remark ?? undefined });
       if (call.kind !== 'unknown' && call.kind !== 'not_sent') {
         await this.afterOrder(config, payout, call, EventSource.POLL);

@@ -13,7 +13,7 @@ import { refusalOf } from '../payments/vendor-refusal';
 export type DiscrepancyKind =
   'MISSING_LOCALLY' | 'MISSING_AT_VENDOR' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH' | 'UNKNOWN_AT_VENDOR';
 
-export interface Discrepancy {
+export type Discrepancy = {
   kind: DiscrepancyKind;
   orderNo: string;
   payoutId: string | null;
@@ -21,7 +21,7 @@ export interface Discrepancy {
   theirAmountFen: number | null;
   ourStatus: string | null;
   theirStatus: string | null;
-}
+};
 
 /**
  * Reconciles a day: downloads the vendor's order and bill files (gzip CSV) and compares them
@@ -85,7 +85,7 @@ export class ReconciliationService {
         day,
         status: discrepancies.length === 0 ? 'MATCHED' : 'DISCREPANCIES',
         summary,
-        discrepancies: discrepancies as unknown as Array<Record<string, unknown>>,
+        discrepancies,
       });
       await manager.save(ReconciliationReport, row);
       return row;

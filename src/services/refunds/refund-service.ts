@@ -15,17 +15,13 @@ import { insertTransaction, transactionChange, orderNoOf } from '../payments/pay
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
 import type { ScopedReads } from '../tenancy/scoped-reads';
 import type { StatusWriter, TransitionRequest } from '../events/status-writer';
+import { refundData, vendorDataOf, type RefundData } from '../vendor-data';
 
 export type RefundRefusal = 'NOT_SUPPORTED' | 'NOT_PAID' | 'EXCEEDS_REFUNDABLE' | 'PROVIDER_NOT_CONFIGURED';
 
 export type RefundOutcome =
   | { ok: true; refund: Transaction; payment: Transaction; replayed: boolean }
   | { ok: false; reason: RefundRefusal; payment: Transaction; refundableFen: number };
-
-interface RefundVendorData {
-  operator: string;
-  failure?: unknown;
-}
 
 class RefundRefused extends Error {
   constructor(
@@ -153,7 +149,7 @@ export class RefundService {
       const available = refundableFen(locked, refunds);
       if (locked.status !== TransactionStatus.SUCCEEDED) throw new RefundRefused('NOT_PAID', 0);
       if (amountFen > available) throw new RefundRefused('EXCEEDS_REFUNDABLE', available);
-      const vendorData: RefundVendorData = { operator };
+      const vendorData: RefundData = { operator };
       await bind(manager, { kind: 'Transaction', id });
       return insertTransaction(manager, this.statusWriter, {
         id,
@@ -168,7 +164,7 @@ export class RefundService {
         // §3.3: refund_request_no is at most 32 characters; the hex id is exactly that.
         orderNo: orderNoOf(id),
         description: null,
-        vendorData: vendorData as unknown as Record<string, unknown>,
+        vendorData,
         detail: { refundOf: payment.orderNo },
       });
     });
@@ -185,7 +181,7 @@ export class RefundService {
       clientSn: payment.orderNo,
       requestNo: refund.orderNo,
       amountFen: refund.amountFen,
-      operator: String((refund.vendorData as unknown as RefundVendorData).operator),
+      operator: vendorDataOf(refund, refundData).operator,
     });
     failpoint('refund.after-call');
     await this.apply(refund, result, source);

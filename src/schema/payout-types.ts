@@ -1,0 +1,204 @@
+import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
+import { createUnionType, Field, ID, InputType, ObjectType } from 'type-graphql';
+import { PayoutChannel, Vendor, VerificationStatus } from '../domain/enums';
+import { ReconciliationReport } from '../entities';
+import { PayoutNode, TransactionFailure } from './object-types';
+import { Money } from './money';
+import { ErrorResult, MutationResult } from './results';
+import { DateTime, JSONObject, SafeInt } from './scalars';
+
+@ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
+export class MaskedPayee {
+  @Field() realName: string;
+  @Field({ description: 'e.g. 1201**********2146' }) idCard: string;
+  @Field(() => String, { nullable: true, description: 'Card (6228********2220), Alipay account or openid, masked.' })
+  account: string | null;
+  @Field(() => String, { nullable: true }) phoneNo: string | null;
+}
+
+@InputType()
+export class PayeeInput {
+  @Field() @Length(1, 64) realName: string;
+  @Field({ description: 'The ID card number (for tax); stored encrypted, shown masked.' })
+  @Length(15, 18)
+  idCard: string;
+  @Field(() => String, { nullable: true, description: 'BANK_CARD: the card number; ALIPAY: the Alipay account.' })
+  @IsOptional()
+  @MaxLength(64)
+  account?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(20) phoneNo?: string;
+  @Field(() => String, { nullable: true, description: "WECHAT: the payee's openid under your app." })
+  @IsOptional()
+  @MaxLength(64)
+  openid?: string;
+}
+
+@InputType()
+export class CreatePayoutInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field({ description: 'Same key and input within 24 hours: the same payout, never a second one.' })
+  @Length(1, 128)
+  idempotencyKey: string;
+  @Field(() => PayoutChannel) channel: PayoutChannel;
+  @Field(() => SafeInt, {
+    description: 'BANK_CARD 1-500000000, ALIPAY 1-100000000, WECHAT 100-20000 (or your granted limit).',
+  })
+  amountFen: number;
+  @Field(() => ID, { nullable: true, description: 'The client being paid, if it is one.' }) clientId?: string;
+  // Nested inputs are validated only when asked (class-validator's ValidateNested).
+  @Field(() => PayeeInput) @ValidateNested() payee: PayeeInput;
+  @Field(() => String, {
+    nullable: true,
+    description: 'pay_remark: at most 20 (a Chinese character counts 2), no \' " & | @ % * ( ) - : # ¥.',
+  })
+  remark?: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) notes?: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class PayoutPayload extends MutationResult {
+  @Field(() => PayoutNode) payout: unknown;
+  @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
+}
+
+@ObjectType({ implements: [MutationResult, ErrorResult], description: 'Yunzhanghu refused, or could not be reached.' })
+export class PayoutRefusedError extends ErrorResult {
+  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
+  @Field(() => PayoutNode, { nullable: true }) affectedPayout: unknown;
+}
+
+export const PayoutResultUnion = createUnionType({
+  name: 'PayoutResult',
+  types: () => [PayoutPayload, PayoutRefusedError] as const,
+});
+
+@InputType()
+export class SyncPayoutInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => ID) id: string;
+}
+
+@InputType()
+export class VerifyBankCardInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field() @Length(12, 19) cardNo: string;
+  @Field() @Length(18, 18) idCard: string;
+  @Field() @Length(1, 64) realName: string;
+  @Field(() => String, { nullable: true, description: 'With it: four factors; without: three.' })
+  @IsOptional()
+  @Length(11, 11)
+  mobile?: string;
+}
+
+@InputType()
+export class VerifyIdentityInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field() @Length(18, 18) idCard: string;
+  @Field() @Length(1, 64) realName: string;
+}
+
+@InputType()
+export class BankCardSmsInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field() @Length(12, 19) cardNo: string;
+  @Field() @Length(18, 18) idCard: string;
+  @Field() @Length(1, 64) realName: string;
+  @Field() @Length(11, 11) mobile: string;
+  @Field(() => String, { nullable: true, description: 'Confirm only: the code from the SMS (valid 1 minute).' })
+  captcha?: string;
+  @Field(() => String, { nullable: true, description: 'Confirm only: the ref from the request.' }) ref?: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class VerificationPayload extends MutationResult {
+  @Field({ description: 'True only once the vendor confirmed the details (status VERIFIED).' }) verified: boolean;
+  @Field(() => VerificationStatus) status: VerificationStatus;
+  @Field(() => TransactionFailure, { nullable: true, description: 'Why not, in our terms and the vendor’s.' })
+  failure: TransactionFailure | null;
+  @Field(() => String, { nullable: true, description: 'The SMS request: pass to confirmBankCardVerification.' }) ref:
+    string | null;
+}
+
+export const VerificationResult = createUnionType({
+  name: 'VerificationResult',
+  types: () => [VerificationPayload, PayoutRefusedError] as const,
+});
+
+@InputType()
+export class UploadIdCardInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field() @Length(1, 64) realName: string;
+  @Field() @Length(18, 18) idCard: string;
+  @Field({ description: 'The front image, base64 (JPEG).' }) @MaxLength(4_000_000) frontBase64: string;
+  @Field({ description: 'The back image, base64 (JPEG).' }) @MaxLength(4_000_000) backBase64: string;
+}
+
+@InputType()
+export class ReportPayoutInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => PayoutChannel) channel: PayoutChannel;
+  @Field({ description: 'Your order number of the payout made elsewhere.' }) @Length(1, 64) orderId: string;
+  @Field() @Length(1, 64) realName: string;
+  @Field() @Length(15, 18) idCard: string;
+  @Field({ description: 'Card number, Alipay account, or WeChat openid.' }) @Length(1, 64) account: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(20) phoneNo?: string;
+  @Field(() => SafeInt) amountFen: number;
+  @Field(() => DateTime) paidAt: Date;
+  @Field() succeeded: boolean;
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) notes?: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class ReportPayoutPayload extends MutationResult {
+  @Field() accepted: boolean;
+  @Field({ description: "The vendor's reference ('' when not accepted)." }) ref: string;
+  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
+}
+
+export const ReportPayoutResult = createUnionType({
+  name: 'ReportPayoutResult',
+  types: () => [ReportPayoutPayload, PayoutRefusedError] as const,
+});
+
+@ObjectType({ description: "One broker's balances at Yunzhanghu (2.1 6)." })
+export class BrokerBalanceNode {
+  @Field() brokerId: string;
+  @Field(() => Money) bankCard: Money;
+  @Field(() => Money) alipay: Money;
+  @Field(() => Money) wechat: Money;
+  @Field(() => Money) rebateFee: Money;
+  @Field() bankCardOpen: boolean;
+  @Field() alipayOpen: boolean;
+  @Field() wechatOpen: boolean;
+}
+
+@ObjectType('ReconciliationReport', {
+  description: "One day's payouts compared with the vendor's order and bill files.",
+})
+export class ReconciliationReportNode {
+  @Field({ description: 'yyyy-mm-dd, China time.' }) day: string;
+  @Field(() => Vendor) vendor: Vendor;
+  @Field({ description: 'MATCHED or DISCREPANCIES.' }) status: string;
+  @Field(() => JSONObject) summary: Record<string, unknown>;
+  @Field(() => [JSONObject], {
+    description: 'kind: MISSING_LOCALLY, MISSING_AT_VENDOR, AMOUNT_MISMATCH, STATUS_MISMATCH, UNKNOWN_AT_VENDOR.',
+  })
+  discrepancies: Array<Record<string, unknown>>;
+  @Field(() => DateTime) updatedAt: Date;
+}
+
+@InputType()
+export class ReconcilePayoutsInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field({ description: 'The day to reconcile, yyyy-mm-dd (China time).' }) day: string;
+}
+
+@ObjectType({ implements: MutationResult })
+export class ReconcilePayoutsPayload extends MutationResult {
+  @Field(() => ReconciliationReportNode) report: ReconciliationReport;
+}
+
+export const ReconcilePayoutsResult = createUnionType({
+  name: 'ReconcilePayoutsResult',
+  types: () => [ReconcilePayoutsPayload, PayoutRefusedError] as const,
+});
