@@ -1,22 +1,27 @@
 import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
-import { AccountResolver, AccountTypeResolver } from '../resolvers/account-resolvers';
 import { authChecker } from '../resolvers/auth-checker';
-import { PayoutResolver, StatusEventResolver, TransactionResolver } from '../resolvers/money-movement-resolvers';
-import { NodeResolver } from '../resolvers/node-resolver';
-import { BizResolver, ClientResolver } from '../resolvers/party-resolvers';
-import { PaymentResolver } from '../resolvers/payment-resolvers';
-import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import { LedgerResolver } from '../resolvers/ledger-resolvers';
-import { PayoutFieldsResolver, PayoutMutationResolver } from '../resolvers/payout-resolvers';
-import { ProviderConfigResolver } from '../resolvers/provider-config-resolver';
+import { NodeResolver } from '../resolvers/node-resolver';
+import { AccountResolver } from '../resolvers/nodes/account-resolver';
+import { AccountTypeResolver } from '../resolvers/nodes/account-type-resolver';
+import { BizResolver } from '../resolvers/nodes/biz-resolver';
+import { ClientResolver } from '../resolvers/nodes/client-resolver';
+import { PayoutResolver } from '../resolvers/nodes/payout-resolver';
+import { PlatformResolver } from '../resolvers/nodes/platform-resolver';
+import { ProviderConfigResolver } from '../resolvers/nodes/provider-config-resolver';
+import { StatusEventResolver } from '../resolvers/nodes/status-event-resolver';
+import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
+import { PaymentResolver } from '../resolvers/payment-resolvers';
+import { PayoutMutationResolver } from '../resolvers/payout-resolvers';
+import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import {
   PayoutUpdateResolver,
   SubscriptionResolver,
   TransactionUpdateResolver,
 } from '../resolvers/subscription-resolvers';
-import { PlatformResolver, ViewerResolver } from '../resolvers/viewer-resolver';
+import { ViewerResolver } from '../resolvers/viewer-resolver';
 
 export const RESOLVERS = [
   NodeResolver,
@@ -34,7 +39,6 @@ export const RESOLVERS = [
   RefundCancelResolver,
   LedgerResolver,
   PayoutMutationResolver,
-  PayoutFieldsResolver,
   SubscriptionResolver,
   TransactionUpdateResolver,
   PayoutUpdateResolver,

@@ -1,18 +1,15 @@
-import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { VerificationStatus } from '../domain/enums';
-import type { Payout } from '../entities';
 import { ReconciliationReport } from '../entities';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import type { PayoutResult } from '../services/payouts/payout-service';
-import { PayoutNode, TransactionFailure } from '../schema/object-types';
+import { TransactionFailure } from '../schema/object-types';
 import { Money } from '../schema/money';
 import { VENDOR_ERROR_CODES } from '../schema/results';
-import { payoutData, vendorDataOf } from '../services/vendor-data';
 import { Role } from './auth-checker';
 import {
-  MaskedPayee,
   CreatePayoutInput,
   PayoutPayload,
   PayoutRefusedError,
@@ -238,31 +235,5 @@ export class PayoutMutationResolver {
       order: { day: 'DESC' },
       take: Math.min(Math.max(limit, 1), 100),
     });
-  }
-}
-
-@Resolver(() => PayoutNode)
-export class PayoutFieldsResolver {
-  @FieldResolver(() => MaskedPayee, { nullable: true, description: 'Masked; the full details are encrypted at rest.' })
-  payee(@Root() payout: Payout): MaskedPayee | null {
-    return vendorDataOf(payout, payoutData).payee;
-  }
-
-  @FieldResolver(() => TransactionFailure, { nullable: true })
-  failure(@Root() payout: Payout): TransactionFailure | null {
-    return vendorDataOf(payout, payoutData).failure ?? null;
-  }
-
-  @FieldResolver(() => Int, { nullable: true, description: "Yunzhanghu's status (附录1), as last reported." })
-  vendorStatus(@Root() payout: Payout): number | null {
-    return vendorDataOf(payout, payoutData).status ?? null;
-  }
-
-  @FieldResolver(() => Int, {
-    nullable: true,
-    description: "Yunzhanghu's status_detail (附录2), e.g. 27: red packet awaiting claim.",
-  })
-  vendorStatusDetail(@Root() payout: Payout): number | null {
-    return vendorDataOf(payout, payoutData).statusDetail ?? null;
   }
 }

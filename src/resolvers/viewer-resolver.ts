@@ -1,21 +1,12 @@
-import { Arg, ID, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver } from 'type-graphql';
 import type { Client, Platform } from '../entities';
 import { requireScope, requireViewer, type RequestContext } from '../graphql/context';
-import { toGlobalId } from '../graphql/global-id';
 import { CreateApiKeyInput, RevokeApiKeyInput } from '../schema/inputs';
 import { ClientNode, PlatformNode, Viewer } from '../schema/object-types';
 import { CreateApiKeyPayload, RevokeApiKeyPayload } from '../schema/results';
 import { Role } from './auth-checker';
 import { badUserInput } from '../errors/app-errors';
 import { isId } from '../crypto/ids';
-
-@Resolver(() => PlatformNode)
-export class PlatformResolver {
-  @FieldResolver(() => ID)
-  id(@Root() platform: Platform): string {
-    return toGlobalId('Platform', platform.id);
-  }
-}
 
 @Resolver(() => Viewer)
 export class ViewerResolver {

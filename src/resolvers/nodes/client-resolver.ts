@@ -1,37 +1,21 @@
 import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { Biz, Client } from '../entities';
-import type { Account } from '../entities';
-import { requireScope, type RequestContext } from '../graphql/context';
-import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
-import { toConnection, type ConnectionShape } from '../schema/connection';
-import {
-  BizFilter,
-  ClientFilter,
-  CreateBizInput,
-  CreateClientInput,
-  IssueClientTokenInput,
-  PageArgs,
-} from '../schema/inputs';
-import {
-  AccountNode,
-  BizConnection,
-  BizNode,
-  ClientConnection,
-  ClientNode,
-  TransactionConnection,
-} from '../schema/object-types';
+import { Client } from '../../entities';
+import type { Account } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { ClientFilter, CreateClientInput, IssueClientTokenInput, PageArgs } from '../../schema/inputs';
+import { AccountNode, ClientConnection, ClientNode, TransactionConnection } from '../../schema/object-types';
 import {
   ClientInactiveError,
-  CreateBizPayload,
-  CreateBizResult,
   CreateClientPayload,
   CreateClientResult,
   duplicateExternalRef,
   IssueClientTokenPayload,
   IssueClientTokenResult,
   ResultErrorCode,
-} from '../schema/results';
-import { Role } from './auth-checker';
+} from '../../schema/results';
+import { Role } from '../auth-checker';
 
 @Resolver(() => ClientNode)
 export class ClientResolver {
@@ -120,47 +104,6 @@ export class ClientResolver {
       token: result.token,
       expiresAt: result.expiresAt,
       client: result.client,
-    });
-  }
-}
-
-@Resolver(() => BizNode)
-export class BizResolver {
-  @FieldResolver(() => ID)
-  id(@Root() biz: Biz): string {
-    return toGlobalId('Biz', biz.id);
-  }
-
-  @FieldResolver(() => [AccountNode], { description: "The biz's accounts; empty for a client token." })
-  accounts(@Root() biz: Biz, @Ctx() context: RequestContext): Promise<Account[]> {
-    return context.loaders.bizAccounts(biz.id);
-  }
-
-  @Authorized(Role.PLATFORM)
-  @Query(() => BizConnection, { description: "The platform's merchants, newest first." })
-  async bizs(
-    @Args() page: PageArgs,
-    @Arg('filter', () => BizFilter, { nullable: true }) filter: BizFilter | undefined,
-    @Ctx() context: RequestContext,
-  ): Promise<ConnectionShape<unknown>> {
-    const result = await context.services.reads.page('Biz', requireScope(context), page, (builder) => {
-      if (filter?.status) builder.andWhere('row.status = :status', { status: filter.status });
-      if (filter?.externalRef) builder.andWhere('row.externalRef = :externalRef', { externalRef: filter.externalRef });
-    });
-    return toConnection(result, Boolean(page.after));
-  }
-
-  @Authorized(Role.PLATFORM)
-  @Mutation(() => CreateBizResult)
-  async createBiz(
-    @Arg('input') input: CreateBizInput,
-    @Ctx() context: RequestContext,
-  ): Promise<typeof CreateBizResult> {
-    const result = await context.services.parties.createBiz(requireScope(context).platformId, input);
-    if (!result.ok) return duplicateExternalRef(input.clientMutationId, result.externalRef);
-    return Object.assign(new CreateBizPayload(), {
-      clientMutationId: input.clientMutationId ?? null,
-      biz: result.value,
     });
   }
 }

@@ -1,26 +1,23 @@
 import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { EntityKind, TransactionKind, TransactionStatus } from '../domain/enums';
-import type { Account, Biz, Client, Payout, StatusEvent, Transaction } from '../entities';
-import { requireScope, type RequestContext } from '../graphql/context';
-import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
-import { encodeEventCursor } from '../services/events/event-stream';
-import { toConnection, type ConnectionShape } from '../schema/connection';
-import { PageArgs, PayoutFilter, TransactionFilter } from '../schema/inputs';
-import { Money } from '../schema/money';
-import { JSONObject } from '../schema/scalars';
-import { LedgerTransferKind } from '../domain/enums';
-import { shownTransactionData, vendorDataOf } from '../services/vendor-data';
+import { EntityKind, TransactionKind, TransactionStatus } from '../../domain/enums';
+import type { Account, Biz, Client, StatusEvent, Transaction } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { PageArgs, TransactionFilter } from '../../schema/inputs';
+import { Money } from '../../schema/money';
+import { JSONObject } from '../../schema/scalars';
+import { LedgerTransferKind } from '../../domain/enums';
+import { shownTransactionData, vendorDataOf } from '../../services/vendor-data';
 import {
   AccountNode,
   BizNode,
   ClientNode,
-  PayoutConnection,
-  PayoutNode,
   StatusEventNode,
   TransactionConnection,
   TransactionFailure,
   TransactionNode,
-} from '../schema/object-types';
+} from '../../schema/object-types';
 
 @Resolver(() => TransactionNode)
 export class TransactionResolver {
@@ -132,62 +129,5 @@ export class TransactionResolver {
         builder.andWhere('row.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
     });
     return toConnection(result, Boolean(page.after));
-  }
-}
-
-@Resolver(() => PayoutNode)
-export class PayoutResolver {
-  @FieldResolver(() => ID)
-  id(@Root() payout: Payout): string {
-    return toGlobalId('Payout', payout.id);
-  }
-
-  @FieldResolver(() => Money)
-  amount(@Root() payout: Payout): Money {
-    return Money.of(payout.amountFen, payout.currency);
-  }
-
-  @FieldResolver(() => ClientNode, { nullable: true })
-  client(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<Client | null> {
-    return context.loaders.related('Client', payout.clientId);
-  }
-
-  @FieldResolver(() => [StatusEventNode])
-  statusHistory(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
-    return context.loaders.statusHistory(EntityKind.PAYOUT, payout.id);
-  }
-
-  @Authorized()
-  @Query(() => PayoutConnection, { description: 'Payouts visible to you, newest first.' })
-  async payouts(
-    @Args() page: PageArgs,
-    @Arg('filter', () => PayoutFilter, { nullable: true }) filter: PayoutFilter | undefined,
-    @Ctx() context: RequestContext,
-  ): Promise<ConnectionShape<unknown>> {
-    const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
-    const result = await context.services.reads.page('Payout', requireScope(context), page, (builder) => {
-      if (filter?.status?.length) builder.andWhere('row.status IN (:...statuses)', { statuses: filter.status });
-      if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
-      if (filter?.orderNo) builder.andWhere('row.orderNo = :orderNo', { orderNo: filter.orderNo });
-    });
-    return toConnection(result, Boolean(page.after));
-  }
-}
-
-@Resolver(() => StatusEventNode)
-export class StatusEventResolver {
-  @FieldResolver(() => ID)
-  entityId(@Root() event: StatusEvent): string {
-    return toGlobalId(event.entityKind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout', event.entityId);
-  }
-
-  @FieldResolver(() => String, { description: 'Pass as `after` to a subscription to resume after this event.' })
-  cursor(@Root() event: StatusEvent): string {
-    return encodeEventCursor(event.sequence);
-  }
-
-  @FieldResolver()
-  occurredAt(@Root() event: StatusEvent): Date {
-    return event.createdAt instanceof Date ? event.createdAt : new Date(event.createdAt);
   }
 }

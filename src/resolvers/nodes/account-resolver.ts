@@ -1,26 +1,11 @@
 import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import type { Account, AccountType } from '../entities';
-import { requireScope, type RequestContext } from '../graphql/context';
-import { fromGlobalIdOf, toGlobalId } from '../graphql/global-id';
-import { toConnection, type ConnectionShape } from '../schema/connection';
-import { AccountFilter, PageArgs } from '../schema/inputs';
-import { Money } from '../schema/money';
-import { AccountConnection, AccountNode, AccountTypeNode, BizNode, ClientNode } from '../schema/object-types';
-
-@Resolver(() => AccountTypeNode)
-export class AccountTypeResolver {
-  @FieldResolver(() => ID)
-  id(@Root() accountType: AccountType): string {
-    return toGlobalId('AccountType', accountType.id);
-  }
-
-  @Authorized()
-  @Query(() => [AccountTypeNode], { description: 'The payment channels the platform has opened.' })
-  async accountTypes(@Ctx() context: RequestContext): Promise<AccountType[]> {
-    const builder = context.services.reads.query('AccountType', requireScope(context));
-    return builder ? builder.orderBy('row.id', 'ASC').getMany() : [];
-  }
-}
+import type { Account, AccountType } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { AccountFilter, PageArgs } from '../../schema/inputs';
+import { Money } from '../../schema/money';
+import { AccountConnection, AccountNode, AccountTypeNode, BizNode, ClientNode } from '../../schema/object-types';
 
 @Resolver(() => AccountNode)
 export class AccountResolver {

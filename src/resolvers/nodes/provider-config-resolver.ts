@@ -12,12 +12,12 @@ import {
   Resolver,
   Root,
 } from 'type-graphql';
-import { Vendor } from '../domain/enums';
-import type { ProviderConfig } from '../entities';
-import { requireScope, type RequestContext } from '../graphql/context';
-import { MutationResult } from '../schema/results';
-import { DateTime, JSONObject } from '../schema/scalars';
-import { Role } from './auth-checker';
+import { Vendor } from '../../domain/enums';
+import type { ProviderConfig } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { MutationResult } from '../../schema/results';
+import { DateTime, JSONObject } from '../../schema/scalars';
+import { Role } from '../auth-checker';
 
 @ObjectType('ProviderConfig', { description: 'How your platform reaches one vendor. Credentials are write-only.' })
 export class ProviderConfigNode {

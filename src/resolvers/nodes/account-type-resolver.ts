@@ -1,0 +1,20 @@
+import { ID, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import type { AccountType } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
+import { AccountTypeNode } from '../../schema/object-types';
+
+@Resolver(() => AccountTypeNode)
+export class AccountTypeResolver {
+  @FieldResolver(() => ID)
+  id(@Root() accountType: AccountType): string {
+    return toGlobalId('AccountType', accountType.id);
+  }
+
+  @Authorized()
+  @Query(() => [AccountTypeNode], { description: 'The payment channels the platform has opened.' })
+  async accountTypes(@Ctx() context: RequestContext): Promise<AccountType[]> {
+    const builder = context.services.reads.query('AccountType', requireScope(context));
+    return builder ? builder.orderBy('row.id', 'ASC').getMany() : [];
+  }
+}

@@ -1,0 +1,51 @@
+import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Biz } from '../../entities';
+import type { Account } from '../../entities';
+import { requireScope, type RequestContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
+import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { BizFilter, CreateBizInput, PageArgs } from '../../schema/inputs';
+import { AccountNode, BizConnection, BizNode } from '../../schema/object-types';
+import { CreateBizPayload, CreateBizResult, duplicateExternalRef } from '../../schema/results';
+import { Role } from '../auth-checker';
+
+@Resolver(() => BizNode)
+export class BizResolver {
+  @FieldResolver(() => ID)
+  id(@Root() biz: Biz): string {
+    return toGlobalId('Biz', biz.id);
+  }
+
+  @FieldResolver(() => [AccountNode], { description: "The biz's accounts; empty for a client token." })
+  accounts(@Root() biz: Biz, @Ctx() context: RequestContext): Promise<Account[]> {
+    return context.loaders.bizAccounts(biz.id);
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Query(() => BizConnection, { description: "The platform's merchants, newest first." })
+  async bizs(
+    @Args() page: PageArgs,
+    @Arg('filter', () => BizFilter, { nullable: true }) filter: BizFilter | undefined,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const result = await context.services.reads.page('Biz', requireScope(context), page, (builder) => {
+      if (filter?.status) builder.andWhere('row.status = :status', { status: filter.status });
+      if (filter?.externalRef) builder.andWhere('row.externalRef = :externalRef', { externalRef: filter.externalRef });
+    });
+    return toConnection(result, Boolean(page.after));
+  }
+
+  @Authorized(Role.PLATFORM)
+  @Mutation(() => CreateBizResult)
+  async createBiz(
+    @Arg('input') input: CreateBizInput,
+    @Ctx() context: RequestContext,
+  ): Promise<typeof CreateBizResult> {
+    const result = await context.services.parties.createBiz(requireScope(context).platformId, input);
+    if (!result.ok) return duplicateExternalRef(input.clientMutationId, result.externalRef);
+    return Object.assign(new CreateBizPayload(), {
+      clientMutationId: input.clientMutationId ?? null,
+      biz: result.value,
+    });
+  }
+}

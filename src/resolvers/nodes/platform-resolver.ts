@@ -1,0 +1,12 @@
+import { ID, FieldResolver, Resolver, Root } from 'type-graphql';
+import type { Platform } from '../../entities';
+import { toGlobalId } from '../../graphql/global-id';
+import { PlatformNode } from '../../schema/object-types';
+
+@Resolver(() => PlatformNode)
+export class PlatformResolver {
+  @FieldResolver(() => ID)
+  id(@Root() platform: Platform): string {
+    return toGlobalId('Platform', platform.id);
+  }
+}
