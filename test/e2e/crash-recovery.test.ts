@@ -71,7 +71,7 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
     const apiKey: string = platform.json.apiKey;
 
     // The first instance dies right after the gateway answered pay.
-    const doomed = await startInstance({ PAYGRAPH_FAILPOINTS: 'upay.after-create-call' });
+    const doomed = await startInstance({ PAYGRAPH_FAILPOINTS: 'in-store.after-create-call' });
     await graphqlData(
       doomed.url,
       `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,

@@ -148,7 +148,7 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
       amountFen: 2345,
       barcode: { dynamicId: '134567890123457000' },
     };
-    await crashDuring('upay.after-create-call', CREATE_PAYMENT, { input });
+    await crashDuring('in-store.after-create-call', CREATE_PAYMENT, { input });
     await restartUntil('the payment adopted', async (url) => {
       const data = await graphqlData(url, `{ transactions(first: 1) { nodes { status } } }`, {}, apiKey);
       return data.transactions.nodes[0]?.status === 'SUCCEEDED';

@@ -2,7 +2,7 @@ import { FailureReason, TransactionStatus } from '../../src/domain/enums';
 import {
   authorizationHeader,
   parseAuthorization,
-  upaySign,
+  shouqianbaSign,
   verifyUpaySignature,
 } from '../../src/providers/shouqianba/signing';
 import { failureReasonOf, flowOutcomeOf, paymentStatusOf } from '../../src/providers/shouqianba/status-map';
@@ -33,8 +33,8 @@ describe("the sandbox's own Shouqianba signature check, against the same known a
 
 describe('Shouqianba signing (二.2)', () => {
   it('signs MD5(body bytes + terminal key), matching an independent computation', () => {
-    expect(upaySign(BODY, KEY)).toBe(SIGN);
-    expect(upaySign(Buffer.from(BODY, 'utf8'), KEY)).toBe(SIGN);
+    expect(shouqianbaSign(BODY, KEY)).toBe(SIGN);
+    expect(shouqianbaSign(Buffer.from(BODY, 'utf8'), KEY)).toBe(SIGN);
     expect(authorizationHeader('100000330006', BODY, KEY)).toBe(`100000330006 ${SIGN}`);
   });
 

@@ -1,72 +1,30 @@
 import { FailureReason, TransactionStatus, Vendor } from '../../domain/enums';
 import { shouqianbaCredentials } from './credentials';
 import type { ResolvedProviderConfig } from '../config';
-import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
+import type { PaymentQueryOutcome } from '../capabilities';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import { authorizationHeader } from './signing';
-import { flowOutcomeOf, isOrderMissing, paymentStatusOf } from './status-map';
+import { flowOutcomeOf, isOrderMissing } from './status-map';
+import { compact, failureOf, fenToWire, parseAnswer, type ShouqianbaAnswer } from './transformers';
 import {
-  compact,
-  failureOf,
-  fenToWire,
-  parseAnswer,
-  type UpayAnswer,
-  type UpayOrder,
-  type VendorFailure,
-} from './transformers';
+  type InStoreAdapter,
+  type InStoreCancelOutcome,
+  type InStoreCreateOutcome,
+  type InStoreOrderRequest,
+  type InStoreQueryOutcome,
+  type InStoreRefundOutcome,
+  type InStoreRefundRequest,
+  type Wallet,
+  orderDetail,
+} from '../in-store';
 import { BIZ_RESULT_CODES, FLOW_STATUSES, PAYWAYS, type BizResultCode, type FlowStatus } from './wire-types';
 
-export type Wallet = keyof typeof PAYWAYS;
-
-export interface UpayOrderRequest {
-  clientSn: string;
-  amountFen: number;
-  subject: string;
-  operator: string;
-  description?: string;
-}
-
-/** What a pay or precreate call came to; the service persists it. */
-export type UpayCreateOutcome =
-  /** The gateway took the order and says where it stands. */
-  | { kind: 'accepted'; status: TransactionStatus; order?: UpayOrder; failure?: VendorFailure }
-  /** Refused before any flow started (400, or FAIL): nothing was charged. */
-  | { kind: 'refused'; failure: VendorFailure }
-  /** CLIENT_SN_CONFLICT: an earlier attempt created the order; look it up, never create again. */
-  | { kind: 'exists' }
-  /** Timeout, lost connection or server error: the gateway may have acted; query it. */
-  | { kind: 'unknown'; reason: string }
-  /** The gateway could not be reached; nothing was sent. */
-  | { kind: 'not_sent'; reason: string };
-
-export type UpayQueryOutcome =
-  | { kind: 'found'; order: UpayOrder }
-  | { kind: 'missing' }
-  | { kind: 'refused'; failure: VendorFailure }
-  /** No trustworthy answer; `notSent` when the request never left (the gateway was unreachable). */
-  | { kind: 'unknown'; reason: string; notSent?: boolean };
-
-export type UpayCancelOutcome =
-  /** CANCEL_SUCCESS or CANCEL_ABORT_SUCCESS. */
-  | { kind: 'canceled'; order?: UpayOrder }
-  /** FAIL + UPAY_ORDER_NOT_EXISTS: there was nothing to cancel. */
-  | { kind: 'missing' }
-  /** Anything else, including network errors: a person (or a later query) must settle it. */
-  | { kind: 'uncertain'; reason: string; failure?: VendorFailure };
-
-export type UpayRefundOutcome =
-  | { kind: 'refunded'; order?: UpayOrder }
-  | { kind: 'refused'; failure: VendorFailure }
-  /** REFUND_ERROR, a timeout or a server error: retry with the same refund_request_no. */
-  | { kind: 'uncertain'; reason: string }
-  | { kind: 'not_sent'; reason: string };
-
 /**
- * The Shouqianba upay v2 gateway. Stateless: it signs, sends and maps answers into outcomes;
+ * The Shouqianba gateway (its upay v2 API). Stateless: it signs, sends and maps answers into outcomes;
  * the services persist them and check transitions. Transport failures become outcomes here,
  * because each operation gives them a different meaning (§2.4).
  */
-export class ShouqianbaAdapter implements PaymentsAdapter {
+export class ShouqianbaAdapter implements InStoreAdapter {
   readonly vendor = Vendor.SHOUQIANBA;
 
   constructor(
@@ -77,8 +35,8 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   /** 三.2 pay: B scans C. */
   async pay(
     config: ResolvedProviderConfig,
-    order: UpayOrderRequest & { dynamicId: string },
-  ): Promise<UpayCreateOutcome> {
+    order: InStoreOrderRequest & { dynamicId: string },
+  ): Promise<InStoreCreateOutcome> {
     const body = compact({
       terminal_sn: terminalSn(config),
       client_sn: order.clientSn,
@@ -94,8 +52,8 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   /** 三.6 precreate: C scans B; the answer carries the qr_code. */
   async precreate(
     config: ResolvedProviderConfig,
-    order: UpayOrderRequest & { wallet: Wallet },
-  ): Promise<UpayCreateOutcome> {
+    order: InStoreOrderRequest & { wallet: Wallet },
+  ): Promise<InStoreCreateOutcome> {
     const body = compact({
       terminal_sn: terminalSn(config),
       client_sn: order.clientSn,
@@ -109,7 +67,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   }
 
   /** 三.4 query, by our order number. */
-  async query(config: ResolvedProviderConfig, clientSn: string): Promise<UpayQueryOutcome> {
+  async query(config: ResolvedProviderConfig, clientSn: string): Promise<InStoreQueryOutcome> {
     const answer = await this.call(config, '/upay/v2/query', { terminal_sn: terminalSn(config), client_sn: clientSn });
     if (answer.kind === 'transport') return { kind: 'unknown', reason: answer.reason, notSent: !answer.sent };
     if (answer.kind === 'client_error')
@@ -122,7 +80,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   }
 
   /** 三.5 cancel, by our order number. */
-  async cancel(config: ResolvedProviderConfig, clientSn: string): Promise<UpayCancelOutcome> {
+  async cancel(config: ResolvedProviderConfig, clientSn: string): Promise<InStoreCancelOutcome> {
     const answer = await this.call(config, '/upay/v2/cancel', { terminal_sn: terminalSn(config), client_sn: clientSn });
     if (answer.kind === 'transport' || answer.kind === 'server_error') {
       return { kind: 'uncertain', reason: answer.kind === 'transport' ? answer.reason : answer.errorCode };
@@ -142,10 +100,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
   }
 
   /** 三.3 refund. Retrying an uncertain refund must reuse its refund_request_no and amount. */
-  async refund(
-    config: ResolvedProviderConfig,
-    refund: { sn: string | null; clientSn: string; requestNo: string; amountFen: number; operator: string },
-  ): Promise<UpayRefundOutcome> {
+  async refund(config: ResolvedProviderConfig, refund: InStoreRefundRequest): Promise<InStoreRefundOutcome> {
     const body = compact({
       terminal_sn: terminalSn(config),
       sn: refund.sn ?? undefined,
@@ -185,7 +140,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
       case 'found':
         return {
           kind: 'found',
-          status: paymentStatusOf(result.order.orderStatus),
+          status: result.order.status,
           amount: result.order.totalFen,
           vendorRef: result.order.sn,
           detail: orderDetail(result.order),
@@ -201,7 +156,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
     }
   }
 
-  private createOutcome(answer: UpayAnswer | TransportFailure): UpayCreateOutcome {
+  private createOutcome(answer: ShouqianbaAnswer | TransportFailure): InStoreCreateOutcome {
     if (answer.kind === 'transport') {
       return answer.sent ? { kind: 'unknown', reason: answer.reason } : { kind: 'not_sent', reason: answer.reason };
     }
@@ -260,7 +215,7 @@ export class ShouqianbaAdapter implements PaymentsAdapter {
     config: ResolvedProviderConfig,
     path: string,
     request: object,
-  ): Promise<UpayAnswer | TransportFailure> {
+  ): Promise<ShouqianbaAnswer | TransportFailure> {
     const body = JSON.stringify(request);
     try {
       const response = await this.http.send({
@@ -292,16 +247,4 @@ interface TransportFailure {
 
 function terminalSn(config: ResolvedProviderConfig): string {
   return shouqianbaCredentials(config).terminalSn;
-}
-
-/** What events and vendorData keep of an order: codes and amounts, nothing about the payer. */
-export function orderDetail(order: UpayOrder): Record<string, unknown> {
-  return {
-    orderStatus: order.orderStatus,
-    flowStatus: order.flowStatus,
-    sn: order.sn,
-    totalFen: order.totalFen,
-    netFen: order.netFen,
-    payway: order.payway,
-  };
 }

@@ -5,14 +5,14 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * `Authorization: <terminal_sn> <sign>`. The spec prints no case; we send lower-case hex and
  * accept either case when verifying.
  */
-export function upaySign(body: string | Buffer, terminalKey: string): string {
+export function shouqianbaSign(body: string | Buffer, terminalKey: string): string {
   return createHash('md5')
     .update(Buffer.concat([Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), Buffer.from(terminalKey, 'utf8')]))
     .digest('hex');
 }
 
 export function authorizationHeader(terminalSn: string, body: string | Buffer, terminalKey: string): string {
-  return `${terminalSn} ${upaySign(body, terminalKey)}`;
+  return `${terminalSn} ${shouqianbaSign(body, terminalKey)}`;
 }
 
 /** Splits `Authorization: <terminal_sn> <sign>`; undefined when it is not that shape. */
@@ -23,7 +23,7 @@ export function parseAuthorization(header: string | undefined): { terminalSn: st
 
 /** Constant-time check of a request's signature against the terminal's key. */
 export function verifyUpaySignature(body: Buffer, sign: string, terminalKey: string): boolean {
-  const expected = Buffer.from(upaySign(body, terminalKey), 'utf8');
+  const expected = Buffer.from(shouqianbaSign(body, terminalKey), 'utf8');
   const given = Buffer.from(sign.toLowerCase(), 'utf8');
   return expected.length === given.length && timingSafeEqual(expected, given);
 }

@@ -1,27 +1,13 @@
 import type { VendorFailure } from '../failures';
-import { failureReasonOf } from './status-map';
-import { ORDER_STATUSES, type OrderStatus, type UpayEnvelope, type UpayOrderData } from './wire-types';
+import type { InStoreOrder } from '../in-store';
+import { failureReasonOf, paymentStatusOf } from './status-map';
+import { ORDER_STATUSES, type OrderStatus, type ShouqianbaEnvelope, type ShouqianbaOrderData } from './wire-types';
 
 export type { VendorFailure };
 
-/** biz_response.data after validation: amounts in integer fen, statuses from the spec. */
-export interface UpayOrder {
-  sn: string;
-  clientSn: string;
-  flowStatus: string;
-  orderStatus: OrderStatus;
-  totalFen: number;
-  netFen: number;
-  payway: string | null;
-  subPayway: string | null;
-  tradeNo: string | null;
-  finishTime: string | null;
-  qrCode: string | null;
-}
-
 /** The envelope in our terms: a business answer, or the vendor's own client or server error. */
-export type UpayAnswer =
-  | { kind: 'business'; resultCode: string; errorCode?: string; errorMessage?: string; order?: UpayOrder }
+export type ShouqianbaAnswer =
+  | { kind: 'business'; resultCode: string; errorCode?: string; errorMessage?: string; order?: InStoreOrder }
   /** result_code 400: our request was refused; nothing happened. */
   | { kind: 'client_error'; errorCode: string; errorMessage: string }
   /** result_code 500, an HTTP error or an answer we cannot read: what happened is unknown. */
@@ -44,7 +30,7 @@ function text(value: unknown): string | null {
 }
 
 /** Validates biz_response.data; undefined when it is not an order the spec describes. */
-export function parseOrder(data: UpayOrderData | undefined): UpayOrder | undefined {
+export function parseOrder(data: ShouqianbaOrderData | undefined): InStoreOrder | undefined {
   if (!data || typeof data !== 'object') return undefined;
   const totalFen = fenFromWire(data.total_amount);
   const netFen = fenFromWire(data.net_amount);
@@ -56,8 +42,9 @@ export function parseOrder(data: UpayOrderData | undefined): UpayOrder | undefin
   return {
     sn: data.sn,
     clientSn: data.client_sn,
+    status: paymentStatusOf(data.order_status as OrderStatus),
     flowStatus: String(data.status ?? ''),
-    orderStatus: data.order_status as OrderStatus,
+    orderStatus: data.order_status,
     totalFen,
     netFen,
     payway: text(data.payway),
@@ -69,10 +56,10 @@ export function parseOrder(data: UpayOrderData | undefined): UpayOrder | undefin
 }
 
 /** Reads an HTTP answer of the gateway. Unreadable answers are server errors: never acted on. */
-export function parseAnswer(httpStatus: number, body: string): UpayAnswer {
-  let envelope: UpayEnvelope;
+export function parseAnswer(httpStatus: number, body: string): ShouqianbaAnswer {
+  let envelope: ShouqianbaEnvelope;
   try {
-    envelope = JSON.parse(body) as UpayEnvelope;
+    envelope = JSON.parse(body) as ShouqianbaEnvelope;
   } catch {
     return { kind: 'server_error', errorCode: `HTTP_${httpStatus}`, errorMessage: 'the answer is not JSON' };
   }

@@ -102,7 +102,7 @@ export type FlowStatus = (typeof FLOW_STATUSES)[number];
 export const PAYWAYS = { ALIPAY: '1', WECHAT: '3', BAIFUBAO: '4', JD: '5' } as const;
 
 /** biz_response.data: every field a string; which are present depends on the operation. */
-export interface UpayOrderData {
+export interface ShouqianbaOrderData {
   sn: string;
   client_sn: string;
   status: string;
@@ -129,10 +129,10 @@ export interface UpayBizResponse {
   result_code: string;
   error_code?: string;
   error_message?: string;
-  data?: UpayOrderData;
+  data?: ShouqianbaOrderData;
 }
 
-export interface UpayEnvelope {
+export interface ShouqianbaEnvelope {
   result_code: string;
   error_code?: string;
   error_message?: string;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
 import { bodySignatureHolds, readAuthorization } from './sandbox-signing';
-import type { OrderStatus, UpayEnvelope, UpayOrderData } from '../../providers/shouqianba/wire-types';
+import type { OrderStatus, ShouqianbaEnvelope, ShouqianbaOrderData } from '../../providers/shouqianba/wire-types';
 import { escapeHtml, layout } from '../html';
 import { SandboxBase } from '../sandbox-base';
 
@@ -12,7 +12,7 @@ export interface SandboxTerminal {
   terminalKey: string;
 }
 
-export interface SandboxUpayOrder {
+export interface SandboxOrder {
   sn: string;
   clientSn: string;
   terminalSn: string;
@@ -91,15 +91,15 @@ class ClientError extends Error {
 }
 
 /**
- * An emulator of the Shouqianba upay v2 gateway: terminals with keys, signature checks over
+ * An emulator of the Shouqianba gateway (its upay v2 API): terminals with keys, signature checks over
  * the raw body, barcode payments whose outcome the barcode chooses, QR orders paid on a scan
  * page, query, cancel (including the reversal of a same-day paid order) and repeatable
  * partial refunds, with the real service's conflict answers. State lives in memory.
  */
 export class ShouqianbaSandbox extends SandboxBase {
   private readonly terminals = new Map<string, SandboxTerminal>();
-  private readonly orders = new Map<string, SandboxUpayOrder>();
-  private readonly byClientSn = new Map<string, SandboxUpayOrder>();
+  private readonly orders = new Map<string, SandboxOrder>();
+  private readonly byClientSn = new Map<string, SandboxOrder>();
   private nextSn = 7894259244000000;
 
   constructor(
@@ -116,18 +116,18 @@ export class ShouqianbaSandbox extends SandboxBase {
   }
 
   /** Orders of a terminal, optionally of one client_sn (tests count them). */
-  ordersOf(terminalSn: string, clientSn?: string): SandboxUpayOrder[] {
+  ordersOf(terminalSn: string, clientSn?: string): SandboxOrder[] {
     return [...this.orders.values()].filter(
       (order) => order.terminalSn === terminalSn && (clientSn === undefined || order.clientSn === clientSn),
     );
   }
 
-  order(sn: string): SandboxUpayOrder | undefined {
+  order(sn: string): SandboxOrder | undefined {
     return this.orders.get(sn);
   }
 
   /** The payer scans the QR code and pays (or declines) in the wallet app. */
-  scan(order: SandboxUpayOrder, decision: 'pay' | 'decline'): boolean {
+  scan(order: SandboxOrder, decision: 'pay' | 'decline'): boolean {
     if (order.orderStatus !== 'CREATED') return false;
     this.finish(order, decision === 'pay' ? 'paid' : 'failed');
     return true;
@@ -205,7 +205,7 @@ export class ShouqianbaSandbox extends SandboxBase {
   private async api(
     req: Request,
     res: Response,
-    operation: (body: Record<string, unknown>, terminal: SandboxTerminal) => UpayEnvelope,
+    operation: (body: Record<string, unknown>, terminal: SandboxTerminal) => ShouqianbaEnvelope,
   ): Promise<void> {
     await this.withFaults(req, res, async () => {
       const envelope = this.checked(req, operation);
@@ -215,8 +215,8 @@ export class ShouqianbaSandbox extends SandboxBase {
 
   private checked(
     req: Request,
-    operation: (body: Record<string, unknown>, terminal: SandboxTerminal) => UpayEnvelope,
-  ): UpayEnvelope {
+    operation: (body: Record<string, unknown>, terminal: SandboxTerminal) => ShouqianbaEnvelope,
+  ): ShouqianbaEnvelope {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const auth = readAuthorization(req.get('authorization'));
@@ -242,7 +242,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     }
   }
 
-  private pay(body: Record<string, unknown>, terminal: SandboxTerminal): UpayEnvelope {
+  private pay(body: Record<string, unknown>, terminal: SandboxTerminal): ShouqianbaEnvelope {
     const fields = this.orderFields(body);
     const dynamicId = requireText(body, 'dynamic_id', 32);
     const payway = paywayOfBarcode(dynamicId);
@@ -279,7 +279,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     }
   }
 
-  private precreate(body: Record<string, unknown>, terminal: SandboxTerminal, req: Request): UpayEnvelope {
+  private precreate(body: Record<string, unknown>, terminal: SandboxTerminal, req: Request): ShouqianbaEnvelope {
     const fields = this.orderFields(body);
     const payway = requireText(body, 'payway', 2);
     if (payway === '4' || payway === '5') {
@@ -293,13 +293,13 @@ export class ShouqianbaSandbox extends SandboxBase {
     return this.answer('PRECREATE_SUCCESS', order);
   }
 
-  private query(body: Record<string, unknown>, terminal: SandboxTerminal): UpayEnvelope {
+  private query(body: Record<string, unknown>, terminal: SandboxTerminal): ShouqianbaEnvelope {
     const order = this.find(body, terminal);
     if (!order) return this.fail('UPAY_ORDER_NOT_EXISTS', '订单不存在');
     return this.answer('SUCCESS', order);
   }
 
-  private cancel(body: Record<string, unknown>, terminal: SandboxTerminal): UpayEnvelope {
+  private cancel(body: Record<string, unknown>, terminal: SandboxTerminal): ShouqianbaEnvelope {
     const order = this.find(body, terminal);
     if (!order) return this.fail('UPAY_ORDER_NOT_EXISTS', '订单不存在');
     switch (order.orderStatus) {
@@ -336,7 +336,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     }
   }
 
-  private refund(body: Record<string, unknown>, terminal: SandboxTerminal): UpayEnvelope {
+  private refund(body: Record<string, unknown>, terminal: SandboxTerminal): ShouqianbaEnvelope {
     const requestNo = requireText(body, 'refund_request_no', 32);
     requireText(body, 'operator', 64);
     const amount = requireFen(body, 'refund_amount');
@@ -372,7 +372,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     };
   }
 
-  private conflict(terminal: SandboxTerminal, clientSn: string): UpayEnvelope | undefined {
+  private conflict(terminal: SandboxTerminal, clientSn: string): ShouqianbaEnvelope | undefined {
     if (!this.byClientSn.has(`${terminal.terminalSn}:${clientSn}`)) return undefined;
     return this.fail('CLIENT_SN_CONFLICT', 'client_sn在系统中已存在');
   }
@@ -383,9 +383,9 @@ export class ShouqianbaSandbox extends SandboxBase {
     payway: string,
     subPayway: '1' | '2',
     behaviour: BarcodeBehaviour,
-  ): SandboxUpayOrder {
+  ): SandboxOrder {
     const sn = String(this.nextSn++);
-    const order: SandboxUpayOrder = {
+    const order: SandboxOrder = {
       sn,
       clientSn: fields.clientSn,
       terminalSn: terminal.terminalSn,
@@ -408,7 +408,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     return order;
   }
 
-  private find(body: Record<string, unknown>, terminal: SandboxTerminal): SandboxUpayOrder | undefined {
+  private find(body: Record<string, unknown>, terminal: SandboxTerminal): SandboxOrder | undefined {
     // 4.2: sn first, then client_sn.
     if (body.sn === undefined && body.client_sn === undefined)
       throw new ClientError('INVALID_PARAMS', 'sn与client_sn不能同时为空');
@@ -419,26 +419,26 @@ export class ShouqianbaSandbox extends SandboxBase {
       : this.byClientSn.get(`${terminal.terminalSn}:${String(body.client_sn)}`);
   }
 
-  private finish(order: SandboxUpayOrder, outcome: 'paid' | 'failed'): void {
+  private finish(order: SandboxOrder, outcome: 'paid' | 'failed'): void {
     if (order.orderStatus !== 'CREATED') return;
     if (outcome === 'paid') this.markPaid(order);
     else this.markFailed(order);
   }
 
-  private markPaid(order: SandboxUpayOrder): void {
+  private markPaid(order: SandboxOrder): void {
     order.orderStatus = 'PAID';
     order.flowStatus = 'SUCCESS';
     order.paidAt = this.clock.now();
     order.finishTime = order.paidAt;
   }
 
-  private markFailed(order: SandboxUpayOrder): void {
+  private markFailed(order: SandboxOrder): void {
     order.orderStatus = 'PAY_CANCELED';
     order.flowStatus = 'FAIL_CANCELED';
     order.finishTime = this.clock.now();
   }
 
-  private markCanceled(order: SandboxUpayOrder): void {
+  private markCanceled(order: SandboxOrder): void {
     if (order.timer !== undefined) this.clock.clearTimer(order.timer);
     order.orderStatus = 'CANCELED';
     order.flowStatus = 'SUCCESS';
@@ -446,18 +446,23 @@ export class ShouqianbaSandbox extends SandboxBase {
     order.finishTime = this.clock.now();
   }
 
-  private invalidCancelState(order: SandboxUpayOrder): UpayEnvelope {
+  private invalidCancelState(order: SandboxOrder): ShouqianbaEnvelope {
     return this.fail('UPAY_CANCEL_INVALID_ORDER_STATE', `当前的订单状态是${order.orderStatus}`);
   }
 
-  private fail(errorCode: string, errorMessage: string): UpayEnvelope {
+  private fail(errorCode: string, errorMessage: string): ShouqianbaEnvelope {
     return {
       result_code: '200',
       biz_response: { result_code: 'FAIL', error_code: errorCode, error_message: errorMessage },
     };
   }
 
-  private answer(resultCode: string, order: SandboxUpayOrder, errorCode?: string, errorMessage?: string): UpayEnvelope {
+  private answer(
+    resultCode: string,
+    order: SandboxOrder,
+    errorCode?: string,
+    errorMessage?: string,
+  ): ShouqianbaEnvelope {
     return {
       result_code: '200',
       biz_response: {
@@ -468,8 +473,8 @@ export class ShouqianbaSandbox extends SandboxBase {
     };
   }
 
-  private data(order: SandboxUpayOrder): UpayOrderData {
-    const data: UpayOrderData = {
+  private data(order: SandboxOrder): ShouqianbaOrderData {
+    const data: ShouqianbaOrderData = {
       sn: order.sn,
       client_sn: order.clientSn,
       ctime: String(order.createdAt),
@@ -493,7 +498,7 @@ export class ShouqianbaSandbox extends SandboxBase {
     return data;
   }
 
-  private qrPage(order: SandboxUpayOrder): string {
+  private qrPage(order: SandboxOrder): string {
     const amount = `¥${Math.floor(order.totalFen / 100)}.${String(order.totalFen % 100).padStart(2, '0')}`;
     const open = order.orderStatus === 'CREATED';
     const base = `${this.mountPath}/qr/${order.sn}`;

@@ -9,13 +9,12 @@ import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import {
   orderDetail,
-  type ShouqianbaAdapter,
-  type UpayCancelOutcome,
-  type UpayCreateOutcome,
+  type InStoreAdapter,
+  type InStoreCancelOutcome,
+  type InStoreCreateOutcome,
+  type InStoreOrder,
   type Wallet,
-} from '../../providers/shouqianba';
-import { paymentStatusOf } from '../../providers/shouqianba';
-import type { UpayOrder } from '../../providers/shouqianba';
+} from '../../providers/in-store';
 import type { VendorFailure } from '../../providers/failures';
 import { failpoint } from '../../util/failpoints';
 import { inStoreData, vendorDataOf, type InStoreData } from '../vendor-data';
@@ -40,7 +39,7 @@ export interface InStorePaymentInput {
   wallet?: Wallet;
 }
 
-export type InStoreCreateOutcome =
+export type InStorePaymentOutcome =
   | { ok: true; transaction: Transaction; replayed: boolean }
   | { ok: false; error: 'PROVIDER_NOT_CONFIGURED'; vendor: Vendor };
 
@@ -58,7 +57,7 @@ const OPEN_STATUSES = [TransactionStatus.PENDING, TransactionStatus.PROCESSING];
  * the slow poll. Every step is an event subscribers see.
  */
 export class InStorePaymentService {
-  static readonly POLL_JOB = 'upay-poll-then-cancel';
+  static readonly POLL_JOB = 'in-store-poll-then-cancel';
 
   constructor(
     private readonly db: Database,
@@ -66,13 +65,13 @@ export class InStorePaymentService {
     private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
-    private readonly adapter: ShouqianbaAdapter,
+    private readonly adapter: InStoreAdapter,
     private readonly payments: PaymentService,
     private readonly jobs: JobQueue,
     private readonly settings: () => InStoreSettings,
   ) {}
 
-  async create(scope: Scope, input: InStorePaymentInput): Promise<InStoreCreateOutcome> {
+  async create(scope: Scope, input: InStorePaymentInput): Promise<InStorePaymentOutcome> {
     const { clientId } = await checkParties(this.reads, scope, input);
     if (input.method === 'BARCODE' && !/^[0-9A-Za-z]{1,32}$/.test(input.dynamicId ?? '')) {
       throw badUserInput(
@@ -135,7 +134,7 @@ export class InStorePaymentService {
           input.method === 'BARCODE'
             ? await this.adapter.pay(config, { ...order, dynamicId: input.dynamicId as string })
             : await this.adapter.precreate(config, { ...order, wallet: input.wallet as Wallet });
-        failpoint('upay.after-create-call');
+        failpoint('in-store.after-create-call');
         await this.applyCreate(transaction, outcome);
         return { kind: 'Transaction', id };
       },
@@ -238,7 +237,7 @@ export class InStorePaymentService {
   private schedule(transaction: Pick<Transaction, 'id' | 'platformId'>, delayMs = this.settings().pollIntervalMs) {
     return this.jobs.schedule({
       name: InStorePaymentService.POLL_JOB,
-      id: `upay-poll.${transaction.id}`,
+      id: `in-store-poll.${transaction.id}`,
       data: { platformId: transaction.platformId, transactionId: transaction.id },
       delayMs,
     });
@@ -246,7 +245,7 @@ export class InStorePaymentService {
 
   private async applyCreate(
     transaction: { id: string; platformId: string; amountFen: number },
-    outcome: UpayCreateOutcome,
+    outcome: InStoreCreateOutcome,
   ): Promise<void> {
     const detail = { step: 'create' };
     switch (outcome.kind) {
@@ -290,10 +289,10 @@ export class InStorePaymentService {
   /** The gateway's view of the order, checked against our amount. Returns the resulting status. */
   private async applyOrder(
     transaction: { id: string; platformId: string; amountFen: number },
-    order: UpayOrder,
+    order: InStoreOrder,
     source: EventSource,
     step: Record<string, unknown>,
-    reported: TransactionStatus = paymentStatusOf(order.orderStatus),
+    reported: TransactionStatus = order.status,
     patch: Record<string, unknown> = {},
   ): Promise<TransactionStatus> {
     // The vendor's word: its amount goes through the writer's amount rule.
@@ -316,7 +315,7 @@ export class InStorePaymentService {
 
   private async applyCancel(
     transaction: { id: string; platformId: string; amountFen: number },
-    result: UpayCancelOutcome,
+    result: InStoreCancelOutcome,
     source: EventSource,
   ): Promise<void> {
     switch (result.kind) {

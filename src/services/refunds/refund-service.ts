@@ -9,7 +9,7 @@ import { EntityKind, EventSource, FailureReason, TransactionKind, TransactionSta
 import { Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
-import type { ShouqianbaAdapter, UpayRefundOutcome } from '../../providers/shouqianba';
+import type { InStoreAdapter, InStoreRefundOutcome } from '../../providers/in-store';
 import type { BindResult, IdempotencyService } from '../tenancy/idempotency-service';
 import { insertTransaction, transactionChange, orderNoOf } from '../payments/payment-records';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
@@ -65,7 +65,7 @@ export class RefundService {
     private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
-    private readonly adapter: ShouqianbaAdapter,
+    private readonly adapter: InStoreAdapter,
     private readonly jobs: JobQueue,
     private readonly retryDelayMs: () => number,
   ) {}
@@ -210,10 +210,10 @@ export class RefundService {
     });
   }
 
-  private async apply(refund: Transaction, given: UpayRefundOutcome, source: EventSource): Promise<void> {
+  private async apply(refund: Transaction, given: InStoreRefundOutcome, source: EventSource): Promise<void> {
     // Only a first attempt that never left is a failure; a retry that cannot be sent leaves
     // the earlier attempt's outcome open.
-    const result: UpayRefundOutcome =
+    const result: InStoreRefundOutcome =
       given.kind === 'not_sent' && source !== EventSource.API ? { kind: 'uncertain', reason: given.reason } : given;
     const change = (to: TransactionStatus, detail: Record<string, unknown>, patch?: TransitionRequest['patch']) =>
       this.statusWriter.change(transactionChange(refund, to, source, { step: 'refund', ...detail }, patch));
