@@ -1,103 +1,25 @@
-import { chinaDateTime, chinaDay } from '../../domain/china-time';
-import { createHmac, randomBytes } from 'node:crypto';
-import { gzipSync } from 'node:zlib';
+import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
-import { encryptForClient, openFromClient, requestTimeMs, sealForClient, type Envelope } from './sandbox-crypto';
-import { idCardChecksumValid, maskAccount, maskCard, maskName, toCsv } from '../../providers/yunzhanghu/transformers';
-import { fenToYuan, yuanToFen } from '../../domain/money';
-import {
-  BILL_FILE_COLUMNS,
-  ERROR_CODES,
-  ORDER_FILE_COLUMNS,
-  STATUS_DETAIL_MESSAGES,
-  STATUS_MESSAGES,
-  type OrderDetail,
-  type OrderStatusCode,
-  type StatusDetailCode,
-} from '../../providers/yunzhanghu/wire-types';
+import { openFromClient, requestTimeMs, type Envelope } from './sandbox-crypto';
+import { idCardChecksumValid } from '../../providers/yunzhanghu/transformers';
+import { fenToYuan } from '../../domain/money';
 import { SandboxBase } from '../sandbox-base';
+import { PayoutEngine } from './engine';
+import { DailyFiles } from './files';
+import {
+  BALANCE_OF,
+  digits,
+  need,
+  Refusal,
+  TIMESTAMP_WINDOW_MS,
+  type Channel,
+  type SandboxBroker,
+  type SandboxDealer,
+} from './state';
 
-type Channel = 'bankCard' | 'alipay' | 'wechat';
-type BalanceKey = 'bankCardFen' | 'alipayFen' | 'wxpayFen';
-const BALANCE_OF: Record<Channel, BalanceKey> = { bankCard: 'bankCardFen', alipay: 'alipayFen', wechat: 'wxpayFen' };
-const CHANNEL_NAMES: Record<Channel, string> = { bankCard: '银行卡', alipay: '支付宝', wechat: '微信' };
-
-export interface SandboxBroker {
-  brokerId: string;
-  bankCardFen: number;
-  alipayFen: number;
-  wxpayFen: number;
-}
-
-export interface BillRow {
-  billId: string;
-  type: '经纪公司打款' | '经纪公司打款服务费' | '经纪公司退汇' | '经纪公司退汇手续费';
-  amountFen: number;
-  channelRef: string;
-  at: number;
-}
-
-export interface SandboxPayoutOrder {
-  orderId: string;
-  ref: string;
-  channel: Channel;
-  brokerId: string;
-  realName: string;
-  idCard: string;
-  account: string;
-  phoneNo?: string;
-  anchorId?: string;
-  notes?: string;
-  payRemark?: string;
-  payFen: number;
-  feeFen: number;
-  status: OrderStatusCode;
-  statusDetail: StatusDetailCode;
-  createdAt: number;
-  finishedAt?: number;
-  charged: boolean;
-  fingerprint: string;
-  bills: BillRow[];
-}
-
-export interface SandboxDealer {
-  dealerId: string;
-  appKey: string;
-  des3Key: string;
-  notifyUrl?: string;
-  brokers: Map<string, SandboxBroker>;
-  /** Service fee, parts per 10,000 of the amount (700 = 7%, as in the spec's sample files). */
-  feeBasisPoints: number;
-  wechatMaxFen: number;
-  orders: Map<string, SandboxPayoutOrder>;
-  reports: Map<string, string>;
-  verifications: Map<string, { factors: string; captcha: string; expiresAt: number }>;
-  idCardUploads: number;
-}
-
-/** §2.1 5): 4m, 10m, 10m, 1h, 2h, 6h, 15h after the first attempt. */
-export const YUNZHANGHU_NOTIFY_DELAYS_MS = [0, 240_000, 600_000, 600_000, 3_600_000, 7_200_000, 21_600_000, 54_000_000];
-/** Orders are accepted synchronously and paid asynchronously (注意事项). */
-export const PROCESS_DELAY_MS = 200;
-const UNKNOWN_RESOLVES_MS = 60_000;
-const BANK_RETURN_MS = 3_600_000;
-const RED_PACKET_EXPIRES_MS = 24 * 3_600_000;
-const CAPTCHA_TTL_MS = 60_000;
-const TIMESTAMP_WINDOW_MS = 5 * 60_000;
-/** The sandbox's SMS: every verification code is this (documented). */
-export const SANDBOX_CAPTCHA = '123456';
-
-class Refusal extends Error {
-  constructor(
-    readonly code: keyof typeof ERROR_CODES,
-    message?: string,
-  ) {
-    super(message ?? ERROR_CODES[code]);
-  }
-}
-
-const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.random() * 10)).join('');
+export { PROCESS_DELAY_MS, SANDBOX_CAPTCHA, YUNZHANGHU_NOTIFY_DELAYS_MS } from './state';
+export type { BillRow, SandboxBroker, SandboxDealer, SandboxPayoutOrder } from './state';
 
 /**
  * An emulator of Yunzhanghu realtime settlement that any client can use, official SDKs
@@ -110,13 +32,12 @@ const digits = (n: number) => Array.from({ length: n }, () => Math.floor(Math.ra
  */
 export class YunzhanghuSandbox extends SandboxBase {
   private readonly dealers = new Map<string, SandboxDealer>();
-  private readonly fileSecret = randomBytes(16).toString('hex');
+  private readonly engine = new PayoutEngine(this.clock, this.notifier);
+  private readonly files: DailyFiles;
 
-  constructor(
-    logger: Logger,
-    private readonly mountPath: string,
-  ) {
+  constructor(logger: Logger, mountPath: string) {
     super(logger);
+    this.files = new DailyFiles(this.dealers, this.clock, mountPath);
   }
 
   registerDealer(input: {
@@ -167,7 +88,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     const held = [...dealer.orders.values()].filter(
       (o) => o.status === 4 && o.brokerId === brokerId && o.channel === channel,
     );
-    for (const order of held.sort((a, b) => a.createdAt - b.createdAt)) this.process(dealer, order);
+    for (const order of held.sort((a, b) => a.createdAt - b.createdAt)) this.engine.process(dealer, order);
   }
 
   /** The payee opens the WeChat red packet. */
@@ -175,7 +96,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     const dealer = this.mustDealer(dealerId);
     const order = dealer.orders.get(orderId);
     if (!order || order.status !== 1 || order.statusDetail !== 27) return false;
-    this.setStatus(dealer, order, 1, 0);
+    this.engine.setStatus(dealer, order, 1, 0);
     return true;
   }
 
@@ -184,7 +105,7 @@ export class YunzhanghuSandbox extends SandboxBase {
     const dealer = this.mustDealer(dealerId);
     const order = dealer.orders.get(orderId);
     if (!order || order.status !== 1 || order.statusDetail !== 0) return false;
-    this.giveBack(dealer, order, 213);
+    this.engine.giveBack(dealer, order, 213);
     return true;
   }
 
@@ -202,11 +123,13 @@ export class YunzhanghuSandbox extends SandboxBase {
     ) => {
       for (const path of paths) router.get(path, (req, res) => void this.api(req, res, handler));
     };
-    post(['/api/payment/v1/order-realtime', '/api/payment/v1/order-bankpay'], (d, p) => this.order(d, 'bankCard', p));
-    post(['/api/payment/v1/order-alipay'], (d, p) => this.order(d, 'alipay', p));
-    post(['/api/payment/v1/order-wxpay'], (d, p) => this.order(d, 'wechat', p));
-    get(['/api/payment/v1/query-realtime-order'], (d, p) => this.query(d, p, 'document'));
-    get(['/api/payment/v1/query-order'], (d, p) => this.query(d, p, 'sdk'));
+    post(['/api/payment/v1/order-realtime', '/api/payment/v1/order-bankpay'], (d, p) =>
+      this.engine.order(d, 'bankCard', p),
+    );
+    post(['/api/payment/v1/order-alipay'], (d, p) => this.engine.order(d, 'alipay', p));
+    post(['/api/payment/v1/order-wxpay'], (d, p) => this.engine.order(d, 'wechat', p));
+    get(['/api/payment/v1/query-realtime-order'], (d, p) => this.engine.query(d, p, 'document'));
+    get(['/api/payment/v1/query-order'], (d, p) => this.engine.query(d, p, 'sdk'));
     get(['/api/payment/v1/query-accounts', '/api/payment/v1/query-accounts/'], (d) => ({
       dealer_infos: [...d.brokers.values()].map((b) => ({
         broker_id: b.brokerId,
@@ -220,7 +143,7 @@ export class YunzhanghuSandbox extends SandboxBase {
       })),
     }));
     get(['/api/dataservice/v1/order/downloadurl', '/api/dataservice/v1/order/downloadurl/'], (d, p, req) => ({
-      order_download_url: this.fileUrl(req, d, 'order', String(p.order_date ?? '')),
+      order_download_url: this.files.fileUrl(req, d, 'order', String(p.order_date ?? '')),
     }));
     get(
       [
@@ -229,13 +152,13 @@ export class YunzhanghuSandbox extends SandboxBase {
         '/api/dataservice/v1/bill/downloadurl/',
       ],
       (d, p, req) => ({
-        bill_download_url: this.fileUrl(req, d, 'bill', String(p.bill_date ?? '')),
+        bill_download_url: this.files.fileUrl(req, d, 'bill', String(p.bill_date ?? '')),
       }),
     );
-    post(['/authentication/verify-request'], (d, p) => this.verifyRequest(d, p));
-    post(['/authentication/verify-confirm'], (d, p) => this.verifyConfirm(d, p));
-    post(['/authentication/verify-bankcard-four-factor'], (_d, p) => this.checkFactors(p, true));
-    post(['/authentication/verify-bankcard-three-factor'], (_d, p) => this.checkFactors(p, false));
+    post(['/authentication/verify-request'], (d, p) => this.engine.verifyRequest(d, p));
+    post(['/authentication/verify-confirm'], (d, p) => this.engine.verifyConfirm(d, p));
+    post(['/authentication/verify-bankcard-four-factor'], (_d, p) => this.engine.checkFactors(p, true));
+    post(['/authentication/verify-bankcard-three-factor'], (_d, p) => this.engine.checkFactors(p, false));
     post(['/authentication/verify-id'], (_d, p) => {
       if (!idCardChecksumValid(String(p.id_card ?? ''))) throw new Refusal('2003', '身份证号有误');
       if (!p.real_name) throw new Refusal('1002');
@@ -253,10 +176,10 @@ export class YunzhanghuSandbox extends SandboxBase {
       express.raw({ type: () => true, limit: '8mb' }),
       (req, res) => void this.idCardImage(req, res),
     );
-    post(['/api/notify/order-bankcard'], (d, p) => this.report(d, 'bankCard', p));
-    post(['/api/notify/order-alipay'], (d, p) => this.report(d, 'alipay', p));
-    post(['/api/notify/order-wxpay'], (d, p) => this.report(d, 'wechat', p));
-    router.get('/files/:dealerId/:kind/:file', (req, res) => this.serveFile(req, res));
+    post(['/api/notify/order-bankcard'], (d, p) => this.engine.report(d, 'bankCard', p));
+    post(['/api/notify/order-alipay'], (d, p) => this.engine.report(d, 'alipay', p));
+    post(['/api/notify/order-wxpay'], (d, p) => this.engine.report(d, 'wechat', p));
+    router.get('/files/:dealerId/:kind/:file', (req, res) => this.files.serveFile(req, res));
     router.post('/_admin/dealers', this.adminJson, (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
       if (typeof body.dealerId !== 'string' || !body.dealerId)
@@ -340,263 +263,6 @@ export class YunzhanghuSandbox extends SandboxBase {
     return opened.payload as Record<string, unknown>;
   }
 
-  private order(dealer: SandboxDealer, channel: Channel, p: Record<string, unknown>): unknown {
-    const orderId = need(p, 'order_id', 64);
-    if (p.dealer_id !== dealer.dealerId) throw new Refusal('1002', 'dealer_id与请求头不一致');
-    const brokerId = need(p, 'broker_id', 64);
-    if (!dealer.brokers.has(brokerId)) throw new Refusal('2038');
-    const realName = need(p, 'real_name', 64);
-    const idCard = need(p, 'id_card', 32);
-    const account = channel === 'wechat' ? need(p, 'openid', 64) : need(p, 'card_no', 64);
-    const payFen = yuanToFen(p.pay);
-    if (payFen === undefined) throw new Refusal('2016');
-    if (payFen <= 0) throw new Refusal('2024');
-    const limits = { bankCard: [1, 500_000_000], alipay: [1, 100_000_000], wechat: [100, dealer.wechatMaxFen] }[
-      channel
-    ];
-    if (payFen < limits[0] || payFen > limits[1]) throw new Refusal('2016');
-    if (channel === 'bankCard' && !isPlausibleCard(account)) throw new Refusal('2006');
-    const fingerprint = JSON.stringify([channel, brokerId, realName, idCard, account, payFen]);
-    const existing = dealer.orders.get(orderId);
-    if (existing) {
-      // 同一个order_id只会被支付一次: the same order again is answered as accepted; another
-      // order under the same id is refused.
-      if (existing.fingerprint !== fingerprint) throw new Refusal('2002', '订单号重复');
-      return { order_id: orderId, ref: existing.ref, pay: fenToYuan(existing.payFen) };
-    }
-    const order: SandboxPayoutOrder = {
-      orderId,
-      ref: `1053${digits(13)}`,
-      channel,
-      brokerId,
-      realName,
-      idCard,
-      account,
-      phoneNo: typeof p.phone_no === 'string' ? p.phone_no : undefined,
-      anchorId: typeof p.anchor_id === 'string' ? p.anchor_id : undefined,
-      notes: typeof p.notes === 'string' ? p.notes : undefined,
-      payRemark: typeof p.pay_remark === 'string' ? p.pay_remark : undefined,
-      payFen,
-      feeFen: Math.round((payFen * dealer.feeBasisPoints) / 10_000),
-      status: 0,
-      statusDetail: 0,
-      createdAt: this.clock.now(),
-      charged: false,
-      fingerprint,
-      bills: [],
-    };
-    dealer.orders.set(orderId, order);
-    this.clock.setTimer(PROCESS_DELAY_MS, () => this.process(dealer, order));
-    return { order_id: orderId, ref: order.ref, pay: fenToYuan(payFen) };
-  }
-
-  /** The asynchronous part: pay, hold, fail, or leave the outcome unknown, by the magic inputs. */
-  private process(dealer: SandboxDealer, order: SandboxPayoutOrder): void {
-    if (![0, 4, 5].includes(order.status)) return;
-    const fail = (detail: StatusDetailCode) => this.setStatus(dealer, order, 2, detail);
-    if (order.channel === 'bankCard' && order.account.endsWith('0002')) return fail(211);
-    if (order.channel === 'alipay' && order.account.startsWith('fail')) return fail(261);
-    if (order.channel === 'wechat' && order.account.startsWith('risk')) return fail(273);
-    if (order.channel === 'bankCard' && order.account.endsWith('0005') && order.status === 0) {
-      this.setStatus(dealer, order, 5, 0);
-      this.clock.setTimer(UNKNOWN_RESOLVES_MS, () => this.process(dealer, order));
-      return;
-    }
-    if (order.channel === 'wechat') {
-      const sameDay = [...dealer.orders.values()].filter(
-        (o) =>
-          o !== order &&
-          o.channel === 'wechat' &&
-          o.account === order.account &&
-          o.charged &&
-          chinaDay(o.createdAt) === chinaDay(order.createdAt),
-      );
-      if (sameDay.length >= 100) return fail(274);
-      if (sameDay.some((o) => Math.abs(order.createdAt - o.createdAt) < 15_000)) return fail(278);
-    }
-    const broker = dealer.brokers.get(order.brokerId) as SandboxBroker;
-    const key = BALANCE_OF[order.channel];
-    if (broker[key] < order.payFen + order.feeFen) {
-      if (order.status !== 4) this.setStatus(dealer, order, 4, 0);
-      return;
-    }
-    broker[key] -= order.payFen + order.feeFen;
-    order.charged = true;
-    const channelRef = `${chinaDay(this.clock.now()).replace(/-/g, '')}${digits(10)}`;
-    this.bill(order, '经纪公司打款', order.payFen, channelRef);
-    this.bill(order, '经纪公司打款服务费', order.feeFen, '');
-    if (order.channel === 'wechat') {
-      this.setStatus(dealer, order, 1, 27);
-      this.clock.setTimer(RED_PACKET_EXPIRES_MS, () => {
-        if (order.status === 1 && order.statusDetail === 27) this.giveBack(dealer, order, 213);
-      });
-      return;
-    }
-    this.setStatus(dealer, order, 1, 0);
-    if (order.channel === 'bankCard' && order.account.endsWith('0009')) {
-      this.clock.setTimer(BANK_RETURN_MS, () => this.giveBack(dealer, order, 213));
-    }
-  }
-
-  /** 退汇: the money (and fee) come back to the dealer; the bill gets return rows. */
-  private giveBack(dealer: SandboxDealer, order: SandboxPayoutOrder, detail: StatusDetailCode): void {
-    const broker = dealer.brokers.get(order.brokerId) as SandboxBroker;
-    broker[BALANCE_OF[order.channel]] += order.payFen + order.feeFen;
-    this.bill(order, '经纪公司退汇', order.payFen, '');
-    this.bill(order, '经纪公司退汇手续费', order.feeFen, '');
-    this.setStatus(dealer, order, 9, detail);
-  }
-
-  private bill(order: SandboxPayoutOrder, type: BillRow['type'], amountFen: number, channelRef: string): void {
-    order.bills.push({ billId: `1053${digits(14)}`, type, amountFen, channelRef, at: this.clock.now() });
-  }
-
-  private setStatus(
-    dealer: SandboxDealer,
-    order: SandboxPayoutOrder,
-    status: OrderStatusCode,
-    detail: StatusDetailCode,
-  ): void {
-    order.status = status;
-    order.statusDetail = detail;
-    if ([1, 2, 9].includes(status)) order.finishedAt = this.clock.now();
-    this.notify(dealer, order);
-  }
-
-  detail(order: SandboxPayoutOrder, dealer: SandboxDealer): OrderDetail {
-    return {
-      order_id: order.orderId,
-      ref: order.ref,
-      pay: fenToYuan(order.payFen),
-      dealer_id: dealer.dealerId,
-      broker_id: order.brokerId,
-      real_name: order.realName,
-      card_no: order.channel === 'wechat' ? '' : order.account,
-      id_card: order.idCard,
-      phone_no: order.phoneNo ?? '',
-      anchor_id: order.anchorId ?? '',
-      notes: order.notes ?? '',
-      status: order.status,
-      status_detail: order.statusDetail,
-      status_message: STATUS_MESSAGES[order.status],
-      status_detail_message: STATUS_DETAIL_MESSAGES[order.statusDetail],
-      sys_amount: fenToYuan(order.payFen),
-      broker_amount: '-/-',
-      pay_remark: order.payRemark ?? '',
-      tax: '-/-',
-      tax_level: '',
-      created_at: chinaDateTime(order.createdAt),
-      finished_time: order.finishedAt ? chinaDateTime(order.finishedAt) : '',
-      sys_wallet_ref: '',
-      sys_bank_bill: order.bills[0]?.channelRef ?? '',
-      broker_wallet_ref: '',
-      broker_bank_bill: '',
-    };
-  }
-
-  /**
-   * 2.1 4). Asked with data_type encryption, the order is 3DES-encrypted. v1.3.18 contradicts
-   * itself on where: "the returned data is encrypted", and elsewhere an `encry_data` field inside
-   * `data`. Today's `query-order` (the endpoint the official SDKs call) answers `data` as the
-   * encrypted string, which is what the SDKs decrypt; the document's `query-realtime-order` keeps
-   * the `encry_data` form. ADR 0015.
-   */
-  private query(dealer: SandboxDealer, p: Record<string, unknown>, form: 'document' | 'sdk'): unknown {
-    const order = dealer.orders.get(String(p.order_id ?? ''));
-    const channel = String(p.channel ?? '银行卡');
-    if (!order || CHANNEL_NAMES[order.channel] !== channel) throw new Refusal('2018');
-    const detail = this.detail(order, dealer);
-    if (p.data_type !== 'encryption') return detail;
-    const encrypted = encryptForClient(detail, { appKey: dealer.appKey, des3Key: dealer.des3Key });
-    return form === 'sdk' ? encrypted : { encry_data: encrypted };
-  }
-
-  private notify(dealer: SandboxDealer, order: SandboxPayoutOrder): void {
-    if (!dealer.notifyUrl) return;
-    const url = dealer.notifyUrl;
-    const notifyId = `${this.clock.now()}${digits(5)}`;
-    const payload = {
-      notify_id: notifyId,
-      notify_time: chinaDateTime(this.clock.now()),
-      data: this.detail(order, dealer),
-    };
-    this.notifier.dispatch(
-      {
-        label: `yunzhanghu ${dealer.dealerId} ${order.orderId} ${order.status}/${order.statusDetail}`,
-        target: url,
-        send: async () => {
-          // Signed afresh on every attempt, so the timestamp is current.
-          const params = sealForClient(payload, { appKey: dealer.appKey, des3Key: dealer.des3Key }, this.clock.now());
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: new URLSearchParams(params as unknown as Record<string, string>),
-            signal: AbortSignal.timeout(10_000),
-          });
-          return (await response.text()) === 'success';
-        },
-      },
-      YUNZHANGHU_NOTIFY_DELAYS_MS,
-    );
-  }
-
-  private verifyRequest(dealer: SandboxDealer, p: Record<string, unknown>): unknown {
-    this.checkFactors(p, true);
-    const factors = JSON.stringify([p.card_no, p.id_card, p.real_name, p.mobile]);
-    const now = this.clock.now();
-    // Within the minute a repeated request succeeds without a new SMS.
-    for (const [ref, pending] of dealer.verifications) {
-      if (pending.factors === factors && pending.expiresAt > now) return { ref };
-    }
-    const ref = randomBytes(9).toString('base64');
-    dealer.verifications.set(ref, { factors, captcha: SANDBOX_CAPTCHA, expiresAt: now + CAPTCHA_TTL_MS });
-    return { ref };
-  }
-
-  private verifyConfirm(dealer: SandboxDealer, p: Record<string, unknown>): unknown {
-    const pending = dealer.verifications.get(String(p.ref ?? ''));
-    const factors = JSON.stringify([p.card_no, p.id_card, p.real_name, p.mobile]);
-    if (!pending || pending.factors !== factors) throw new Refusal('2003', '交易凭证无效');
-    if (pending.expiresAt <= this.clock.now()) throw new Refusal('2003', '验证码已过期');
-    if (String(p.captcha ?? '') !== pending.captcha) throw new Refusal('2003', '验证码错误');
-    dealer.verifications.delete(String(p.ref));
-    return {};
-  }
-
-  /**
-   * Magic inputs: a card ending 2006 (or not 12-19 digits) is 2006; an ID number failing its GB 11643
-   * check digit is 2003 身份证号有误; a mobile ending 0000 or the name 不匹配 does not match (2003).
-   */
-  private checkFactors(p: Record<string, unknown>, withMobile: boolean): unknown {
-    const card = String(p.card_no ?? '');
-    if (!isPlausibleCard(card)) throw new Refusal('2006');
-    if (!idCardChecksumValid(String(p.id_card ?? ''))) throw new Refusal('2003', '身份证号有误');
-    if (!p.real_name) throw new Refusal('1002');
-    if (p.real_name === '不匹配') throw new Refusal('2003');
-    if (withMobile) {
-      const mobile = String(p.mobile ?? '');
-      if (!/^1\d{10}$/.test(mobile)) throw new Refusal('1002', '手机号格式不正确');
-      if (mobile.endsWith('0000')) throw new Refusal('2003');
-    }
-    return {};
-  }
-
-  private report(dealer: SandboxDealer, channel: Channel, p: Record<string, unknown>): unknown {
-    const orderId = need(p, 'order_id', 64);
-    need(p, 'broker_id', 64);
-    need(p, 'real_name', 64);
-    need(p, 'id_card', 32);
-    if (channel === 'wechat') need(p, 'openid', 64);
-    else need(p, 'card_no', 64);
-    const payFen = yuanToFen(p.pay);
-    if (payFen === undefined || payFen <= 0) throw new Refusal('2016');
-    if (p.result !== '1' && p.result !== '2') throw new Refusal('2001', 'result只能是1或2');
-    if (dealer.reports.has(orderId)) throw new Refusal('2002');
-    const ref = `2053${digits(13)}`;
-    dealer.reports.set(orderId, ref);
-    return { order_id: orderId, ref, pay: fenToYuan(payFen) };
-  }
-
   private async idCardImage(req: Request, res: Response): Promise<void> {
     await this.withFaults(req, res, async () => {
       const requestId = String(req.get('request-id') ?? '');
@@ -632,95 +298,6 @@ export class YunzhanghuSandbox extends SandboxBase {
     });
   }
 
-  private fileUrl(req: Request, dealer: SandboxDealer, kind: 'order' | 'bill', date: string): string {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Refusal('1002', '日期格式应为2017-01-01');
-    // Kept 90 days, then the URL is "".
-    if (this.clock.now() - Date.parse(`${date}T00:00:00+08:00`) > 90 * 86_400_000) return '';
-    const token = createHmac('sha256', this.fileSecret)
-      .update(`${dealer.dealerId}/${kind}/${date}`)
-      .digest('hex')
-      .slice(0, 32);
-    return `${req.protocol}://${req.get('host')}${this.mountPath}/files/${dealer.dealerId}/${kind}/${date}.csv.gz?token=${token}`;
-  }
-
-  private serveFile(req: Request, res: Response): void {
-    const dealer = this.dealers.get(String(req.params.dealerId));
-    const kind = String(req.params.kind);
-    const date = String(req.params.file).replace(/\.csv\.gz$/, '');
-    const token = createHmac('sha256', this.fileSecret)
-      .update(`${dealer?.dealerId}/${kind}/${date}`)
-      .digest('hex')
-      .slice(0, 32);
-    if (!dealer || (kind !== 'order' && kind !== 'bill') || req.query.token !== token)
-      return void res.status(404).send('not found');
-    res
-      .type('application/gzip')
-      .send(
-        gzipSync(Buffer.from(kind === 'order' ? this.orderFile(dealer, date) : this.billFile(dealer, date), 'utf8')),
-      );
-  }
-
-  /** 2.2 1): one row per order created that day (China time). */
-  orderFile(dealer: SandboxDealer, date: string): string {
-    const names: Record<number, string> = {
-      [-1]: '删除',
-      0: '打款中',
-      1: '成功',
-      2: '失败',
-      4: '挂单',
-      5: '-/-',
-      8: '打款中',
-      9: '退汇',
-      11: '-/-',
-      15: '删除',
-      18: '成功',
-    };
-    const rows = [...dealer.orders.values()]
-      .filter((o) => chinaDay(o.createdAt) === date)
-      .map((o) => [
-        o.orderId,
-        o.ref,
-        '',
-        maskName(o.realName),
-        o.brokerId,
-        o.status === 1 && o.statusDetail === 27 ? '成功(待领取)' : names[o.status],
-        o.channel === 'bankCard' ? maskCard(o.account) : maskAccount(o.account),
-        CHANNEL_NAMES[o.channel],
-        fenToYuan(o.payFen),
-        fenToYuan(o.feeFen),
-        o.bills[0]?.channelRef ?? '',
-        '-/-',
-        '-/-',
-        '-/-',
-        chinaDateTime(o.createdAt),
-        o.finishedAt ? chinaDateTime(o.finishedAt) : '',
-      ]);
-    return toCsv([[...ORDER_FILE_COLUMNS], ...rows]);
-  }
-
-  /** 2.2 2): one row per movement that day; a return adds rows, the original ones stay. */
-  billFile(dealer: SandboxDealer, date: string): string {
-    const rows = [...dealer.orders.values()].flatMap((o) =>
-      o.bills
-        .filter((b) => chinaDay(b.at) === date)
-        .map((b) => [
-          o.orderId,
-          o.ref,
-          b.billId,
-          b.type,
-          '成功',
-          b.type.endsWith('费') ? '-/-' : CHANNEL_NAMES[o.channel],
-          maskName(o.realName),
-          o.brokerId,
-          fenToYuan(b.amountFen),
-          b.channelRef,
-          chinaDateTime(o.createdAt),
-          chinaDateTime(b.at),
-        ]),
-    );
-    return toCsv([[...BILL_FILE_COLUMNS], ...rows]);
-  }
-
   private describe(dealer: SandboxDealer) {
     return {
       dealerId: dealer.dealerId,
@@ -743,19 +320,4 @@ export class YunzhanghuSandbox extends SandboxBase {
     if (!dealer) throw new Error('no such dealer');
     return dealer;
   }
-}
-
-function need(p: Record<string, unknown>, field: string, max: number): string {
-  const value = p[field];
-  if (typeof value !== 'string' || value === '' || value.length > max)
-    throw new Refusal('1002', `${field}不能为空或过长`);
-  return value;
-}
-
-/**
- * What the sandbox takes for a card: 12-19 digits, and not ending 2006 (its magic number for
- * 2006 银行卡号错误). No Luhn: the real service does not require it of Chinese cards either.
- */
-function isPlausibleCard(card: string): boolean {
-  return /^\d{12,19}$/.test(card) && !card.endsWith('2006');
 }
