@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { yunzhanghuCredentials } from './credentials';
+import { brokerId, dealerId, endpoints, keys, sealOptions } from './credentials';
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
@@ -7,7 +7,7 @@ import { fenToYuan } from '../../domain/money';
 import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
-import { des3Decrypt, seal, type YunzhanghuKeys } from './crypto';
+import { decryptedData, seal } from './crypto';
 import type { PayoutQueryOutcome, PayoutsAdapter, VerificationAdapter, VerificationCallOutcome } from '../capabilities';
 import {
   authAlipaySchema,
@@ -16,23 +16,14 @@ import {
   envelopeSchema,
   ignoredDataSchema,
   orderAcceptedSchema,
-  orderDetailSchema,
   orderDownloadSchema,
   verifyRequestSchema,
   type ParsedOrderAccepted,
 } from './schemas';
 import { readDayFiles, type VendorDayRecord } from './daily-files';
 import { confirmFailureReason, errorReason } from './status-map';
-import { orderReport, parseCsv } from './transformers';
-import {
-  COMMON_ENDPOINTS,
-  ENDPOINTS,
-  ERROR_CODES,
-  type AlipayOrder,
-  type BankCardOrder,
-  type EndpointNames,
-  type WechatOrder,
-} from './wire-types';
+import { parseCsv, payoutOutcomeOf } from './transformers';
+import { COMMON_ENDPOINTS, ERROR_CODES, type AlipayOrder, type BankCardOrder, type WechatOrder } from './wire-types';
 
 /** What one call came to; each flow gives transport failures their meaning. */
 export type YunzhanghuCall<T> =
@@ -393,48 +384,6 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
   }
 }
 
-/**
- * A query answer's `data` asked for with data_type encryption: the encrypted string itself, an
- * object holding it as `encry_data`, or (from a server that ignored the request) the plain
- * object. Undefined when it cannot be decrypted.
- */
-export function decryptedData(data: unknown, des3Key: string): unknown {
-  const cipher =
-    typeof data === 'string'
-      ? data
-      : data && typeof data === 'object' && typeof (data as { encry_data?: unknown }).encry_data === 'string'
-        ? (data as { encry_data: string }).encry_data
-        : undefined;
-  if (cipher === undefined) return data;
-  try {
-    return JSON.parse(des3Decrypt(cipher, des3Key));
-  } catch {
-    return undefined;
-  }
-}
-
-export function keys(config: ResolvedProviderConfig): YunzhanghuKeys {
-  const { appKey, des3Key } = yunzhanghuCredentials(config);
-  return { appKey, des3Key };
-}
-
-function sealOptions(config: ResolvedProviderConfig) {
-  return { milliseconds: yunzhanghuCredentials(config).timestampUnit === 'ms' };
-}
-
-export function dealerId(config: ResolvedProviderConfig): string {
-  return yunzhanghuCredentials(config).dealerId;
-}
-
-export function brokerId(config: ResolvedProviderConfig): string {
-  return yunzhanghuCredentials(config).brokerId;
-}
-
-function endpoints(config: ResolvedProviderConfig) {
-  const names: EndpointNames = yunzhanghuCredentials(config).endpointNames;
-  return ENDPOINTS[names];
-}
-
 function verdict(call: YunzhanghuCall<unknown>): VerificationCallOutcome {
   if (call.kind === 'ok') return { kind: 'verified' };
   if (call.kind === 'refused') return { kind: 'rejected', failure: call.failure };
@@ -442,10 +391,6 @@ function verdict(call: YunzhanghuCall<unknown>): VerificationCallOutcome {
   return { kind: 'unverifiable', reason: call.reason };
 }
 
-/** A query answer's order, in our terms; an answer not shaped as an order cannot be trusted. */
-export function payoutOutcomeOf(data: unknown): PayoutQueryOutcome {
-  const parsed = orderDetailSchema.safeParse(data);
-  if (!parsed.success) return { kind: 'unverifiable', reason: `not an order: ${parsed.error.issues[0]?.message}` };
-  const report = orderReport(parsed.data);
-  return { kind: 'found', ...report };
-}
+export { brokerId, dealerId, keys } from './credentials';
+export { decryptedData } from './crypto';
+export { payoutOutcomeOf } from './transformers';

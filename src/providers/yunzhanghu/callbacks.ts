@@ -1,7 +1,7 @@
 import { EntityKind, Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../config';
 import type { CallbackHandler, CallbackVerification, RawCallback } from '../callbacks';
-import { keys } from './adapter';
+import { keys } from './credentials';
 import { open, timestampMs, type SignedParams } from './crypto';
 import { notificationSchema } from './schemas';
 import { orderReport } from './transformers';

@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import type { ResolvedProviderConfig } from '../config';
 import { typedConfig } from '../typed-config';
+import type { YunzhanghuKeys } from './crypto';
+import { ENDPOINTS, type EndpointNames } from './wire-types';
 
 /** 2.1: the dealer and broker, the appkey and 3DES key; and how today's service is to be spoken to. */
 export const yunzhanghuCredentials = typedConfig(
@@ -14,3 +17,25 @@ export const yunzhanghuCredentials = typedConfig(
     wechatMaxFen: z.coerce.number().int().positive().optional(),
   }),
 );
+
+export function keys(config: ResolvedProviderConfig): YunzhanghuKeys {
+  const { appKey, des3Key } = yunzhanghuCredentials(config);
+  return { appKey, des3Key };
+}
+
+export function sealOptions(config: ResolvedProviderConfig) {
+  return { milliseconds: yunzhanghuCredentials(config).timestampUnit === 'ms' };
+}
+
+export function dealerId(config: ResolvedProviderConfig): string {
+  return yunzhanghuCredentials(config).dealerId;
+}
+
+export function brokerId(config: ResolvedProviderConfig): string {
+  return yunzhanghuCredentials(config).brokerId;
+}
+
+export function endpoints(config: ResolvedProviderConfig) {
+  const names: EndpointNames = yunzhanghuCredentials(config).endpointNames;
+  return ENDPOINTS[names];
+}

@@ -89,3 +89,23 @@ export function timestampMs(timestamp: string): number | undefined {
   const value = Number(timestamp);
   return timestamp.length >= 12 ? value : value * 1000;
 }
+
+/**
+ * A query answer's `data` asked for with data_type encryption: the encrypted string itself, an
+ * object holding it as `encry_data`, or (from a server that ignored the request) the plain
+ * object. Undefined when it cannot be decrypted.
+ */
+export function decryptedData(data: unknown, des3Key: string): unknown {
+  const cipher =
+    typeof data === 'string'
+      ? data
+      : data && typeof data === 'object' && typeof (data as { encry_data?: unknown }).encry_data === 'string'
+        ? (data as { encry_data: string }).encry_data
+        : undefined;
+  if (cipher === undefined) return data;
+  try {
+    return JSON.parse(des3Decrypt(cipher, des3Key));
+  } catch {
+    return undefined;
+  }
+}

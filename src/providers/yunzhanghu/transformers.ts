@@ -2,7 +2,8 @@ import { PayoutChannel, type PayoutStatus } from '../../domain/enums';
 import type { ReportedAmount } from '../../domain/vendor-amount';
 import type { VendorFailure } from '../failures';
 import { yuanToFen } from '../../domain/money';
-import type { ParsedOrderDetail } from './schemas';
+import type { PayoutQueryOutcome } from '../capabilities';
+import { orderDetailSchema, type ParsedOrderDetail } from './schemas';
 import { detailReason, payoutStatusOf } from './status-map';
 import type { StatusDetailCode } from './wire-types';
 
@@ -128,4 +129,12 @@ export function idCardChecksumValid(id: string): boolean {
  */
 export function bankCardFormatProblem(card: string): string | undefined {
   return /^\d{12,19}$/.test(card) ? undefined : 'must be 12 to 19 digits';
+}
+
+/** A query answer's order, in our terms; an answer not shaped as an order cannot be trusted. */
+export function payoutOutcomeOf(data: unknown): PayoutQueryOutcome {
+  const parsed = orderDetailSchema.safeParse(data);
+  if (!parsed.success) return { kind: 'unverifiable', reason: `not an order: ${parsed.error.issues[0]?.message}` };
+  const report = orderReport(parsed.data);
+  return { kind: 'found', ...report };
 }
