@@ -11,6 +11,7 @@ import { payoutStatusOf } from '../../src/providers/yunzhanghu/status-map';
 import { ORDER_STATUSES, STATUS_DETAILS } from '../../src/providers/yunzhanghu/wire-types';
 import { Capability } from '../../src/providers/capabilities';
 import type { TestApp } from './app';
+import { CASHIER_CALLBACKS, COLOURLIFE_CALLBACKS, YUNZHANGHU_CALLBACKS, type CallbackDriver } from './callback-drivers';
 
 /** What every vendor's query answers, in the contract's words. */
 export type QueryVerdict = 'found' | 'refused' | 'not sent' | 'unknown outcome';
@@ -34,6 +35,8 @@ export interface ContractDriver {
   /** Every status code of the spec, mapped: each must land in our enum. */
   mappedStatuses(): Array<[code: string, status: string]>;
   statusEnum: Record<string, string>;
+  /** How its callbacks are driven; undefined for a vendor that sends none. */
+  callbacks?: CallbackDriver;
 }
 
 /** Transport failures are thrown by the payments adapters and returned by the others: one verdict. */
@@ -72,6 +75,7 @@ export const VENDOR_DRIVERS: ContractDriver[] = [
     sandbox: (app) => app.runtime.sandboxes!.cashier,
     mappedStatuses: () => CASHIER_RESULT_CODES.map((code) => [code, cashierStatus(code)]),
     statusEnum: TransactionStatus,
+    callbacks: CASHIER_CALLBACKS,
   },
   {
     vendor: Vendor.SHOUQIANBA,
@@ -117,6 +121,7 @@ export const VENDOR_DRIVERS: ContractDriver[] = [
         STATUS_DETAILS.map((detail): [string, string] => [`${status}/${detail}`, payoutStatusOf(status, detail)]),
       ),
     statusEnum: PayoutStatus,
+    callbacks: YUNZHANGHU_CALLBACKS,
   },
   {
     vendor: Vendor.COLOURLIFE,
@@ -136,5 +141,6 @@ export const VENDOR_DRIVERS: ContractDriver[] = [
     sandbox: (app) => app.runtime.sandboxes!.colourlife,
     mappedStatuses: () => Object.values(TRANSACTION_STATUSES).map((code) => [String(code), ledgerStatusOf(code)]),
     statusEnum: TransactionStatus,
+    callbacks: COLOURLIFE_CALLBACKS,
   },
 ];
