@@ -25,7 +25,7 @@ import { LedgerAccounts } from './ledger/ledger-accounts';
 import { LedgerStatement } from './ledger/ledger-statement';
 import { LedgerSync } from './ledger/ledger-sync';
 import { LedgerTransfers } from './ledger/ledger-transfers';
-import { YunzhanghuAdapter } from '../providers/yunzhanghu';
+import { YunzhanghuAdapter, YunzhanghuGateway } from '../providers/yunzhanghu';
 import { yunzhanghuCallbackHandler } from '../providers/yunzhanghu';
 import { PayoutService } from './payouts/payout-service';
 import { VerificationService } from './verification/verification-service';
@@ -110,7 +110,7 @@ export function createServices(deps: {
   const colourlife = new ColourlifeAdapter(http);
   callbackHandlers.register(colourlifeCallbackHandler(colourlife));
   callbackHandlers.register(yunzhanghuCallbackHandler);
-  const yunzhanghu = new YunzhanghuAdapter(http);
+  const yunzhanghu = new YunzhanghuGateway(new YunzhanghuAdapter(http));
   const cashier = new CashierAdapter(http);
   const providers = new ProviderRegistry(providerConfigs);
   providers.registerPayments(cashier);

@@ -1,17 +1,15 @@
 import { FailureReason, PayoutStatus } from '../../src/domain/enums';
-import { des3Decrypt, des3Encrypt, open, seal, sign, timestampMs } from '../../src/providers/yunzhanghu/crypto';
-import { detailReason, errorReason, payoutStatusOf } from '../../src/providers/yunzhanghu/status-map';
 import {
-  idCardChecksumValid,
   bankCardFormatProblem,
+  idCardChecksumValid,
   maskCard,
   maskIdCard,
   maskName,
   maskPhone,
-  parseCsv,
-  payRemarkProblem,
-  toCsv,
-} from '../../src/providers/yunzhanghu/transformers';
+} from '../../src/domain/personal-data';
+import { des3Decrypt, des3Encrypt, open, seal, sign, timestampMs } from '../../src/providers/yunzhanghu/crypto';
+import { detailReason, errorReason, payoutStatusOf } from '../../src/providers/yunzhanghu/status-map';
+import { parseCsv, payRemarkProblem, toCsv } from '../../src/providers/yunzhanghu/transformers';
 import { ERROR_CODES, ORDER_STATUSES, STATUS_DETAILS } from '../../src/providers/yunzhanghu/wire-types';
 import { readDayFiles } from '../../src/providers/yunzhanghu/daily-files';
 import { openFromClient, requestTimeMs, sealForClient } from '../../src/sandbox/yunzhanghu/sandbox-crypto';

@@ -3,7 +3,6 @@ import { brokerId, dealerId, endpoints, keys, sealOptions } from './credentials'
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { PayoutChannel, Vendor } from '../../domain/enums';
-import { fenToYuan } from '../../domain/money';
 import type { ResolvedProviderConfig } from '../config';
 import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
@@ -20,7 +19,8 @@ import {
   verifyRequestSchema,
   type ParsedOrderAccepted,
 } from './schemas';
-import { readDayFiles, type VendorDayRecord } from './daily-files';
+import { readDayFiles } from './daily-files';
+import type { VendorDayRecord } from '../payouts';
 import { confirmFailureReason, errorReason } from './status-map';
 import { parseCsv, payoutOutcomeOf } from './transformers';
 import { COMMON_ENDPOINTS, ERROR_CODES, type AlipayOrder, type BankCardOrder, type WechatOrder } from './wire-types';
@@ -68,45 +68,6 @@ export class YunzhanghuAdapter implements PayoutsAdapter, VerificationAdapter {
   ): Promise<YunzhanghuCall<ParsedOrderAccepted>> {
     const path = channel === 'bankCard' ? endpoints(config).bankCard : COMMON_ENDPOINTS[channel];
     return this.call(config, 'POST', path, payload, orderAcceptedSchema);
-  }
-
-  /**
-   * 2.1 1)-3): a payout order in our terms (the channel, fen, the payee), built into the
-   * channel's wire request here, so the payout service knows no field of it.
-   */
-  placeOrder(
-    config: ResolvedProviderConfig,
-    order: {
-      orderNo: string;
-      channel: PayoutChannel;
-      amountFen: number;
-      payee: { realName: string; idCard: string; account?: string; phoneNo?: string; openid?: string };
-      remark?: string;
-      notes?: string;
-    },
-  ): Promise<YunzhanghuCall<ParsedOrderAccepted>> {
-    const common = {
-      order_id: order.orderNo,
-      dealer_id: dealerId(config),
-      broker_id: brokerId(config),
-      real_name: order.payee.realName,
-      id_card: order.payee.idCard,
-      pay: fenToYuan(order.amountFen),
-      notes: order.notes,
-      pay_remark: order.remark,
-    };
-    switch (order.channel) {
-      case PayoutChannel.BANK_CARD:
-        return this.order(config, 'bankCard', {
-          ...common,
-          card_no: order.payee.account as string,
-          phone_no: order.payee.phoneNo,
-        });
-      case PayoutChannel.ALIPAY:
-        return this.order(config, 'alipay', { ...common, card_no: order.payee.account as string });
-      case PayoutChannel.WECHAT:
-        return this.order(config, 'wechat', { ...common, openid: order.payee.openid as string });
-    }
   }
 
   /**

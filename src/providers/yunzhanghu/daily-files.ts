@@ -1,25 +1,12 @@
 import { z } from 'zod';
 import { PayoutStatus } from '../../domain/enums';
 import { yuanToFen } from '../../domain/money';
+import type { VendorDayRecord } from '../payouts';
 
 /**
  * 2.2 the daily order and bill files, read into our terms: the reconciliation service compares
  * these records and knows neither the Chinese column names nor the status words.
  */
-export interface VendorDayRecord {
-  orders: Array<{
-    orderNo: string;
-    /** Fen; null when the file's amount is unreadable. */
-    amountFen: number | null;
-    /** Our status for the file's status word; UNKNOWN for "-/-" (the vendor does not know yet) or an unlisted word. */
-    status: PayoutStatus | 'UNKNOWN';
-    /** The word as the file wrote it, for the report. */
-    statusWord: string;
-  }>;
-  /** Orders the bill file shows returned (经纪公司退汇). */
-  returnedOrderNos: Set<string>;
-  billRows: number;
-}
 
 /** The order file's status words (2.2 1, 注意 1) in our terms; -/- is "unknown, ask". */
 const FILE_STATUS: Readonly<Record<string, PayoutStatus | 'UNKNOWN'>> = {

@@ -2,5 +2,5 @@
 export * from './adapter';
 export { yunzhanghuCallbackHandler } from './callbacks';
 export { yunzhanghuCredentials } from './credentials';
+export { YunzhanghuGateway } from './gateway';
 export * from './transformers';
-export type { VendorDayRecord } from './daily-files';

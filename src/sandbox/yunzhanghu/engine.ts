@@ -1,7 +1,7 @@
 import { chinaDateTime, chinaDay } from '../../domain/china-time';
+import { idCardChecksumValid } from '../../domain/personal-data';
 import { randomBytes } from 'node:crypto';
 import { encryptForClient, sealForClient } from './sandbox-crypto';
-import { idCardChecksumValid } from '../../providers/yunzhanghu/transformers';
 import { fenToYuan, yuanToFen } from '../../domain/money';
 import {
   STATUS_DETAIL_MESSAGES,

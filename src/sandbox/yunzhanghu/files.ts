@@ -1,8 +1,9 @@
 import { chinaDateTime, chinaDay } from '../../domain/china-time';
+import { maskAccount, maskCard, maskName } from '../../domain/personal-data';
 import { createHmac, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
-import { maskAccount, maskCard, maskName, toCsv } from '../../providers/yunzhanghu/transformers';
+import { toCsv } from '../../providers/yunzhanghu/transformers';
 import { fenToYuan } from '../../domain/money';
 import { BILL_FILE_COLUMNS, ORDER_FILE_COLUMNS } from '../../providers/yunzhanghu/wire-types';
 import { CHANNEL_NAMES, Refusal, type SandboxDealer } from './state';

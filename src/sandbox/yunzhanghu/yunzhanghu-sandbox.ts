@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { idCardChecksumValid } from '../../domain/personal-data';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from '../../logging/logger';
 import { openFromClient, requestTimeMs, type Envelope } from './sandbox-crypto';
-import { idCardChecksumValid } from '../../providers/yunzhanghu/transformers';
 import { fenToYuan } from '../../domain/money';
 import { SandboxBase } from '../sandbox-base';
 import { PayoutEngine } from './engine';

@@ -1,5 +1,12 @@
 import { backoffMs } from '../../util/backoff';
-import { yunzhanghuCredentials } from '../../providers/yunzhanghu';
+import {
+  bankCardFormatProblem,
+  maskAccount,
+  maskCard,
+  maskIdCard,
+  maskName,
+  maskPhone,
+} from '../../domain/personal-data';
 import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
 import type { SecretBox } from '../../crypto/secret-box';
@@ -18,18 +25,7 @@ import { Payout } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from '../payments/vendor-refusal';
-import type { YunzhanghuAdapter, YunzhanghuCall } from '../../providers/yunzhanghu';
-import {
-  CHANNEL_LIMITS_FEN,
-  WECHAT_MAX_CEILING_FEN,
-  bankCardFormatProblem,
-  maskAccount,
-  maskCard,
-  maskIdCard,
-  maskName,
-  maskPhone,
-  payRemarkProblem,
-} from '../../providers/yunzhanghu';
+import type { OrderPlaced, PayoutGateway } from '../../providers/payouts';
 import { failpoint } from '../../util/failpoints';
 import { payoutData, vendorDataOf, type MaskedPayee, type PayoutData } from '../vendor-data';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
@@ -78,7 +74,7 @@ export class PayoutService {
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
     private readonly secretBox: SecretBox,
-    private readonly adapter: YunzhanghuAdapter,
+    private readonly gateway: PayoutGateway,
     private readonly jobs: JobQueue,
     private readonly pollDelayMs: () => number,
   ) {}
@@ -112,13 +108,10 @@ export class PayoutService {
     if (payee.phoneNo !== undefined && !/^\+?\d{6,20}$/.test(payee.phoneNo))
       throw badUserInput('payee.phoneNo must be digits', 'payee.phoneNo');
     if (input.remark !== undefined) {
-      const problem = payRemarkProblem(input.remark);
+      const problem = this.gateway.remarkProblem(input.remark);
       if (problem) throw badUserInput(problem, 'remark');
     }
-    const limits = { ...CHANNEL_LIMITS_FEN[input.channel] };
-    if (input.channel === PayoutChannel.WECHAT && config?.options.wechatMaxFen !== undefined) {
-      limits.max = Math.min(yunzhanghuCredentials(config).wechatMaxFen ?? limits.max, WECHAT_MAX_CEILING_FEN);
-    }
+    const limits = this.gateway.limitsFen(config, input.channel);
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen < limits.min || input.amountFen > limits.max) {
       throw badUserInput(
         `amountFen for ${input.channel} must be between ${limits.min} and ${limits.max} fen`,
@@ -186,7 +179,7 @@ export class PayoutService {
         const call = await this.sendOrder(config, payout, input);
         failpoint('payout.after-order-call');
         await this.afterOrder(config, payout, call, EventSource.API);
-        if (call.kind === 'not_sent' || (call.kind === 'refused' && call.code !== '2002')) refusedNow = refusalOf(call);
+        if (call.kind === 'not_sent' || call.kind === 'refused') refusedNow = refusalOf(call);
         return { kind: 'Payout', id };
       },
     );
@@ -200,7 +193,7 @@ export class PayoutService {
     payout: Payout,
     input: Pick<CreatePayoutInput, 'payee' | 'remark' | 'notes'>,
   ) {
-    return this.adapter.placeOrder(config, {
+    return this.gateway.placeOrder(config, {
       orderNo: payout.orderNo,
       channel: payout.channel,
       amountFen: payout.amountFen,
@@ -213,7 +206,7 @@ export class PayoutService {
   private async afterOrder(
     config: ResolvedProviderConfig,
     payout: Payout,
-    call: YunzhanghuCall<{ ref: string }>,
+    call: OrderPlaced,
     source: EventSource,
   ): Promise<void> {
     switch (call.kind) {
@@ -221,18 +214,17 @@ export class PayoutService {
         await this.apply(payout, PayoutStatus.PROCESSING, source, { step: 'order' }, { vendorRef: call.data.ref });
         await this.schedulePoll(payout);
         return;
+      case 'already_placed':
+        // Our order number is already there: an earlier attempt of ours. Look it up; never re-order.
+        await this.syncWith(config, payout, source);
+        await this.schedulePoll(payout);
+        return;
       case 'refused':
-        if (call.code === '2002') {
-          // Our order_id is already there: an earlier attempt of ours. Look it up; never re-order.
-          await this.syncWith(config, payout, source);
-          await this.schedulePoll(payout);
-          return;
-        }
         await this.apply(
           payout,
           PayoutStatus.FAILED,
           source,
-          { step: 'order', reason: call.failure.reason, vendorCode: call.code },
+          { step: 'order', reason: call.failure.reason, vendorCode: call.failure.vendorCode },
           {
             vendorData: { failure: call.failure },
           },

@@ -6,7 +6,7 @@ import { PayoutStatus, Vendor } from '../../domain/enums';
 import { Payout, ProviderConfig, ReconciliationReport } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { Logger } from '../../logging/logger';
-import type { VendorDayRecord, YunzhanghuAdapter } from '../../providers/yunzhanghu';
+import type { PayoutGateway, VendorDayRecord } from '../../providers/payouts';
 import type { PayoutResult, PayoutService } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
 
@@ -33,7 +33,7 @@ export class ReconciliationService {
   constructor(
     private readonly db: Database,
     private readonly payouts: PayoutService,
-    private readonly adapter: YunzhanghuAdapter,
+    private readonly adapter: PayoutGateway,
     private readonly logger: Logger,
   ) {}
 

@@ -1,4 +1,4 @@
-import { chinaDateTime } from '../../domain/china-time';
+import { bankCardFormatProblem, idCardChecksumValid } from '../../domain/personal-data';
 import type { Scope } from '../../auth/viewer';
 import { FailureReason, PayoutChannel, VerificationStatus } from '../../domain/enums';
 import { badUserInput } from '../../errors/app-errors';
@@ -8,27 +8,16 @@ import {
   type VerificationAdapter,
   type VerificationCallOutcome,
 } from '../../providers/capabilities';
-import type { YunzhanghuAdapter, YunzhanghuCall } from '../../providers/yunzhanghu';
+import type { BrokerBalance, GatewayCall, PayoutGateway } from '../../providers/payouts';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
-import { bankCardFormatProblem, idCardChecksumValid } from '../../providers/yunzhanghu';
-import { fenToYuan } from '../../domain/money';
 import type { PayoutService, PayoutResult } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
+
+export type { BrokerBalance };
 
 export interface VerificationOutcome {
   status: VerificationStatus;
   failure: { reason: FailureReason; vendorCode: string; message: string } | null;
-}
-
-export interface BrokerBalance {
-  brokerId: string;
-  bankCardFen: number;
-  alipayFen: number;
-  wechatFen: number;
-  rebateFeeFen: number;
-  bankCardOpen: boolean;
-  alipayOpen: boolean;
-  wechatOpen: boolean;
 }
 
 /**
@@ -39,7 +28,7 @@ export interface BrokerBalance {
 export class VerificationService {
   constructor(
     private readonly payouts: PayoutService,
-    private readonly adapter: YunzhanghuAdapter,
+    private readonly gateway: PayoutGateway,
     private readonly providers: ProviderRegistry,
   ) {}
 
@@ -48,7 +37,7 @@ export class VerificationService {
     return config;
   }
 
-  private verdict(call: YunzhanghuCall<unknown>): PayoutResult<VerificationOutcome> {
+  private verdict(call: GatewayCall<unknown>): PayoutResult<VerificationOutcome> {
     if (call.kind === 'ok') return { ok: true, status: VerificationStatus.VERIFIED, failure: null };
     if (call.kind === 'refused') return { ok: true, status: VerificationStatus.REJECTED, failure: call.failure };
     return refusalOf(call);
@@ -95,12 +84,7 @@ export class VerificationService {
     checkId(input.idCard);
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    const call = await this.adapter.verifyRequest(config, {
-      card_no: input.cardNo,
-      id_card: input.idCard,
-      real_name: input.realName,
-      mobile: input.mobile,
-    });
+    const call = await this.gateway.requestCardCode(config, input);
     // Sending the code verifies nothing yet: only its confirmation does.
     if (call.kind === 'ok')
       return { ok: true as const, status: VerificationStatus.CODE_SENT, failure: null, ref: call.data.ref };
@@ -116,22 +100,13 @@ export class VerificationService {
     if (!/^\d{4,8}$/.test(input.captcha)) throw badUserInput('captcha is the SMS code (digits)', 'captcha');
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    return this.verdict(
-      await this.adapter.verifyConfirm(config, {
-        card_no: input.cardNo,
-        id_card: input.idCard,
-        real_name: input.realName,
-        mobile: input.mobile,
-        captcha: input.captcha,
-        ref: input.ref,
-      }),
-    );
+    return this.verdict(await this.gateway.confirmCardCode(config, input));
   }
 
   async alipayAuthInfo(scope: Scope): Promise<PayoutResult<{ info: string }>> {
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    const call = await this.adapter.authAlipay(config);
+    const call = await this.gateway.alipayAuthInfo(config);
     if (call.kind !== 'ok') return refusalOf(call);
     return { ok: true, info: call.data.info };
   }
@@ -146,9 +121,9 @@ export class VerificationService {
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
     return this.verdict(
-      await this.adapter.uploadIdCard(
+      await this.gateway.uploadIdCard(
         config,
-        { real_name: input.realName, id_card: input.idCard },
+        input,
         { bytes: input.front, contentType: input.contentType },
         { bytes: input.back, contentType: input.contentType },
       ),
@@ -175,25 +150,7 @@ export class VerificationService {
       throw badUserInput('amountFen must be positive', 'amountFen');
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    const chinaTime = chinaDateTime(input.paidAt);
-    const payload: Record<string, string> = {
-      order_id: input.orderId,
-      real_name: input.realName,
-      id_card: input.idCard,
-      pay: fenToYuan(input.amountFen),
-      created_at: chinaTime,
-      result: input.succeeded ? '1' : '2',
-      notes: input.notes ?? '',
-      ...(input.channel === PayoutChannel.WECHAT ? { openid: input.account } : { card_no: input.account }),
-      ...(input.phoneNo ? { phone_no: input.phoneNo } : {}),
-    };
-    const channel =
-      input.channel === PayoutChannel.BANK_CARD
-        ? 'bankCard'
-        : input.channel === PayoutChannel.ALIPAY
-          ? 'alipay'
-          : 'wechat';
-    const call = await this.adapter.report(config, channel, payload);
+    const call = await this.gateway.reportPaidElsewhere(config, input);
     if (call.kind === 'ok') return { ok: true, ref: call.data.ref, accepted: true, failure: null };
     if (call.kind === 'refused') return { ok: true, ref: '', accepted: false, failure: call.failure };
     return refusalOf(call);
@@ -202,21 +159,9 @@ export class VerificationService {
   async balances(scope: Scope): Promise<PayoutResult<{ brokers: BrokerBalance[] }>> {
     const config = await this.configOr(scope);
     if (!config) return this.payouts.notConfigured();
-    const call = await this.adapter.queryAccounts(config);
+    const call = await this.gateway.balances(config);
     if (call.kind !== 'ok') return refusalOf(call);
-    return {
-      ok: true,
-      brokers: call.data.dealer_infos.map((info) => ({
-        brokerId: info.broker_id,
-        bankCardFen: info.bank_card_balance,
-        alipayFen: info.alipay_balance,
-        wechatFen: info.wxpay_balance,
-        rebateFeeFen: info.rebate_fee_balance,
-        bankCardOpen: info.is_bank_card,
-        alipayOpen: info.is_alipay,
-        wechatOpen: info.is_wxpay,
-      })),
-    };
+    return { ok: true, brokers: call.data };
   }
 }
 
