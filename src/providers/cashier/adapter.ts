@@ -1,21 +1,13 @@
 import { Vendor } from '../../domain/enums';
 import { cashierCredentials } from './credentials';
 import type { ResolvedProviderConfig } from '../config';
-import type { PaymentQueryOutcome, PaymentsAdapter } from '../capabilities';
+import type { PaymentQueryOutcome } from '../capabilities';
+import type { CheckoutAdapter, CheckoutOrder, HostedCheckout } from '../checkout';
 import type { VendorHttpClient } from '../http-client';
 import { cashierSettlement, cashierStatus } from './status-map';
 import { decodePayload, seal, verifyPayload } from './signing';
-import { parseQueryResponse, toPayRequest, type CheckoutOrder } from './transformers';
+import { parseQueryResponse, toPayRequest } from './transformers';
 import type { CashierQueryResponse } from './wire-types';
-
-export interface CashierCheckout {
-  /** GET submission (§2.3): open it in a browser or web view. */
-  url: string;
-  /** POST submission: an auto-submitting form, for pages that prefer POST. */
-  formAction: string;
-  formFields: { req: string; sign: string };
-  html: string;
-}
 
 /** Query outcomes the service branches on; transport failures are thrown by the HTTP layer. */
 export type CashierQueryResult =
@@ -32,7 +24,7 @@ function escapeHtml(text: string): string {
  * signed request is handed to the payer's browser, and the outcome arrives by notification
  * or by query.
  */
-export class CashierAdapter implements PaymentsAdapter {
+export class CashierAdapter implements CheckoutAdapter {
   readonly vendor = Vendor.CASHIER;
 
   constructor(private readonly http: VendorHttpClient) {}
@@ -57,7 +49,7 @@ export class CashierAdapter implements PaymentsAdapter {
     };
   }
 
-  buildCheckout(config: ResolvedProviderConfig, order: CheckoutOrder): CashierCheckout {
+  buildCheckout(config: ResolvedProviderConfig, order: CheckoutOrder): HostedCheckout {
     const { merchantId, signKey } = cashierCredentials(config);
     const request = toPayRequest(order, merchantId);
     const { payload, sign } = seal(request, signKey);

@@ -2,8 +2,6 @@
  * The hosted cashier's public surface: what the rest of paygraph may use. Everything else in
  * this folder (signing, wire parsing, status maps) is the vendor's business.
  */
-export { CashierAdapter, type CashierCheckout } from './adapter';
+export { CashierAdapter } from './adapter';
 export { cashierCallbackHandler } from './callbacks';
 export { cashierCredentials } from './credentials';
-export { ORDER_ID_PATTERN, type CheckoutOrder } from './transformers';
-export type { CashierAction } from './wire-types';

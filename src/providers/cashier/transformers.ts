@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CheckoutAction } from '../../domain/enums';
 import { badUserInput } from '../../errors/app-errors';
+import type { CheckoutOrder } from '../checkout';
 import {
   CASHIER_RESULT_CODES,
   type CashierAction,
@@ -19,16 +20,6 @@ const CASHIER_ACTION: Record<CheckoutAction, CashierAction> = {
   [CheckoutAction.ALIPAY]: 'AliPay',
   [CheckoutAction.ARBI]: 'Arbi',
 };
-
-export interface CheckoutOrder {
-  orderNo: string;
-  amountFen: number;
-  action: CheckoutAction;
-  backUrl: string;
-  frontUrl?: string;
-  payerName?: string;
-  payerIdNumber?: string;
-}
 
 export function toPayRequest(order: CheckoutOrder, merchantId: string): CashierPayRequest {
   if (!ORDER_ID_PATTERN.test(order.orderNo)) throw badUserInput('orderid must be 8-32 letters and digits', 'orderNo');

@@ -16,7 +16,7 @@ import {
 import { Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
-import type { CashierAdapter, CashierCheckout } from '../../providers/cashier';
+import type { CheckoutAdapter, HostedCheckout } from '../../providers/checkout';
 import { UnknownOutcomeError, VendorUnavailableError } from '../../providers/http-client';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import { checkoutData, vendorDataOf, type CheckoutData } from '../vendor-data';
@@ -40,7 +40,7 @@ export interface CheckoutPaymentInput {
 }
 
 export type CreatePaymentOutcome =
-  | { ok: true; transaction: Transaction; checkout: CashierCheckout; replayed: boolean }
+  | { ok: true; transaction: Transaction; checkout: HostedCheckout; replayed: boolean }
   | { ok: false; error: 'PROVIDER_NOT_CONFIGURED'; vendor: Vendor };
 
 export type SyncOutcome =
@@ -77,7 +77,7 @@ export class PaymentService {
     private readonly idempotency: IdempotencyService,
     private readonly providerConfigs: ProviderConfigService,
     private readonly secretBox: SecretBox,
-    private readonly cashier: CashierAdapter,
+    private readonly cashier: CheckoutAdapter,
     private readonly providers: ProviderRegistry,
     private readonly publicUrl: () => string,
     private readonly jobs: JobQueue,
@@ -195,7 +195,7 @@ export class PaymentService {
   }
 
   /** Rebuilt from the stored row, so a replayed request gets byte-identical signed data. */
-  checkoutFor(config: ResolvedProviderConfig, transaction: Transaction): CashierCheckout {
+  checkoutFor(config: ResolvedProviderConfig, transaction: Transaction): HostedCheckout {
     const data = vendorDataOf(transaction, checkoutData);
     const payer = data.payerCiphertext
       ? (JSON.parse(this.secretBox.decrypt(data.payerCiphertext)) as { name: string; idNumber: string })
