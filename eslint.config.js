@@ -35,6 +35,30 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Services, resolvers and the wiring know capabilities (src/providers/*.ts), not vendors:
+    // only the composition root (services/services.ts) names a vendor, to wire it in.
+    files: ['src/**/*.ts'],
+    ignores: ['src/providers/**', 'src/sandbox/**', 'src/services/services.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)providers/(cashier|colourlife|shouqianba|yunzhanghu)/',
+              message: 'A vendor is one folder behind its index.ts: import from providers/<vendor>.',
+            },
+            {
+              regex: '(^|/)providers/(cashier|colourlife|shouqianba|yunzhanghu)$',
+              message:
+                'Services and resolvers know capabilities (providers/*.ts), not vendors: only services/services.ts wires a vendor in.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Providers depend on no service: what adapters receive (providers/config) lives with them.
     files: ['src/providers/**/*.ts'],
     rules: {

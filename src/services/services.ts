@@ -19,7 +19,7 @@ import { PaymentService } from './payments/payment-service';
 import { InStorePaymentService } from './payments/in-store-payment-service';
 import { RefundService } from './refunds/refund-service';
 import { ShouqianbaAdapter } from '../providers/shouqianba';
-import { ColourlifeAccounts, ColourlifeAdapter } from '../providers/colourlife';
+import { ColourlifeAdapter, ColourlifeLedger } from '../providers/colourlife';
 import { colourlifeCallbackHandler } from '../providers/colourlife';
 import { LedgerAccounts } from './ledger/ledger-accounts';
 import { LedgerStatement } from './ledger/ledger-statement';
@@ -108,6 +108,7 @@ export function createServices(deps: {
   outbox.observeLag = (seconds) => metrics.outboxLag.observe(seconds);
   deps.jobs.onFailure = (job) => metrics.jobFailures.inc({ job });
   const colourlife = new ColourlifeAdapter(http);
+  const ledgerGateway = new ColourlifeLedger(colourlife);
   callbackHandlers.register(colourlifeCallbackHandler(colourlife));
   callbackHandlers.register(yunzhanghuCallbackHandler);
   const yunzhanghu = new YunzhanghuGateway(new YunzhanghuAdapter(http));
@@ -116,7 +117,7 @@ export function createServices(deps: {
   providers.registerPayments(cashier);
   const shouqianba = new ShouqianbaAdapter(http, () => deps.config.inStore.requestTimeoutMs);
   providers.registerPayments(shouqianba);
-  providers.register(Capability.LEDGER, colourlife);
+  providers.register(Capability.LEDGER, ledgerGateway);
   providers.register(Capability.PAYOUTS, yunzhanghu);
   providers.register(Capability.VERIFICATION, yunzhanghu);
   const idempotency = new IdempotencyService(deps.db, {
@@ -158,15 +159,13 @@ export function createServices(deps: {
     () => deps.config.paymentPollDelayMs,
   );
   const parties = new PartyService(deps.db, reads, deps.secretBox, auth, deps.config.clientTokenTtlSeconds);
-  const ledgerAccounts = new ColourlifeAccounts(colourlife);
-  const accounts = new LedgerAccounts(deps.db, reads, providers, parties, ledgerAccounts, deps.logger);
+  const accounts = new LedgerAccounts(deps.db, reads, providers, parties, ledgerGateway, deps.logger);
   const sync = new LedgerSync(
     deps.db,
     reads,
     statusWriter,
     providers,
-    colourlife,
-    ledgerAccounts,
+    ledgerGateway,
     accounts,
     deps.jobs,
     () => deps.config.publicUrl,
@@ -176,8 +175,8 @@ export function createServices(deps: {
   const ledger = {
     accounts,
     sync,
-    transfers: new LedgerTransfers(deps.db, reads, statusWriter, idempotency, providers, colourlife, sync),
-    statement: new LedgerStatement(deps.db, reads, providers, ledgerAccounts),
+    transfers: new LedgerTransfers(deps.db, reads, statusWriter, idempotency, providers, ledgerGateway, sync),
+    statement: new LedgerStatement(deps.db, reads, providers, ledgerGateway),
   };
   return {
     config: deps.config,

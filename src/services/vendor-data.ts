@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CheckoutAction, FailureReason, LedgerTransferKind } from '../domain/enums';
 import type { Payout, Transaction } from '../entities';
-import type { PrepayParams } from '../providers/colourlife';
+import type { TransferRequest } from '../providers/ledger';
 import type { VendorFailure } from '../providers/failures';
 
 /**
@@ -59,7 +59,7 @@ export const ledgerData = z.looseObject({
   payerAmountFen: z.number().int().optional(),
   payeeAmountFen: z.number().int().optional(),
   failure,
-  request: z.custom<Omit<PrepayParams, 'callback'>>((value) => typeof value === 'object' && value !== null).optional(),
+  request: z.custom<TransferRequest>((value) => typeof value === 'object' && value !== null).optional(),
 });
 export type LedgerData = z.infer<typeof ledgerData>;
 

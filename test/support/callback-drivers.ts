@@ -2,7 +2,8 @@ import { PayoutStatus, TransactionKind, TransactionStatus, Vendor } from '../../
 import { fenToYuan } from '../../src/domain/money';
 import { Payout, Transaction } from '../../src/entities';
 import { createLogger } from '../../src/logging/logger';
-import { callbackPathSecret, ColourlifeAdapter, transferAlreadyMade } from '../../src/providers/colourlife';
+import { AccountOwnerKind, AccountTypeKind } from '../../src/domain/enums';
+import { ColourlifeAdapter, ColourlifeLedger } from '../../src/providers/colourlife';
 import type { ResolvedProviderConfig } from '../../src/providers/config';
 import { VendorHttpClient } from '../../src/providers/http-client';
 import { signedMessage } from '../../src/sandbox/cashier/sandbox-signing';
@@ -150,31 +151,37 @@ export const COLOURLIFE_CALLBACKS: CallbackDriver = {
   ourRow: paymentRow(Vendor.COLOURLIFE, TransactionKind.LEDGER),
   statusOf: transactionStatus,
   succeeded: async (_app, config, row, reportedFen, key = 'right') => {
-    const adapter = new ColourlifeAdapter(new VendorHttpClient(createLogger('silent')));
-    const types = await adapter.listAccountTypes(config);
+    const ledger = new ColourlifeLedger(new ColourlifeAdapter(new VendorHttpClient(createLogger('silent'))));
+    const types = await ledger.accountTypes(config);
     if (types.kind !== 'ok') throw new Error('the sandbox ledger has no account types');
-    const fanpiao = types.content.list.find((type) => type.type === 'fanpiao');
+    const fanpiao = types.content.types.find((type) => type.kind === AccountTypeKind.FANPIAO);
     if (!fanpiao) throw new Error('no fanpiao account type');
-    const opened = await adapter.openClientAccount(config, {
-      pano: fanpiao.pano,
+    const opened = await ledger.open(config, {
+      owner: AccountOwnerKind.CLIENT,
+      platformAccountNo: fanpiao.platformAccountNo,
+      canNegative: false,
       mobile: '13900000000',
       name: 'contract',
-      cannegative: 0,
     });
     if (opened.kind !== 'ok') throw new Error('could not open a client account');
-    const made = await adapter.fastTransaction(config, {
-      money: fenToYuan(reportedFen),
-      orderno: row.orderNo,
-      content: 'contract',
-      orgtype: fanpiao.atid,
-      orgaccountno: fanpiao.pano,
-      desttype: fanpiao.atid,
-      destaccountno: String(opened.content.account.cano),
-    });
-    // The same order number again (a second notification of one transfer) is the ledger's first transfer.
-    const tno = made.kind === 'ok' ? made.content.tno : transferAlreadyMade(made);
+    const side = { kind: fanpiao.kind, typeRef: fanpiao.typeRef, platformAccountNo: fanpiao.platformAccountNo };
+    const request = ledger.transferRequest(
+      'fast',
+      { orderNo: row.orderNo, amountFen: reportedFen, content: 'contract' },
+      { ...side, owner: AccountOwnerKind.PLATFORM, ownerRef: null, accountNo: fanpiao.platformAccountNo },
+      {
+        ...side,
+        owner: AccountOwnerKind.CLIENT,
+        ownerRef: opened.content.ownerRef,
+        accountNo: opened.content.accountNo,
+      },
+    );
+    // No callback of the sandbox's own: the test posts the notification itself. The same order
+    // number again (a second notification of one transfer) is the ledger's first transfer.
+    const sent = await ledger.send(config, 'fast', request, 'http://127.0.0.1:9/unused');
+    const tno = sent.kind === 'ok' || sent.kind === 'already_made' ? sent.ref : undefined;
     if (!tno) throw new Error('the sandbox ledger refused the transfer');
-    const secret = key === 'right' ? callbackPathSecret(config) : WRONG_KEY.padEnd(40, '0').slice(0, 40);
+    const secret = key === 'right' ? ledger.callbackPath(config) : WRONG_KEY.padEnd(40, '0').slice(0, 40);
     return { rest: `/${secret}`, contentType: 'application/json', body: JSON.stringify({ tno }) };
   },
   tampered: (callback) => {

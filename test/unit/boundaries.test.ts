@@ -44,11 +44,26 @@ describe('vendor boundaries', () => {
     ).toEqual([expect.stringContaining('no service')]);
   });
 
-  it("allows a vendor's public surface", async () => {
+  it('refuses a service importing a vendor at all: services know capabilities', async () => {
     expect(
       await messages(
         "import type { YunzhanghuAdapter } from '../providers/yunzhanghu';\nexport type X = YunzhanghuAdapter;\n",
         'src/services/example-service.ts',
+      ),
+    ).toEqual([expect.stringContaining('know capabilities')]);
+  });
+
+  it("allows a capability's contract in a service, and a vendor's public surface in the composition root", async () => {
+    expect(
+      await messages(
+        "import type { PayoutGateway } from '../providers/payouts';\nexport type X = PayoutGateway;\n",
+        'src/services/example-service.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await messages(
+        "import { YunzhanghuAdapter } from '../providers/yunzhanghu';\nexport const X = YunzhanghuAdapter;\n",
+        'src/services/services.ts',
       ),
     ).toEqual([]);
   });

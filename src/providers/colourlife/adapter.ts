@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { colourlifeCredentials } from './credentials';
 import { Vendor } from '../../domain/enums';
 import type { ResolvedProviderConfig } from '../config';
-import type { VendorFailure } from '../failures';
 import { UnknownOutcomeError, VendorUnavailableError, type VendorHttpClient } from '../http-client';
 import type { LedgerAdapter, TransferQueryOutcome } from '../capabilities';
+import type { LedgerCall, StatementLine } from '../ledger';
 import { yuanToFen } from '../../domain/money';
 import { isKnownStatus, ledgerFailureReason, ledgerStatusOf, transferKindOf } from './status-map';
 import {
@@ -13,7 +13,6 @@ import {
   statementSchema,
   transactionDetailSchema,
   type ParsedTransactionDetail,
-  type StatementLine,
 } from './schemas';
 import { AccessTokenCache } from './token-cache';
 import {
@@ -27,15 +26,7 @@ import {
   type ColourlifeEnvelope,
 } from './wire-types';
 
-/** What one call came to. Transport failures are outcomes: each flow gives them its meaning. */
-export type LedgerCall<T> =
-  | { kind: 'ok'; content: T }
-  /** The vendor answered with a non-zero code: nothing happened. */
-  | { kind: 'refused'; code: number; failure: VendorFailure; content: unknown }
-  /** Sent, but no readable answer (timeout, lost connection, HTTP 5xx, not JSON). */
-  | { kind: 'unknown'; reason: string }
-  /** The vendor could not be reached; nothing was sent. */
-  | { kind: 'not_sent'; reason: string };
+export type { LedgerCall } from '../ledger';
 
 /**
  * 5.3.3 fasttransaction: exactly the parameters the spec lists, in wire form (yuan strings).

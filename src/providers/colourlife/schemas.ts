@@ -50,14 +50,23 @@ export const statementSchema = z.object({
     .default([]),
 });
 
-/** One line of an account's statement, as the ledger lists it, in our terms. */
-export interface StatementLine {
-  tno: string;
-  payerAccountNo: string;
-  payeeAccountNo: string;
-  amountFen: number;
-  occurredAt: Date;
-  /** The ledger's own status code of the line (the list holds only successful transactions). */
-  status: number;
-  statusMessage: string;
-}
+/**
+ * A transfer request as we built it (transfers.ts) and kept on the row, read back before it is
+ * sent again: stored JSON is input too.
+ */
+export const storedTransferRequestSchema = z.object({
+  money: z.string(),
+  orderno: z.string(),
+  content: z.string(),
+  orgtype: z.string(),
+  orgaccountno: z.string(),
+  desttype: z.string(),
+  destaccountno: z.string(),
+  detail: z.string().optional(),
+  starttime: z.number().int().optional(),
+  stoptime: z.number().int().optional(),
+  remoteip: z.string().optional(),
+  fixedorgmoney: z.union([z.literal(0), z.literal(1)]).optional(),
+  orgsubaccount: z.string().optional(),
+  destsubaccount: z.string().optional(),
+});

@@ -1,4 +1,5 @@
 import { fenToYuan } from '../../domain/money';
+import type { TransferOrder } from '../ledger';
 import type { PrepayParams } from './adapter';
 
 /** One side of a transfer as the ledger knows it: its account type (atid) and account number. */
@@ -7,21 +8,6 @@ export interface LedgerSide {
   accountNo: string;
   /** A WeChat or Alipay account: money from outside the ledger (5.3.1 names its payer 0/0). */
   thirdParty: boolean;
-}
-
-/** A transfer in our terms. */
-export interface TransferOrder {
-  orderNo: string;
-  amountFen: number;
-  content: string;
-  detail?: string;
-  startsAt?: Date;
-  expiresAt?: Date;
-  /** Prepay only (5.3.1). */
-  fixPayerAmount?: boolean;
-  remoteIp?: string;
-  payerSubaccounts?: Record<string, number>;
-  payeeSubaccounts?: Record<string, number>;
 }
 
 /**

@@ -5,7 +5,7 @@ import { AccountOwnerKind, RecordStatus, Vendor } from '../../domain/enums';
 import { Account, AccountType, Biz, Client } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { Logger } from '../../logging/logger';
-import type { ColourlifeAccounts, LedgerAccountAt, OpenAccountRequest } from '../../providers/colourlife';
+import type { LedgerAccountAt, LedgerGateway, OpenAccountRequest } from '../../providers/ledger';
 import type { ProviderRegistry } from '../../providers/capabilities';
 import { refusalOf } from '../payments/vendor-refusal';
 import type { PartyService } from '../tenancy/party-service';
@@ -29,7 +29,7 @@ export class LedgerAccounts {
     private readonly reads: ScopedReads,
     private readonly providers: ProviderRegistry,
     private readonly parties: PartyService,
-    private readonly ledger: ColourlifeAccounts,
+    private readonly ledger: LedgerGateway,
     private readonly logger: Logger,
   ) {}
 

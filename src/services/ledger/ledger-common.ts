@@ -2,7 +2,7 @@ import type { Scope } from '../../auth/viewer';
 import { AccountOwnerKind, Vendor } from '../../domain/enums';
 import type { Account, AccountType, Transaction } from '../../entities';
 import { badUserInput, forbidden } from '../../errors/app-errors';
-import type { LedgerAccountAt } from '../../providers/colourlife';
+import type { LedgerAccountAt } from '../../providers/ledger';
 import { Capability, type ProviderRegistry } from '../../providers/capabilities';
 import { notConfigured, type VendorRefusal } from '../payments/vendor-refusal';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';

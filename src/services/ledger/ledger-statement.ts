@@ -3,7 +3,7 @@ import type { Database } from '../../db/database';
 import { AccountOwnerKind, type LedgerTransferKind } from '../../domain/enums';
 import { Account } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
-import type { ColourlifeAccounts, StatementLine } from '../../providers/colourlife';
+import type { LedgerGateway, StatementLine } from '../../providers/ledger';
 import type { ProviderRegistry } from '../../providers/capabilities';
 import { refusalOf } from '../payments/vendor-refusal';
 import type { ScopedReads } from '../tenancy/scoped-reads';
@@ -22,7 +22,7 @@ export class LedgerStatement {
     private readonly db: Database,
     private readonly reads: ScopedReads,
     private readonly providers: ProviderRegistry,
-    private readonly ledger: ColourlifeAccounts,
+    private readonly ledger: LedgerGateway,
   ) {}
 
   async statement(

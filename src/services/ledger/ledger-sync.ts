@@ -7,15 +7,8 @@ import { Account, Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../logging/logger';
-import { Capability, type ProviderRegistry, type TransferQueryOutcome } from '../../providers/capabilities';
-import {
-  callbackPathSecret,
-  isRepeatedOrder,
-  transferAlreadyMade,
-  type ColourlifeAccounts,
-  type ColourlifeAdapter,
-  type LedgerCall,
-} from '../../providers/colourlife';
+import type { ProviderRegistry, TransferQueryOutcome } from '../../providers/capabilities';
+import type { LedgerGateway, TransferSent } from '../../providers/ledger';
 import { backoffMs } from '../../util/backoff';
 import type { StatusWriter } from '../events/status-writer';
 import { ledgerData, vendorDataOf, type LedgerData } from '../vendor-data';
@@ -47,8 +40,7 @@ export class LedgerSync {
     private readonly reads: ScopedReads,
     private readonly statusWriter: StatusWriter,
     private readonly providers: ProviderRegistry,
-    private readonly adapter: ColourlifeAdapter,
-    private readonly ledger: ColourlifeAccounts,
+    private readonly ledger: LedgerGateway,
     private readonly accounts: LedgerAccounts,
     private readonly jobs: JobQueue,
     private readonly publicUrl: () => string,
@@ -108,7 +100,7 @@ export class LedgerSync {
 
   /** Where the ledger notifies us of this platform's transfers. */
   callbackUrl(config: ResolvedProviderConfig, platformId: string): string {
-    return `${this.publicUrl()}/callbacks/colourlife/${platformId}/${callbackPathSecret(config)}`;
+    return `${this.publicUrl()}/callbacks/${this.ledger.vendor.toLowerCase()}/${platformId}/${this.ledger.callbackPath(config)}`;
   }
 
   /** What a prepay or fast answer means for the local row. */
@@ -116,11 +108,11 @@ export class LedgerSync {
     config: ResolvedProviderConfig,
     ref: Ref,
     mode: 'prepay' | 'fast',
-    call: LedgerCall<{ payinfo?: Record<string, unknown> & { tno: string }; tno?: string }>,
+    sent: TransferSent,
     source: EventSource,
   ): Promise<void> {
-    if (call.kind === 'ok') {
-      const tno = mode === 'prepay' ? call.content.payinfo?.tno : call.content.tno;
+    if (sent.kind === 'ok') {
+      const tno = sent.ref;
       if (!tno) {
         await changeTransaction(this.statusWriter, ref, TransactionStatus.NEEDS_ATTENTION, source, {
           step: mode,
@@ -128,7 +120,7 @@ export class LedgerSync {
         });
         return;
       }
-      const vendorData = mode === 'prepay' ? { payinfo: call.content.payinfo } : {};
+      const vendorData = mode === 'prepay' ? { payinfo: sent.payinfo } : {};
       const detail = { step: mode };
       await changeTransaction(this.statusWriter, ref, TransactionStatus.PROCESSING, source, detail, {
         vendorRef: tno,
@@ -138,8 +130,8 @@ export class LedgerSync {
       return;
     }
     // Our order number was already used: by our own earlier attempt. Adopt that transaction.
-    const adopted = transferAlreadyMade(call);
-    if (adopted) {
+    if (sent.kind === 'already_made') {
+      const adopted = sent.ref;
       const detail = { step: mode, result: 'adopted' };
       await changeTransaction(this.statusWriter, ref, TransactionStatus.PROCESSING, source, detail, {
         vendorRef: adopted,
@@ -147,11 +139,11 @@ export class LedgerSync {
       await this.syncByTno(config, ref, adopted, source);
       return;
     }
-    if (call.kind === 'refused' || call.kind === 'not_sent') {
+    if (sent.kind === 'refused' || sent.kind === 'not_sent') {
       const failure =
-        call.kind === 'refused'
-          ? call.failure
-          : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: call.reason, message: 'nothing was sent' };
+        sent.kind === 'refused'
+          ? sent.failure
+          : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: sent.reason, message: 'nothing was sent' };
       const detail = { step: mode, reason: failure.reason, vendorCode: failure.vendorCode };
       await changeTransaction(this.statusWriter, ref, TransactionStatus.FAILED, source, detail, {
         vendorData: { failure },
@@ -160,7 +152,7 @@ export class LedgerSync {
     }
     await changeTransaction(this.statusWriter, ref, TransactionStatus.NEEDS_ATTENTION, source, {
       step: mode,
-      result: call.reason,
+      result: sent.reason,
     });
     await this.scheduleSync(ref);
   }
@@ -185,9 +177,9 @@ export class LedgerSync {
     if (found.kind === 'found') {
       const detail = { step: 'list', result: 'found by orderno' };
       await changeTransaction(this.statusWriter, transaction, TransactionStatus.PROCESSING, source, detail, {
-        vendorRef: found.tno,
+        vendorRef: found.ref,
       });
-      return this.syncByTno(config, transaction, found.tno, source);
+      return this.syncByTno(config, transaction, found.ref, source);
     }
     if (found.kind !== 'absent') return refusalOf(found);
     if (data.mode === 'fast' || !data.request) {
@@ -197,12 +189,15 @@ export class LedgerSync {
       });
       return true;
     }
-    const call = await this.adapter.prepay(config, {
-      ...data.request,
-      callback: this.callbackUrl(config, transaction.platformId),
-    });
-    await this.afterCreate(config, transaction, data.mode, call, source);
-    return call.kind === 'ok' || isRepeatedOrder(call) ? true : refusalOf(call);
+    const sent = await this.ledger.send(
+      config,
+      'prepay',
+      data.request,
+      this.callbackUrl(config, transaction.platformId),
+    );
+    await this.afterCreate(config, transaction, data.mode, sent, source);
+    if (sent.kind === 'ok' || sent.kind === 'already_made') return true;
+    return sent.kind === 'refused' && sent.repeatedOrder ? true : refusalOf(sent);
   }
 
   /** Our transfer in the list of its payer's account (or the payee's, for a payment from WeChat or Alipay). */
@@ -225,9 +220,7 @@ export class LedgerSync {
     tno: string,
     source: EventSource,
   ): Promise<true | LedgerRefusal> {
-    const adapter = this.providers.adapter(Capability.LEDGER, Vendor.COLOURLIFE);
-    if (!adapter) throw new Error('no ledger adapter');
-    const outcome = await adapter.queryTransfer(config, tno);
+    const outcome = await this.ledger.queryTransfer(config, tno);
     if (outcome.kind !== 'found') return refusalOf(outcome);
     await this.applyFound(config, ref, outcome, source);
     return true;

@@ -11,14 +11,7 @@ import {
 } from '../../domain/enums';
 import type { Transaction } from '../../entities';
 import { badUserInput, forbidden } from '../../errors/app-errors';
-import {
-  isRepeatedOrder,
-  transferBetween,
-  transferVerdict,
-  type ColourlifeAdapter,
-  type LedgerCall,
-  type TransferOrder,
-} from '../../providers/colourlife';
+import type { LedgerCall, LedgerGateway, TransferOrder } from '../../providers/ledger';
 import type { ProviderRegistry } from '../../providers/capabilities';
 import { failpoint } from '../../util/failpoints';
 import type { StatusWriter } from '../events/status-writer';
@@ -59,7 +52,7 @@ export class LedgerTransfers {
     private readonly statusWriter: StatusWriter,
     private readonly idempotency: IdempotencyService,
     private readonly providers: ProviderRegistry,
-    private readonly adapter: ColourlifeAdapter,
+    private readonly ledger: LedgerGateway,
     private readonly sync: LedgerSync,
   ) {}
 
@@ -100,7 +93,7 @@ export class LedgerTransfers {
     const payerAt = payer ? await ledgerAccountOf(this.reads, scope.platformId, payer) : undefined;
     if (payer && !payerAt) throw badUserInput('not a Colourlife ledger account', 'payerAccountId');
     if (payerAt) {
-      const verdict = transferVerdict(payerAt, payeeAt);
+      const verdict = this.ledger.verdict(payerAt, payeeAt);
       if (!verdict.allowed) {
         const failure = { reason: FailureReason.TRANSFER_NOT_ALLOWED, vendorCode: '', message: verdict.reason };
         return { ok: false, error: 'NOT_ALLOWED', failure, message: verdict.reason };
@@ -124,7 +117,7 @@ export class LedgerTransfers {
       input,
       async (bind) => {
         const id = newId();
-        const request = transferBetween(mode, { ...input, orderNo: orderNoOf(id) }, payerAt, payeeAt);
+        const request = this.ledger.transferRequest(mode, { ...input, orderNo: orderNoOf(id) }, payerAt, payeeAt);
         // Kept as sent, so a re-send is the same request (only the callback is derived again).
         const vendorData: LedgerData = { mode, fixPayerAmount: input.fixPayerAmount ?? false, request };
         const { event } = await this.db.transaction(async (manager) => {
@@ -148,15 +141,10 @@ export class LedgerTransfers {
         });
         this.statusWriter.publish(event);
         await this.db.durable();
-        const params = { ...request, callback: this.sync.callbackUrl(config, scope.platformId) };
-        const call =
-          mode === 'prepay'
-            ? await this.adapter.prepay(config, params)
-            : await this.adapter.fastTransaction(config, params);
+        const sent = await this.ledger.send(config, mode, request, this.sync.callbackUrl(config, scope.platformId));
         failpoint('ledger.after-create-call');
-        await this.sync.afterCreate(config, { id, platformId: scope.platformId }, mode, call, EventSource.API);
-        if ((call.kind === 'refused' && !isRepeatedOrder(call)) || call.kind === 'not_sent')
-          refusedNow = refusalOf(call);
+        await this.sync.afterCreate(config, { id, platformId: scope.platformId }, mode, sent, EventSource.API);
+        if ((sent.kind === 'refused' && !sent.repeatedOrder) || sent.kind === 'not_sent') refusedNow = refusalOf(sent);
         return { kind: 'Transaction', id };
       },
     );
@@ -170,12 +158,12 @@ export class LedgerTransfers {
   async confirm(scope: Scope, input: { idempotencyKey: string; id: string }): Promise<TransferResult> {
     if (scope.clientId)
       throw forbidden('only the platform server confirms a ledger transaction (after its own checks)');
-    return this.onPrepaid(scope, input, 'confirmLedgerTransaction', (config, tno) => this.adapter.pay(config, tno));
+    return this.onPrepaid(scope, input, 'confirmLedgerTransaction', (config, tno) => this.ledger.confirm(config, tno));
   }
 
   /** Cancel: only an unpaid transaction. A client may cancel its own. */
   async cancel(scope: Scope, input: { idempotencyKey: string; id: string }): Promise<TransferResult> {
-    return this.onPrepaid(scope, input, 'cancelLedgerTransaction', (config, tno) => this.adapter.cancel(config, tno));
+    return this.onPrepaid(scope, input, 'cancelLedgerTransaction', (config, tno) => this.ledger.cancel(config, tno));
   }
 
   private async onPrepaid(

@@ -1,18 +1,34 @@
-import { AccountOwnerKind, AccountTypeKind, type LedgerTransferKind } from '../../domain/enums';
+import { AccountOwnerKind, AccountTypeKind, Vendor } from '../../domain/enums';
 import { yuanToFen } from '../../domain/money';
 import type { ResolvedProviderConfig } from '../config';
-import type { ColourlifeAdapter, LedgerCall, ListParams, PrepayParams } from './adapter';
+import type { TransferQueryOutcome } from '../capabilities';
+import type {
+  LedgerAccountAt,
+  LedgerAccountState,
+  LedgerAccountType,
+  LedgerCall,
+  LedgerGateway,
+  OpenAccountRequest,
+  StatementLine,
+  StatementQuery,
+  TransferOrder,
+  TransferRequest,
+  TransferSent,
+  TransferVerdict,
+} from '../ledger';
+import type { ColourlifeAdapter, ListParams } from './adapter';
+import { callbackPathSecret } from './callbacks';
+import { storedTransferRequestSchema } from './schemas';
 import { colourlifeCredentials } from './credentials';
-import { classify, type LedgerRole, type MatrixVerdict } from './matrix';
-import type { StatementLine } from './schemas';
-import { transferRequest, type TransferOrder } from './transfers';
+import { classify, type LedgerRole } from './matrix';
+import { transferRequest } from './transfers';
 import { transactionTypeOf } from './status-map';
 import { CODES, USER_TYPES, type ChannelType } from './wire-types';
 
 /**
- * The ledger's accounts and statements in our terms: the ledger service speaks of owners,
- * account type kinds, fen and "active"; the wire's channel names, user types, yuan strings and
- * status numbers stay here.
+ * Colourlife as the ledger gateway (providers/ledger.ts): the ledger services speak of owners,
+ * account type kinds, fen, "active" and our transfer orders; the wire's channel names, user
+ * types, yuan strings, status numbers, result codes and request fields stay here.
  */
 
 const CHANNEL_KINDS: Record<ChannelType, AccountTypeKind> = {
@@ -37,57 +53,9 @@ const THIRD_PARTY_KINDS: readonly AccountTypeKind[] = [AccountTypeKind.WEIXIN, A
 /** 5.4.4/5.5.4: an account's `status` 1 is usable; anything else is forbidden. */
 const ACTIVE_STATUS = 1;
 
-/** An account type of the platform, with the platform's own account of that type. */
-export interface LedgerAccountType {
-  kind: AccountTypeKind;
-  name: string;
-  /** The type's id at the ledger (atid). */
-  typeRef: string;
-  /** The platform's own account of this type (pano); accounts are opened under it. */
-  platformAccountNo: string;
-  iconUrl: string | null;
-}
+export class ColourlifeLedger implements LedgerGateway {
+  readonly vendor = Vendor.COLOURLIFE;
 
-/** One of our accounts as the ledger knows it. */
-export interface LedgerAccountAt {
-  owner: AccountOwnerKind;
-  /** The owner's number at the ledger (cno / bno); the platform's comes from the credentials. */
-  ownerRef: string | null;
-  kind: AccountTypeKind;
-  typeRef: string;
-  platformAccountNo: string;
-  accountNo: string;
-}
-
-export type OpenAccountRequest = { platformAccountNo: string; canNegative: boolean; memo?: string } & (
-  | { owner: AccountOwnerKind.CLIENT; mobile: string; name: string }
-  | {
-      owner: AccountOwnerKind.BIZ;
-      /** An existing merchant's number, to open another account type for it (our extension). */
-      ownerRef?: string;
-      name: string;
-      tel?: string;
-      address?: string;
-      website?: string;
-    }
-);
-
-/** A balance the ledger reported: undefined when it was missing or unreadable, never 0 by default. */
-export interface LedgerAccountState {
-  balanceFen: number | undefined;
-  active: boolean;
-}
-
-export interface StatementQuery {
-  direction?: 'ALL' | 'PAID' | 'RECEIVED';
-  transferKind?: LedgerTransferKind;
-  from?: Date;
-  to?: Date;
-  skip: number;
-  limit: number;
-}
-
-export class ColourlifeAccounts {
   constructor(private readonly adapter: ColourlifeAdapter) {}
 
   /** 5.3.7: the platform's account types; types of a channel we do not know are named in `skipped`. */
@@ -191,65 +159,97 @@ export class ColourlifeAccounts {
    * Our transaction by its order number on the account that paid it (or received it, for a
    * payment from WeChat or Alipay) since `since`, without sending anything (adapter.findByOrderNo).
    */
-  findByOrderNo(
+  async findByOrderNo(
     config: ResolvedProviderConfig,
     orderNo: string,
     account: LedgerAccountAt,
     paid: boolean,
     since: Date,
-    request: Pick<PrepayParams, 'money'> | undefined,
+    request: TransferRequest | undefined,
   ) {
     const owner = listOwner(config, account);
-    if (!owner) return Promise.resolve({ kind: 'absent' as const });
+    if (!owner) return { kind: 'absent' as const };
     const search = {
       ...owner,
       ispay: paid ? (1 as const) : (2 as const),
       starttime: Math.floor(since.getTime() / 1000),
     };
-    return this.adapter.findByOrderNo(config, orderNo, search, request?.money);
+    const money = typeof request?.money === 'string' ? request.money : undefined;
+    const found = await this.adapter.findByOrderNo(config, orderNo, search, money);
+    return found.kind === 'found' ? { kind: 'found' as const, ref: found.tno } : found;
+  }
+
+  /** 5.3.1's table: whether a transfer between these accounts is allowed. */
+  verdict(
+    payer: Pick<LedgerAccountAt, 'owner' | 'kind' | 'typeRef'>,
+    payee: Pick<LedgerAccountAt, 'owner' | 'kind' | 'typeRef'>,
+  ): TransferVerdict {
+    const verdict = classify(
+      { role: ROLES[payer.owner], channel: KIND_CHANNELS[payer.kind] },
+      { role: ROLES[payee.owner], channel: KIND_CHANNELS[payee.kind] },
+      payer.typeRef === payee.typeRef,
+    );
+    return verdict.allowed ? { allowed: true } : verdict;
+  }
+
+  /** The prepay (5.3.1) or fast transaction (5.3.3) request, without its callback. */
+  transferRequest(
+    mode: 'prepay' | 'fast',
+    order: TransferOrder,
+    payer: LedgerAccountAt | undefined,
+    payee: LedgerAccountAt,
+  ): TransferRequest {
+    const side = (account: LedgerAccountAt) => ({
+      atid: account.typeRef,
+      accountNo: account.accountNo,
+      thirdParty: THIRD_PARTY_KINDS.includes(account.kind),
+    });
+    return transferRequest(mode, order, payer && side(payer), side(payee));
+  }
+
+  /** Sends a transfer request; a used order number with the ledger's tno is the transfer already made. */
+  async send(
+    config: ResolvedProviderConfig,
+    mode: 'prepay' | 'fast',
+    request: TransferRequest,
+    callbackUrl: string,
+  ): Promise<TransferSent> {
+    const params = { ...storedTransferRequestSchema.parse(request), callback: callbackUrl };
+    if (mode === 'prepay') {
+      const call = await this.adapter.prepay(config, params);
+      if (call.kind === 'ok') return { kind: 'ok', ref: call.content.payinfo.tno, payinfo: call.content.payinfo };
+      return notMade(call);
+    }
+    const call = await this.adapter.fastTransaction(config, params);
+    if (call.kind === 'ok') return { kind: 'ok', ref: call.content.tno };
+    return notMade(call);
+  }
+
+  confirm(config: ResolvedProviderConfig, ref: string): Promise<LedgerCall<unknown>> {
+    return this.adapter.pay(config, ref);
+  }
+
+  cancel(config: ResolvedProviderConfig, ref: string): Promise<LedgerCall<unknown>> {
+    return this.adapter.cancel(config, ref);
+  }
+
+  queryTransfer(config: ResolvedProviderConfig, ref: string): Promise<TransferQueryOutcome> {
+    return this.adapter.queryTransfer(config, ref);
+  }
+
+  /** Where the ledger notifies us: a secret path only this platform's credentials give. */
+  callbackPath(config: ResolvedProviderConfig): string {
+    return callbackPathSecret(config);
   }
 }
 
-/**
- * Whether 5.3.1's table allows a transfer between these accounts; for an exchange, which side's
- * amount is fixed follows from `exchange`.
- */
-export function transferVerdict(
-  payer: Pick<LedgerAccountAt, 'owner' | 'kind' | 'typeRef'>,
-  payee: Pick<LedgerAccountAt, 'owner' | 'kind' | 'typeRef'>,
-): MatrixVerdict {
-  return classify(
-    { role: ROLES[payer.owner], channel: KIND_CHANNELS[payer.kind] },
-    { role: ROLES[payee.owner], channel: KIND_CHANNELS[payee.kind] },
-    payer.typeRef === payee.typeRef,
-  );
-}
-
-/** The request for a transfer between these accounts (no payer: a payment from outside the ledger). */
-export function transferBetween(
-  mode: 'prepay' | 'fast',
-  order: TransferOrder,
-  payer: LedgerAccountAt | undefined,
-  payee: LedgerAccountAt,
-): Omit<PrepayParams, 'callback'> {
-  const side = (account: LedgerAccountAt) => ({
-    atid: account.typeRef,
-    accountNo: account.accountNo,
-    thirdParty: THIRD_PARTY_KINDS.includes(account.kind),
-  });
-  return transferRequest(mode, order, payer && side(payer), side(payee));
-}
-
-/** The ledger's number of a transfer refused because its order number is already ours (a repeat). */
-export function transferAlreadyMade(call: LedgerCall<unknown>): string | undefined {
-  if (call.kind !== 'refused' || call.code !== CODES.DUPLICATE_ORDERNO) return undefined;
-  const tno = (call.content as { tno?: unknown } | null)?.tno;
-  return typeof tno === 'string' ? tno : undefined;
-}
-
-/** Whether a refusal is the ledger saying the order number was used (by our own earlier attempt). */
-export function isRepeatedOrder(call: LedgerCall<unknown>): boolean {
-  return call.kind === 'refused' && call.code === CODES.DUPLICATE_ORDERNO;
+/** A transfer answer that is not a success, in our terms: 5.3's duplicate orderno with its tno is ours already. */
+function notMade(call: Exclude<LedgerCall<unknown>, { kind: 'ok' }>): TransferSent {
+  if (call.kind !== 'refused') return call;
+  const repeatedOrder = call.code === CODES.DUPLICATE_ORDERNO;
+  const tno = repeatedOrder ? (call.content as { tno?: unknown } | null)?.tno : undefined;
+  if (typeof tno === 'string') return { kind: 'already_made', ref: tno };
+  return { kind: 'refused', failure: call.failure, repeatedOrder };
 }
 
 /** Who owns an account at the ledger, as 5.3.5 list names it; undefined when it is not open there. */
