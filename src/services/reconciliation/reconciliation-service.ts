@@ -148,7 +148,7 @@ export class ReconciliationService {
     return found;
   }
 
-  /** The daily run: yesterday's report for every platform on Yunzhanghu, once the files exist (after 04:00 China time). */
+  /** The daily run: yesterday's report for every platform with a payout gateway, once its records exist (after 04:00 China time). */
   async runDaily(now = new Date()): Promise<number> {
     if (chinaHour(now) < 4) return 0;
     const yesterday = chinaDay(new Date(now.getTime() - 86_400_000));

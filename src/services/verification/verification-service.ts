@@ -1,6 +1,6 @@
 import { bankCardFormatProblem, idCardChecksumValid } from '../../domain/personal-data';
 import type { Scope } from '../../auth/viewer';
-import { FailureReason, PayoutChannel, VerificationStatus } from '../../domain/enums';
+import { FailureReason, VerificationStatus } from '../../domain/enums';
 import { badUserInput } from '../../errors/app-errors';
 import {
   Capability,
@@ -8,7 +8,7 @@ import {
   type VerificationAdapter,
   type VerificationCallOutcome,
 } from '../../providers/capabilities';
-import type { BrokerBalance, GatewayCall, PayoutGateway } from '../../providers/payouts';
+import type { BrokerBalance, GatewayCall, PaidElsewhere, PayoutGateway } from '../../providers/payouts';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import type { PayoutService, PayoutResult } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
@@ -21,8 +21,8 @@ export interface VerificationOutcome {
 }
 
 /**
- * Yunzhanghu's identity verification (2.3), Alipay authorisation, ID card images (2.4), payout
- * data reports (2.5) and dealer balances (2.1 6). A verification the vendor answers with an
+ * The payout gateway's identity verification, Alipay authorisation, ID card images, reports of
+ * payouts made elsewhere and balances (Yunzhanghu today: see providers/payouts.ts). A verification the vendor answers with an
  * error code is a result (`verified: false`), not an error: it is what the caller asked to know.
  */
 export class VerificationService {
@@ -75,7 +75,7 @@ export class VerificationService {
     return this.verifyWith(scope, (adapter, config) => adapter.verifyIdentity(config, input));
   }
 
-  /** 2.3 1.1: sends the SMS code; the ref goes with the code to confirm. */
+  /** Sends the SMS code; the ref goes with the code to confirm. */
   async requestBankCardVerification(
     scope: Scope,
     input: { cardNo: string; idCard: string; realName: string; mobile: string },
@@ -130,21 +130,10 @@ export class VerificationService {
     );
   }
 
-  /** 2.5: a payout made elsewhere, reported (for tax). Answers the vendor's reference. */
+  /** A payout made elsewhere, reported (for tax). Answers the vendor's reference. */
   async report(
     scope: Scope,
-    input: {
-      channel: PayoutChannel;
-      orderId: string;
-      realName: string;
-      idCard: string;
-      account: string;
-      phoneNo?: string;
-      amountFen: number;
-      paidAt: Date;
-      succeeded: boolean;
-      notes?: string;
-    },
+    input: PaidElsewhere,
   ): Promise<PayoutResult<{ ref: string; accepted: boolean; failure: VerificationOutcome['failure'] }>> {
     if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0)
       throw badUserInput('amountFen must be positive', 'amountFen');
