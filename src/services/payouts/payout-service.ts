@@ -59,9 +59,10 @@ export type PayoutResult<T> = ({ ok: true } & T) | (VendorRefusal & { payout?: P
 const GIVE_UP_MS = 3 * 24 * 3_600_000;
 
 /**
- * Payouts through the payout gateway (providers/payouts.ts). Input is validated before anything is sent; the payout row (with
- * the payee's details sealed) is committed before the order; a timeout retries the same
- * order_id, and a duplicate-order answer is looked up, so no payout is ever ordered twice.
+ * Payouts through the payout gateway (providers/payouts.ts). Input is validated before anything
+ * is sent; the payout row (with the payee's details sealed) is committed before the order; a
+ * timeout retries the same order number, and an order already placed is looked up, so no payout
+ * is ever ordered twice.
  * Statuses come from the answer, notifications and polls, through the transitions table.
  */
 export class PayoutService {
