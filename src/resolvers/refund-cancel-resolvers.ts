@@ -9,7 +9,6 @@ import {
   InputType,
   Mutation,
   ObjectType,
-  registerEnumType,
   Resolver,
 } from 'type-graphql';
 import { requireScope, type RequestContext } from '../graphql/context';
@@ -19,6 +18,7 @@ import { TransactionNode } from '../schema/object-types';
 import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
 import { SafeInt } from '../schema/scalars';
 import { CURRENCY_CNY } from '../domain/enums';
+import { describeEnum } from '../schema/describe-enum';
 import { Role } from './auth-checker';
 
 export enum RefundRefusalReason {
@@ -30,7 +30,12 @@ export enum RefundRefusalReason {
   EXCEEDS_REFUNDABLE = 'EXCEEDS_REFUNDABLE',
   PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
 }
-registerEnumType(RefundRefusalReason, { name: 'RefundRefusalReason' });
+describeEnum(RefundRefusalReason, 'RefundRefusalReason', 'Why a payment cannot be refunded.', {
+  NOT_SUPPORTED: "The payment's vendor takes no refunds through paygraph, or it is not a payment.",
+  NOT_PAID: 'Only a SUCCEEDED payment can be refunded.',
+  EXCEEDS_REFUNDABLE: 'More than what is left after earlier refunds (including ones not yet settled).',
+  PROVIDER_NOT_CONFIGURED: "The payment's vendor is not configured for your platform any more.",
+});
 
 export enum CancelRefusalReason {
   NOT_SUPPORTED = 'NOT_SUPPORTED',
@@ -38,7 +43,11 @@ export enum CancelRefusalReason {
   ALREADY_PAID = 'ALREADY_PAID',
   PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
 }
-registerEnumType(CancelRefusalReason, { name: 'CancelRefusalReason' });
+describeEnum(CancelRefusalReason, 'CancelRefusalReason', 'Why a payment cannot be canceled.', {
+  NOT_SUPPORTED: "The payment's vendor takes no cancels through paygraph.",
+  ALREADY_PAID: 'A paid payment is refunded with refundPayment, never canceled.',
+  PROVIDER_NOT_CONFIGURED: "The payment's vendor is not configured for your platform any more.",
+});
 
 @InputType()
 export class RefundPaymentInput {

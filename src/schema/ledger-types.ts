@@ -1,22 +1,35 @@
 import { IsIP, IsOptional, Length, MaxLength, Min } from 'class-validator';
-import { createUnionType, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Money } from './money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from './object-types';
 import { ErrorResult, MutationResult } from './results';
+import { describeEnum } from './describe-enum';
 import { DateTime, JSONObject, SafeInt } from './scalars';
 
 export enum ExternalPayer {
   WEIXIN = 'WEIXIN',
   ALIPAY = 'ALIPAY',
 }
-registerEnumType(ExternalPayer, { name: 'ExternalPayer' });
+describeEnum(
+  ExternalPayer,
+  'ExternalPayer',
+  'A payer from outside the ledger, paying into an account of the same channel.',
+  {
+    WEIXIN: 'The payer pays with WeChat Pay in the app.',
+    ALIPAY: 'The payer pays with Alipay in the app.',
+  },
+);
 
 export enum StatementDirection {
   ALL = 'ALL',
   PAID = 'PAID',
   RECEIVED = 'RECEIVED',
 }
-registerEnumType(StatementDirection, { name: 'StatementDirection' });
+describeEnum(StatementDirection, 'StatementDirection', "Which of an account's transfers a statement lists.", {
+  ALL: 'Money paid out and money received.',
+  PAID: 'Money the account paid out.',
+  RECEIVED: 'Money the account received.',
+});
 
 @ObjectType({ implements: [MutationResult, ErrorResult], description: 'The ledger refused, or could not be reached.' })
 export class LedgerRefusedError extends ErrorResult {

@@ -1,8 +1,9 @@
 import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Field, ID, InputType, ObjectType, registerEnumType, createUnionType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType, createUnionType } from 'type-graphql';
 import { Vendor, CheckoutAction } from '../domain/enums';
 import { TransactionNode } from './object-types';
 import { ErrorResult, MutationResult } from './results';
+import { describeEnum } from './describe-enum';
 import { JSONObject, SafeInt } from './scalars';
 
 export enum PaymentMethod {
@@ -13,7 +14,11 @@ export enum PaymentMethod {
   /** A hosted checkout page (the cashier). */
   CHECKOUT = 'CHECKOUT',
 }
-registerEnumType(PaymentMethod, { name: 'PaymentMethod' });
+describeEnum(PaymentMethod, 'PaymentMethod', 'How a payment is taken.', {
+  BARCODE: "The merchant scans the payer's payment code (in store).",
+  QR_CODE: 'The payer scans a QR code shown by the merchant (in store).',
+  CHECKOUT: 'The payer pays on a hosted checkout page.',
+});
 
 @InputType()
 export class CheckoutInput {
@@ -33,7 +38,10 @@ export enum Wallet {
   ALIPAY = 'ALIPAY',
   WECHAT = 'WECHAT',
 }
-registerEnumType(Wallet, { name: 'Wallet' });
+describeEnum(Wallet, 'Wallet', 'The wallet app a payer scans a QR code with.', {
+  ALIPAY: 'Alipay.',
+  WECHAT: 'WeChat Pay.',
+});
 
 @InputType()
 export class BarcodeInput {

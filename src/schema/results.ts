@@ -1,6 +1,7 @@
 import type { VendorErrorKind } from '../services/payments/vendor-refusal';
-import { createUnionType, Field, ID, InterfaceType, ObjectType, registerEnumType } from 'type-graphql';
+import { createUnionType, Field, ID, InterfaceType, ObjectType } from 'type-graphql';
 import { ClientNode, BizNode } from './object-types';
+import { describeEnum } from './describe-enum';
 import { DateTime } from './scalars';
 
 /**
@@ -22,7 +23,23 @@ export enum ResultErrorCode {
   /** The ledger's matrix of roles and account types does not allow this transfer. */
   TRANSFER_NOT_ALLOWED = 'TRANSFER_NOT_ALLOWED',
 }
-registerEnumType(ResultErrorCode, { name: 'ResultErrorCode' });
+describeEnum(
+  ResultErrorCode,
+  'ResultErrorCode',
+  'The `code` of a typed error result. More may be added: handle an unknown value.',
+  {
+    DUPLICATE_EXTERNAL_REF: 'Another record of your platform already has this externalRef.',
+    CLIENT_INACTIVE: 'The client is forbidden and cannot be given a token.',
+    PROVIDER_NOT_CONFIGURED: 'Your platform has no configuration for the vendor this needs: run configureProvider.',
+    VENDOR_UNREACHABLE: 'The vendor could not be reached; nothing was sent. Safe to retry.',
+    OUTCOME_UNKNOWN:
+      'The vendor did not answer in time, or its answer could not be verified; paygraph keeps asking it.',
+    VENDOR_REFUSED: 'The vendor answered with an error of its own; `failure` says why.',
+    REFUND_NOT_POSSIBLE: 'The payment cannot be refunded (see the reason).',
+    CANCEL_NOT_POSSIBLE: 'The payment cannot be canceled (see the reason).',
+    TRANSFER_NOT_ALLOWED: "The ledger's rules do not allow a transfer between these accounts.",
+  },
+);
 
 /** How a service's vendor refusal is reported in a typed result. */
 export const VENDOR_ERROR_CODES: Readonly<Record<VendorErrorKind, ResultErrorCode>> = {

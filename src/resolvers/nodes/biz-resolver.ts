@@ -36,7 +36,10 @@ export class BizResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => CreateBizResult)
+  @Mutation(() => CreateBizResult, {
+    description:
+      'Creates a merchant (biz) of your platform, for ledger accounts and the payments it takes. Needs an API key.',
+  })
   async createBiz(
     @Arg('input') input: CreateBizInput,
     @Ctx() context: RequestContext,

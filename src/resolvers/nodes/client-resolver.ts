@@ -66,7 +66,10 @@ export class ClientResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => CreateClientResult)
+  @Mutation(() => CreateClientResult, {
+    description:
+      'Creates an end user (client) of your platform. Its name, mobile and ID number are sealed at rest. Then issue it a client token (issueClientToken) for your app, or open ledger accounts for it. Needs an API key.',
+  })
   async createClient(
     @Arg('input') input: CreateClientInput,
     @Ctx() context: RequestContext,

@@ -70,7 +70,10 @@ export class ProviderConfigResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => ConfigureProviderPayload)
+  @Mutation(() => ConfigureProviderPayload, {
+    description:
+      "The first step of every flow: stores your platform's credentials for one vendor (sealed at rest; never shown again), checked against the vendor's expected fields. Then create payments, payouts or ledger transfers, and follow them with the subscriptions or the sync mutations. Configuring again updates it: the credentials you give replace the stored ones, the rest are kept. Needs an API key.",
+  })
   async configureProvider(
     @Arg('input') input: ConfigureProviderInput,
     @Ctx() context: RequestContext,
