@@ -26,13 +26,22 @@ async function loadNode(context: RequestContext, globalId: string): Promise<obje
 export class NodeResolver {
   @Authorized()
   @Query(() => Node, { nullable: true, description: 'Any object by its global id; null if it is not visible to you.' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<object | null> {
+  async node(
+    @Arg('id', () => ID, { description: 'Any object id from this API.' }) id: string,
+    @Ctx() context: RequestContext,
+  ): Promise<object | null> {
     return loadNode(context, id);
   }
 
   @Authorized()
   @Query(() => [Node], { nullable: 'items', description: 'Up to 100 objects by global id, in order.' })
-  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() context: RequestContext): Promise<Array<object | null>> {
+  async nodes(
+    @Arg('ids', () => [ID], {
+      description: 'Object ids from this API; each answer is in the same place, null where not found.',
+    })
+    ids: string[],
+    @Ctx() context: RequestContext,
+  ): Promise<Array<object | null>> {
     if (ids.length > 100) throw badUserInput('At most 100 ids per call', 'ids');
     return Promise.all(ids.map((id) => loadNode(context, id)));
   }

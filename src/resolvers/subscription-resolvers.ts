@@ -15,20 +15,22 @@ const AFTER_DESCRIPTION =
 @InputType({ description: 'Narrows a subscription; all given fields must match.' })
 export class UpdateFilter {
   @Field(() => ID, { nullable: true, description: 'Only this transaction or payout.' }) id?: string;
-  @Field(() => ID, { nullable: true }) clientId?: string;
-  @Field(() => ID, { nullable: true }) bizId?: string;
+  @Field(() => ID, { nullable: true, description: "Only this client's transactions or payouts." }) clientId?: string;
+  @Field(() => ID, { nullable: true, description: "Only this merchant's transactions." }) bizId?: string;
 }
 
 @ObjectType({ description: 'A status change together with the current state of the transaction.' })
 export class TransactionUpdate {
-  @Field(() => StatusEventNode) event: StatusEvent;
+  @Field(() => StatusEventNode, { description: 'The committed status change; its cursor resumes after it.' })
+  event: StatusEvent;
   /** Loaded only when the subscriber selects `transaction` (see TransactionUpdateResolver). */
   @Field(() => TransactionNode) transaction: unknown;
 }
 
 @ObjectType({ description: 'A status change together with the current state of the payout.' })
 export class PayoutUpdate {
-  @Field(() => StatusEventNode) event: StatusEvent;
+  @Field(() => StatusEventNode, { description: 'The committed status change; its cursor resumes after it.' })
+  event: StatusEvent;
   /** Loaded only when the subscriber selects `payout` (see PayoutUpdateResolver). */
   @Field(() => PayoutNode) payout: unknown;
 }
@@ -88,7 +90,8 @@ export class SubscriptionResolver {
   })
   transactionUpdated(
     @Root() message: StatusEventMessage,
-    @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Arg('filter', () => UpdateFilter, { nullable: true, description: 'Only the updates that match.' })
+    _filter: UpdateFilter | undefined,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
   ): TransactionUpdate {
@@ -104,7 +107,8 @@ export class SubscriptionResolver {
   })
   payoutUpdated(
     @Root() message: StatusEventMessage,
-    @Arg('filter', () => UpdateFilter, { nullable: true }) _filter: UpdateFilter | undefined,
+    @Arg('filter', () => UpdateFilter, { nullable: true, description: 'Only the updates that match.' })
+    _filter: UpdateFilter | undefined,
     @Arg('after', () => String, { nullable: true, description: AFTER_DESCRIPTION }) _after: string | undefined,
     @Ctx() context: RequestContext,
   ): PayoutUpdate {
@@ -116,7 +120,7 @@ export class SubscriptionResolver {
 /** The row behind an update, read only if the subscriber asked for it: most watch the status. */
 @Resolver(() => TransactionUpdate)
 export class TransactionUpdateResolver {
-  @FieldResolver(() => TransactionNode)
+  @FieldResolver(() => TransactionNode, { description: 'The transaction as it is when the update is delivered.' })
   async transaction(@Root() update: TransactionUpdate, @Ctx() context: RequestContext): Promise<Transaction> {
     return (await context.loaders.related('Transaction', update.event.entityId, 'direct')) as Transaction;
   }
@@ -124,7 +128,7 @@ export class TransactionUpdateResolver {
 
 @Resolver(() => PayoutUpdate)
 export class PayoutUpdateResolver {
-  @FieldResolver(() => PayoutNode)
+  @FieldResolver(() => PayoutNode, { description: 'The payout as it is when the update is delivered.' })
   async payout(@Root() update: PayoutUpdate, @Ctx() context: RequestContext): Promise<Payout> {
     return (await context.loaders.related('Payout', update.event.entityId, 'direct')) as Payout;
   }

@@ -21,12 +21,12 @@ export class ViewerResolver {
     });
   }
 
-  @FieldResolver(() => PlatformNode)
+  @FieldResolver(() => PlatformNode, { description: 'The platform the credential belongs to.' })
   platform(@Ctx() context: RequestContext): Promise<Platform | null> {
     return context.loaders.platformById(requireScope(context).platformId);
   }
 
-  @FieldResolver(() => ClientNode, { nullable: true })
+  @FieldResolver(() => ClientNode, { nullable: true, description: 'For a client token: the client it acts for.' })
   client(@Ctx() context: RequestContext): Promise<Client | null> {
     const scope = requireScope(context);
     return scope.clientId ? context.loaders.related('Client', scope.clientId, 'direct') : Promise.resolve(null);

@@ -1,12 +1,18 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
 import { encodeCursor, type Page } from '../services/tenancy/scoped-reads';
 
-@ObjectType()
+@ObjectType({ description: 'Where a page of a connection sits in the whole list.' })
 export class PageInfo {
-  @Field() hasNextPage: boolean;
-  @Field() hasPreviousPage: boolean;
-  @Field(() => String, { nullable: true }) startCursor: string | null;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field({ description: 'Whether more items follow: ask again with `after: endCursor`.' }) hasNextPage: boolean;
+  @Field({ description: 'Whether items come before this page (true when the page was asked for with `after`).' })
+  hasPreviousPage: boolean;
+  @Field(() => String, { nullable: true, description: 'The cursor of the first item; null on an empty page.' })
+  startCursor: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The cursor of the last item; pass it as `after` for the next page.',
+  })
+  endCursor: string | null;
 }
 
 export interface EdgeShape<T> {
@@ -28,18 +34,18 @@ export function connectionTypes<TNode extends object>(
   nodeClass: ClassType<TNode>,
   name: string,
 ): ClassType<ConnectionShape<unknown>> {
-  @ObjectType(`${name}Edge`)
+  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
   class Edge {
-    @Field() cursor: string;
-    @Field(() => nodeClass) node: unknown;
+    @Field({ description: 'Opaque: pass it as `after` to continue after this item.' }) cursor: string;
+    @Field(() => nodeClass, { description: 'The item.' }) node: unknown;
   }
 
-  @ObjectType(`${name}Connection`)
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items, newest first, with cursors.` })
   class Connection {
-    @Field(() => [Edge]) edges: Edge[];
+    @Field(() => [Edge], { description: 'The items of this page with their cursors.' }) edges: Edge[];
     @Field(() => [nodeClass], { description: 'The nodes of `edges`, for clients that need no cursors.' })
     nodes: unknown[];
-    @Field(() => PageInfo) pageInfo: PageInfo;
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and where.' }) pageInfo: PageInfo;
   }
   return Connection as ClassType<ConnectionShape<unknown>>;
 }

@@ -6,6 +6,8 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: { __typename?: string }) => value.__typename,
 })
 export abstract class Node {
-  @Field(() => ID)
+  @Field(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id: string;
 }

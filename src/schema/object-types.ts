@@ -26,37 +26,41 @@ import { DateTime, JSONObject, SafeInt } from './scalars';
 
 @ObjectType('Platform', { implements: Node, description: 'A tenant: one company that integrates paygraph.' })
 export class PlatformNode extends Node {
-  @Field() name: string;
-  @Field(() => RecordStatus) status: RecordStatus;
-  @Field(() => DateTime) createdAt: Date;
+  @Field({ description: "The platform's name." }) name: string;
+  @Field(() => RecordStatus, { description: 'Whether the platform may transact.' }) status: RecordStatus;
+  @Field(() => DateTime, { description: 'When the platform was created.' }) createdAt: Date;
 }
 
 @ObjectType('Client', { implements: Node, description: "An end user of a platform (the vendor's Client, cno)." })
 export class ClientNode extends Node {
   @Field({ description: "The platform's own identifier for this user." }) externalRef: string;
-  @Field() name: string;
-  @Field(() => String, { nullable: true }) mobile: string | null;
-  @Field(() => RecordStatus) status: RecordStatus;
-  @Field(() => DateTime) createdAt: Date;
+  @Field({ description: "The user's name (sealed at rest)." }) name: string;
+  @Field(() => String, { nullable: true, description: "The user's mobile number (sealed at rest), if given." })
+  mobile: string | null;
+  @Field(() => RecordStatus, { description: 'Whether the user may transact and be given a client token.' })
+  status: RecordStatus;
+  @Field(() => DateTime, { description: 'When the user was created.' }) createdAt: Date;
 }
 
 @ObjectType('Biz', { implements: Node, description: "A merchant of a platform (the vendor's Biz, bno)." })
 export class BizNode extends Node {
-  @Field() externalRef: string;
-  @Field() name: string;
-  @Field(() => String, { nullable: true }) tel: string | null;
-  @Field(() => String, { nullable: true }) address: string | null;
-  @Field(() => String, { nullable: true }) website: string | null;
-  @Field(() => RecordStatus) status: RecordStatus;
-  @Field(() => DateTime) createdAt: Date;
+  @Field({ description: "The platform's own identifier for this merchant." }) externalRef: string;
+  @Field({ description: "The merchant's name." }) name: string;
+  @Field(() => String, { nullable: true, description: "The merchant's telephone number." }) tel: string | null;
+  @Field(() => String, { nullable: true, description: "The merchant's address." }) address: string | null;
+  @Field(() => String, { nullable: true, description: "The merchant's website." }) website: string | null;
+  @Field(() => RecordStatus, { description: 'Whether the merchant may transact.' }) status: RecordStatus;
+  @Field(() => DateTime, { description: 'When the merchant was created.' }) createdAt: Date;
 }
 
 @ObjectType('AccountType', { implements: Node, description: 'A payment channel opened at a ledger vendor (atid).' })
 export class AccountTypeNode extends Node {
-  @Field(() => Vendor) vendor: Vendor;
-  @Field(() => AccountTypeKind) kind: AccountTypeKind;
-  @Field() name: string;
-  @Field(() => String, { nullable: true }) iconUrl: string | null;
+  @Field(() => Vendor, { description: 'The ledger vendor that keeps accounts of this type.' }) vendor: Vendor;
+  @Field(() => AccountTypeKind, { description: 'The kind of money accounts of this type hold.' })
+  kind: AccountTypeKind;
+  @Field({ description: "The type's name at the ledger, for display." }) name: string;
+  @Field(() => String, { nullable: true, description: "The type's icon at the ledger, for display." })
+  iconUrl: string | null;
 }
 
 @ObjectType('Account', {
@@ -64,11 +68,15 @@ export class AccountTypeNode extends Node {
   description: 'An account of one account type held by a client, a biz or the platform.',
 })
 export class AccountNode extends Node {
-  @Field(() => AccountOwnerKind) ownerKind: AccountOwnerKind;
-  @Field(() => Money, { description: 'Last balance reported by the vendor.' }) balance: Money;
-  @Field() canNegative: boolean;
-  @Field(() => RecordStatus) status: RecordStatus;
-  @Field(() => DateTime) createdAt: Date;
+  @Field(() => AccountOwnerKind, { description: 'Who owns the account.' }) ownerKind: AccountOwnerKind;
+  @Field(() => Money, {
+    description: 'The balance last reported by the ledger (syncLedgerAccount reads it again).',
+  })
+  balance: Money;
+  @Field({ description: 'Whether the ledger lets the balance go below zero.' }) canNegative: boolean;
+  @Field(() => RecordStatus, { description: 'Whether the account may transact (forbidLedgerAccount stops it).' })
+  status: RecordStatus;
+  @Field(() => DateTime, { description: 'When the account was opened.' }) createdAt: Date;
 }
 
 @ObjectType('StatusEvent', {
@@ -76,11 +84,12 @@ export class AccountNode extends Node {
 })
 export class StatusEventNode {
   @Field(() => SafeInt, { description: 'Gap-free, per-platform sequence number.' }) sequence: number;
-  @Field(() => EntityKind) entityKind: EntityKind;
+  @Field(() => EntityKind, { description: 'Whether it is about a transaction or a payout.' }) entityKind: EntityKind;
   @Field(() => ID, { description: 'Global id of the transaction or payout.' }) entityId: string;
-  @Field(() => String, { nullable: true }) fromStatus: string | null;
-  @Field() toStatus: string;
-  @Field(() => EventSource) source: EventSource;
+  @Field(() => String, { nullable: true, description: 'The status before; null for the creation event.' })
+  fromStatus: string | null;
+  @Field({ description: 'The status after.' }) toStatus: string;
+  @Field(() => EventSource, { description: 'What caused the change.' }) source: EventSource;
   @Field({ description: 'True when no further change can follow.' }) terminal: boolean;
   @Field(() => JSONObject, {
     nullable: true,
@@ -88,39 +97,41 @@ export class StatusEventNode {
       'What the vendor said (codes, amounts) or which step ran. A step that changes nothing has fromStatus equal to toStatus.',
   })
   detail: Record<string, unknown> | null;
-  @Field(() => DateTime) occurredAt: Date;
+  @Field(() => DateTime, { description: 'When the change was committed.' }) occurredAt: Date;
 }
 
 @ObjectType({ description: 'Why the vendor refused or failed a transaction.' })
 export class TransactionFailure {
-  @Field(() => FailureReason) reason: FailureReason;
+  @Field(() => FailureReason, { description: 'Why, in our terms.' }) reason: FailureReason;
   @Field({ description: "The vendor's own error code, verbatim." }) vendorCode: string;
   @Field({ description: "The vendor's message, verbatim." }) message: string;
 }
 
 @ObjectType('Transaction', { implements: Node, description: 'A ledger transfer, a collected payment, or a refund.' })
 export class TransactionNode extends Node {
-  @Field(() => TransactionKind) kind: TransactionKind;
-  @Field(() => Vendor) vendor: Vendor;
-  @Field(() => TransactionStatus) status: TransactionStatus;
-  @Field(() => Money) amount: Money;
+  @Field(() => TransactionKind, { description: 'A payment, a refund or a ledger transfer.' }) kind: TransactionKind;
+  @Field(() => Vendor, { description: 'The vendor that moves the money.' }) vendor: Vendor;
+  @Field(() => TransactionStatus, { description: 'Where it stands; follow it with transactionUpdated.' })
+  status: TransactionStatus;
+  @Field(() => Money, { description: 'The amount, exact to the fen.' }) amount: Money;
   @Field({ description: 'Our order number at the vendor.' }) orderNo: string;
   @Field(() => String, { nullable: true, description: "The vendor's own number." }) vendorRef: string | null;
-  @Field(() => String, { nullable: true }) description: string | null;
-  @Field(() => DateTime) createdAt: Date;
-  @Field(() => DateTime) updatedAt: Date;
+  @Field(() => String, { nullable: true, description: 'What it is for, as you gave it (the subject).' })
+  description: string | null;
+  @Field(() => DateTime, { description: 'When it was created.' }) createdAt: Date;
+  @Field(() => DateTime, { description: 'When it last changed.' }) updatedAt: Date;
 }
 
 @ObjectType('Payout', { implements: Node, description: "Money paid out to a person's bank card, Alipay or WeChat." })
 export class PayoutNode extends Node {
-  @Field(() => PayoutChannel) channel: PayoutChannel;
-  @Field(() => Vendor) vendor: Vendor;
-  @Field(() => PayoutStatus) status: PayoutStatus;
-  @Field(() => Money) amount: Money;
-  @Field() orderNo: string;
-  @Field(() => String, { nullable: true }) vendorRef: string | null;
-  @Field(() => DateTime) createdAt: Date;
-  @Field(() => DateTime) updatedAt: Date;
+  @Field(() => PayoutChannel, { description: 'Where the money goes.' }) channel: PayoutChannel;
+  @Field(() => Vendor, { description: 'The vendor that pays it.' }) vendor: Vendor;
+  @Field(() => PayoutStatus, { description: 'Where it stands; follow it with payoutUpdated.' }) status: PayoutStatus;
+  @Field(() => Money, { description: 'The amount paid to the payee, exact to the fen.' }) amount: Money;
+  @Field({ description: 'Our order number at the vendor.' }) orderNo: string;
+  @Field(() => String, { nullable: true, description: "The vendor's own number." }) vendorRef: string | null;
+  @Field(() => DateTime, { description: 'When it was created.' }) createdAt: Date;
+  @Field(() => DateTime, { description: 'When it last changed.' }) updatedAt: Date;
 }
 
 export const ClientConnection = connectionTypes(ClientNode, 'Client');

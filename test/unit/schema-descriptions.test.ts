@@ -57,10 +57,10 @@ const undescribed = (kind: string) =>
  * the schema issue (#15) brings them to zero together with its renames.
  */
 const UNDESCRIBED_AT_MOST: Record<string, number> = {
-  type: 80,
-  field: 193,
-  argument: 47,
-  'input field': 101,
+  type: 66,
+  field: 102,
+  argument: 38,
+  'input field': 99,
 };
 
 describe('schema descriptions', () => {

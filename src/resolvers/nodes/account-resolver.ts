@@ -9,7 +9,9 @@ import { AccountConnection, AccountNode, AccountTypeNode, BizNode, ClientNode } 
 
 @Resolver(() => AccountNode)
 export class AccountResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() account: Account): string {
     return toGlobalId('Account', account.id);
   }
@@ -19,17 +21,17 @@ export class AccountResolver {
     return Money.of(account.balanceFen);
   }
 
-  @FieldResolver(() => AccountTypeNode)
+  @FieldResolver(() => AccountTypeNode, { description: 'The kind of money the account holds.' })
   accountType(@Root() account: Account, @Ctx() context: RequestContext): Promise<AccountType | null> {
     return context.loaders.related('AccountType', account.accountTypeId);
   }
 
-  @FieldResolver(() => ClientNode, { nullable: true })
+  @FieldResolver(() => ClientNode, { nullable: true, description: 'The owner, when a client owns it.' })
   client(@Root() account: Account, @Ctx() context: RequestContext) {
     return context.loaders.related('Client', account.clientId);
   }
 
-  @FieldResolver(() => BizNode, { nullable: true })
+  @FieldResolver(() => BizNode, { nullable: true, description: 'The owner, when a merchant owns it.' })
   biz(@Root() account: Account, @Ctx() context: RequestContext) {
     return context.loaders.related('Biz', account.bizId);
   }
@@ -38,7 +40,8 @@ export class AccountResolver {
   @Query(() => AccountConnection, { description: 'Accounts visible to you; a client token sees only its own.' })
   async accounts(
     @Args() page: PageArgs,
-    @Arg('filter', () => AccountFilter, { nullable: true }) filter: AccountFilter | undefined,
+    @Arg('filter', () => AccountFilter, { nullable: true, description: 'Only the accounts that match.' })
+    filter: AccountFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;

@@ -6,7 +6,9 @@ import { AccountTypeNode } from '../../schema/object-types';
 
 @Resolver(() => AccountTypeNode)
 export class AccountTypeResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() accountType: AccountType): string {
     return toGlobalId('AccountType', accountType.id);
   }

@@ -11,7 +11,9 @@ import { Role } from '../auth-checker';
 
 @Resolver(() => BizNode)
 export class BizResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() biz: Biz): string {
     return toGlobalId('Biz', biz.id);
   }
@@ -25,7 +27,8 @@ export class BizResolver {
   @Query(() => BizConnection, { description: "The platform's merchants, newest first." })
   async bizs(
     @Args() page: PageArgs,
-    @Arg('filter', () => BizFilter, { nullable: true }) filter: BizFilter | undefined,
+    @Arg('filter', () => BizFilter, { nullable: true, description: 'Only the merchants that match.' })
+    filter: BizFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const result = await context.services.reads.page('Biz', requireScope(context), page, (builder) => {

@@ -19,7 +19,9 @@ import { Role } from '../auth-checker';
 
 @Resolver(() => ClientNode)
 export class ClientResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() client: Client): string {
     return toGlobalId('Client', client.id);
   }
@@ -34,12 +36,14 @@ export class ClientResolver {
     return context.services.parties.clientMobile(client);
   }
 
-  @FieldResolver(() => [AccountNode])
+  @FieldResolver(() => [AccountNode], { description: "The user's ledger accounts, one per account type." })
   accounts(@Root() client: Client, @Ctx() context: RequestContext): Promise<Account[]> {
     return context.loaders.clientAccounts(client.id);
   }
 
-  @FieldResolver(() => TransactionConnection)
+  @FieldResolver(() => TransactionConnection, {
+    description: "The user's payments, refunds and ledger transfers, newest first.",
+  })
   async transactions(
     @Root() client: Client,
     @Args() page: PageArgs,
@@ -55,7 +59,8 @@ export class ClientResolver {
   @Query(() => ClientConnection, { description: "The platform's end users, newest first." })
   async clients(
     @Args() page: PageArgs,
-    @Arg('filter', () => ClientFilter, { nullable: true }) filter: ClientFilter | undefined,
+    @Arg('filter', () => ClientFilter, { nullable: true, description: 'Only the clients that match.' })
+    filter: ClientFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const result = await context.services.reads.page('Client', requireScope(context), page, (builder) => {

@@ -18,7 +18,9 @@ import { PageArgs, PayoutFilter } from '../../schema/inputs';
 
 @Resolver(() => PayoutNode)
 export class PayoutResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() payout: Payout): string {
     return toGlobalId('Payout', payout.id);
   }
@@ -28,12 +30,12 @@ export class PayoutResolver {
     return Money.of(payout.amountFen, payout.currency);
   }
 
-  @FieldResolver(() => ClientNode, { nullable: true })
+  @FieldResolver(() => ClientNode, { nullable: true, description: 'The client it was made for, if any.' })
   client(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<Client | null> {
     return context.loaders.related('Client', payout.clientId);
   }
 
-  @FieldResolver(() => [StatusEventNode])
+  @FieldResolver(() => [StatusEventNode], { description: 'Every status change, oldest first.' })
   statusHistory(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
     return context.loaders.statusHistory(EntityKind.PAYOUT, payout.id);
   }
@@ -42,7 +44,8 @@ export class PayoutResolver {
   @Query(() => PayoutConnection, { description: 'Payouts visible to you, newest first.' })
   async payouts(
     @Args() page: PageArgs,
-    @Arg('filter', () => PayoutFilter, { nullable: true }) filter: PayoutFilter | undefined,
+    @Arg('filter', () => PayoutFilter, { nullable: true, description: 'Only the payouts that match.' })
+    filter: PayoutFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
@@ -59,7 +62,7 @@ export class PayoutResolver {
     return vendorDataOf(payout, payoutData).payee;
   }
 
-  @FieldResolver(() => TransactionFailure, { nullable: true })
+  @FieldResolver(() => TransactionFailure, { nullable: true, description: 'Why the vendor refused or failed it.' })
   failure(@Root() payout: Payout): TransactionFailure | null {
     return vendorDataOf(payout, payoutData).failure ?? null;
   }

@@ -5,7 +5,9 @@ import { PlatformNode } from '../../schema/object-types';
 
 @Resolver(() => PlatformNode)
 export class PlatformResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() platform: Platform): string {
     return toGlobalId('Platform', platform.id);
   }

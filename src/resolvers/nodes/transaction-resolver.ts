@@ -21,7 +21,9 @@ import {
 
 @Resolver(() => TransactionNode)
 export class TransactionResolver {
-  @FieldResolver(() => ID)
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
   id(@Root() transaction: Transaction): string {
     return toGlobalId('Transaction', transaction.id);
   }
@@ -31,7 +33,7 @@ export class TransactionResolver {
     return Money.of(transaction.amountFen, transaction.currency);
   }
 
-  @FieldResolver(() => ClientNode, { nullable: true })
+  @FieldResolver(() => ClientNode, { nullable: true, description: 'The client it belongs to, if any.' })
   client(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Client | null> {
     return context.loaders.related('Client', transaction.clientId);
   }
@@ -112,7 +114,8 @@ export class TransactionResolver {
   @Query(() => TransactionConnection, { description: 'Transactions visible to you, newest first.' })
   async transactions(
     @Args() page: PageArgs,
-    @Arg('filter', () => TransactionFilter, { nullable: true }) filter: TransactionFilter | undefined,
+    @Arg('filter', () => TransactionFilter, { nullable: true, description: 'Only the transactions that match.' })
+    filter: TransactionFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
