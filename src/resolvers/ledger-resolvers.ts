@@ -209,7 +209,9 @@ export class LedgerResolver {
 
   @Authorized()
   @Query(() => [LedgerStatementEntry], {
-    description: "An account's successful transactions, newest first, live from the ledger (5.3.5).",
+    nullable: true,
+    description:
+      "An account's successful transfers, newest first, read live from the ledger. When the vendor cannot answer, this field is null with an error (extensions.code PROVIDER_ERROR) and the rest of the query still arrives.",
   })
   async ledgerStatement(
     @Arg('accountId', () => ID) accountId: string,

@@ -195,7 +195,9 @@ export class PayoutMutationResolver {
 
   @Authorized(Role.PLATFORM)
   @Query(() => [BrokerBalanceNode], {
-    description: "The dealer's balances per broker and channel, live from Yunzhanghu.",
+    nullable: true,
+    description:
+      'Your balances at the payout vendor, per broker and channel, read live. When the vendor cannot answer, this field is null with an error (extensions.code PROVIDER_ERROR) and the rest of the query still arrives. Needs an API key.',
   })
   async payoutBalances(@Ctx() context: RequestContext): Promise<BrokerBalanceNode[]> {
     const result = await context.services.verification.balances(requireScope(context));
@@ -215,7 +217,11 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Query(() => String, { description: 'The Alipay authorisation string for the app SDK (2.3 5).' })
+  @Query(() => String, {
+    nullable: true,
+    description:
+      'The authorisation string the Alipay app SDK needs to let a payee authorise Alipay payouts. When the vendor cannot answer, this field is null with an error (extensions.code PROVIDER_ERROR) and the rest of the query still arrives. Needs an API key.',
+  })
   async alipayAuthInfo(@Ctx() context: RequestContext): Promise<string> {
     const result = await context.services.verification.alipayAuthInfo(requireScope(context));
     if (!result.ok) throw new AppError(ErrorCode.PROVIDER_ERROR, result.message, { reason: result.error });

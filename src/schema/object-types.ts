@@ -34,7 +34,12 @@ export class PlatformNode extends Node {
 @ObjectType('Client', { implements: Node, description: "An end user of a platform (the vendor's Client, cno)." })
 export class ClientNode extends Node {
   @Field({ description: "The platform's own identifier for this user." }) externalRef: string;
-  @Field({ description: "The user's name (sealed at rest)." }) name: string;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The user's name (sealed at rest); null with an error if this row cannot be read, so one bad row never blanks a list.",
+  })
+  name: string;
   @Field(() => String, { nullable: true, description: "The user's mobile number (sealed at rest), if given." })
   mobile: string | null;
   @Field(() => RecordStatus, { description: 'Whether the user may transact and be given a client token.' })

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { startTestApp, type TestApp } from '../support/app';
 import { EntityKind, Vendor } from '../../src/domain/enums';
 import type { ResolvedProviderConfig } from '../../src/providers/config';
 import type { OurRow, SignedCallback } from '../support/callback-drivers';
 import { VENDOR_DRIVERS, type ContractDriver } from '../support/contract-drivers';
+import { closedPort } from '../support/ports';
 import { testDatabases } from '../support/databases';
 
 /**
@@ -140,13 +140,4 @@ describe.each(VENDOR_DRIVERS.map((driver) => [driver.vendor, driver] as const))(
 /** The entity kind a vendor's callbacks move. */
 function driverKind(driver: ContractDriver): EntityKind {
   return driver.vendor === Vendor.YUNZHANGHU ? EntityKind.PAYOUT : EntityKind.TRANSACTION;
-}
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -21,7 +21,10 @@ export class AccountResolver {
     return Money.of(account.balanceFen);
   }
 
-  @FieldResolver(() => AccountTypeNode, { description: 'The kind of money the account holds.' })
+  @FieldResolver(() => AccountTypeNode, {
+    nullable: true,
+    description: 'The kind of money the account holds; null only if the type cannot be read.',
+  })
   accountType(@Root() account: Account, @Ctx() context: RequestContext): Promise<AccountType | null> {
     return context.loaders.related('AccountType', account.accountTypeId);
   }
