@@ -38,6 +38,8 @@ export class BullMqJobQueue implements JobQueue {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     this.connection.on('error', (error) => this.logger.warn({ err: error.message }, 'job queue redis error'));
     this.queue = new Queue(this.queueName, { connection: this.connection });
+    // Without a listener BullMQ prints a lost connection to stderr; it is logged like the rest.
+    this.queue.on('error', (error) => this.logger.debug({ err: error.message }, 'job queue redis error'));
   }
 
   async schedule(request: JobRequest): Promise<void> {
