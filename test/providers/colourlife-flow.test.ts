@@ -306,17 +306,21 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it('refuses a payment past the balance, and the transaction fails with the reason', async () => {
-    const result = await transfer(FAST, {
+    const input = {
+      idempotencyKey: key(),
       payerAccountId: accounts.market,
       payeeAccountId: accounts.alice,
       amountFen: 1_000_000,
-    });
+    };
+    const result = await transfer(FAST, input);
     expect(result).toMatchObject({
       __typename: 'LedgerRefusedError',
       code: 'VENDOR_REFUSED',
       failure: { reason: 'INSUFFICIENT_FUNDS', vendorCode: '3003' },
       affectedTransaction: { status: 'FAILED' },
     });
+    // A replay of the key answers exactly as the first call did: the same refusal, not a payload.
+    expect(await transfer(FAST, input)).toEqual(result);
   });
 
   it('cancels an unpaid prepay, and refuses to pay or cancel it again', async () => {

@@ -133,10 +133,12 @@ describe.each(testDatabases())('Yunzhanghu notifications that cannot be ours, on
     const paid = await h.bankPayout('6228880199872220', 1_200);
     expect(paid.__typename).toBe('PayoutPayload');
     await h.settles(paid.payout.id, 'SUCCEEDED');
-    const refused = await h.bankPayout(card('2006'), 1_200);
+    const refused = await h.bankPayout(card('2006'), 1_200, { idempotencyKey: 'refused-2006' });
     expect(refused).toMatchObject({
       __typename: 'PayoutRefusedError',
       failure: { reason: 'PAYEE_ACCOUNT_INVALID', vendorCode: '2006' },
     });
+    // A replay of the key answers exactly as the first call did: the same refusal, not a payload.
+    expect(await h.bankPayout(card('2006'), 1_200, { idempotencyKey: 'refused-2006' })).toEqual(refused);
   });
 });

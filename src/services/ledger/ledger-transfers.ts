@@ -17,7 +17,7 @@ import { failpoint } from '../../util/failpoints';
 import type { StatusWriter } from '../events/status-writer';
 import type { LedgerData } from '../vendor-data';
 import { changeTransaction, insertTransaction, orderNoOf } from '../payments/payment-records';
-import { refusalOf } from '../payments/vendor-refusal';
+import { refusalOf, refusalOnFirstAnswer } from '../payments/vendor-refusal';
 import type { IdempotencyService } from '../tenancy/idempotency-service';
 import type { ResolvedProviderConfig } from '../tenancy/provider-config-service';
 import type { ScopedReads } from '../tenancy/scoped-reads';
@@ -149,8 +149,14 @@ export class LedgerTransfers {
       },
     );
     const transaction = await this.reads.get('Transaction', scope, result.id);
-    // The first answer says why; a replay shows the transaction (FAILED, with its failure).
-    if (refusedNow) return { ...refusedNow, transaction };
+    // A replay answers as the first call did: a refusal again if the transfer was refused (a
+    // used order number answered as the transaction, not as a refusal, the first time too).
+    const replayedRefusal = replayed
+      ? await refusalOnFirstAnswer(this.db, transaction, TransactionStatus.FAILED, [mode])
+      : undefined;
+    const refusal =
+      refusedNow ?? (replayedRefusal?.failure?.reason === FailureReason.DUPLICATE_ORDER ? undefined : replayedRefusal);
+    if (refusal) return { ...refusal, transaction };
     return { ok: true, transaction, replayed };
   }
 

@@ -24,7 +24,13 @@ import { isFinished } from '../../domain/transitions';
 import { Payout } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
-import { notConfigured, refusalOf, type FailedCall, type VendorRefusal } from '../payments/vendor-refusal';
+import {
+  notConfigured,
+  refusalOf,
+  refusalOnFirstAnswer,
+  type FailedCall,
+  type VendorRefusal,
+} from '../payments/vendor-refusal';
 import type { OrderPlaced, PayoutGateway } from '../../providers/payouts';
 import { failpoint } from '../../util/failpoints';
 import { payoutData, vendorDataOf, type MaskedPayee, type PayoutData } from '../vendor-data';
@@ -185,7 +191,11 @@ export class PayoutService {
       },
     );
     const payout = await this.reads.get('Payout', scope, result.id);
-    if (refusedNow) return { ...refusedNow, payout };
+    // A replay answers as the first call did: a refusal again if the order was refused.
+    const refusal =
+      refusedNow ??
+      (replayed ? await refusalOnFirstAnswer(this.db, payout, PayoutStatus.FAILED, ['order']) : undefined);
+    if (refusal) return { ...refusal, payout };
     return { ok: true, payout, replayed };
   }
 
