@@ -173,3 +173,18 @@ export enum LedgerTransferKind {
   OTHER = 'OTHER',
   THIRD_PARTY = 'THIRD_PARTY',
 }
+
+/** The outcome of reconciling one day of payouts with the vendor's records. */
+export enum ReconciliationStatus {
+  MATCHED = 'MATCHED',
+  DISCREPANCIES = 'DISCREPANCIES',
+}
+
+/** How a payout and the vendor's record of it differ. */
+export enum DiscrepancyKind {
+  MISSING_LOCALLY = 'MISSING_LOCALLY',
+  MISSING_AT_VENDOR = 'MISSING_AT_VENDOR',
+  AMOUNT_MISMATCH = 'AMOUNT_MISMATCH',
+  STATUS_MISMATCH = 'STATUS_MISMATCH',
+  UNKNOWN_AT_VENDOR = 'UNKNOWN_AT_VENDOR',
+}

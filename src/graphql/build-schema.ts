@@ -11,6 +11,7 @@ import { ClientResolver } from '../resolvers/nodes/client-resolver';
 import { PayoutResolver } from '../resolvers/nodes/payout-resolver';
 import { PlatformResolver } from '../resolvers/nodes/platform-resolver';
 import { ProviderConfigResolver } from '../resolvers/nodes/provider-config-resolver';
+import { ReconciliationReportResolver } from '../resolvers/nodes/reconciliation-report-resolver';
 import { StatusEventResolver } from '../resolvers/nodes/status-event-resolver';
 import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
 import { PaymentResolver } from '../resolvers/payment-resolvers';
@@ -39,6 +40,7 @@ export const RESOLVERS = [
   RefundCancelResolver,
   LedgerResolver,
   PayoutMutationResolver,
+  ReconciliationReportResolver,
   SubscriptionResolver,
   TransactionUpdateResolver,
   PayoutUpdateResolver,

@@ -3,12 +3,14 @@ import {
   AccountOwnerKind,
   AccountTypeKind,
   CheckoutAction,
+  DiscrepancyKind,
   EntityKind,
   EventSource,
   FailureReason,
   LedgerTransferKind,
   PayoutChannel,
   PayoutStatus,
+  ReconciliationStatus,
   RecordStatus,
   TransactionKind,
   TransactionStatus,
@@ -169,4 +171,15 @@ describeEnum(ErrorCode, 'ErrorCode', 'The `extensions.code` of a GraphQL error.'
   PROVIDER_ERROR: 'The vendor failed a read that has no result type.',
   RATE_LIMITED: 'Reserved: nothing answers it yet.',
   INTERNAL_SERVER_ERROR: 'An error on our side; nothing is leaked. Retry with the same idempotency key.',
+});
+describeEnum(ReconciliationStatus, 'ReconciliationStatus', "Whether a day's payouts matched the vendor's records.", {
+  MATCHED: 'Every payout matched the vendor in amount and status, and the vendor has none we lack.',
+  DISCREPANCIES: 'At least one difference: see `discrepancies`.',
+});
+describeEnum(DiscrepancyKind, 'DiscrepancyKind', "How a payout and the vendor's record of it differ.", {
+  MISSING_LOCALLY: 'The vendor has an order we have no payout for.',
+  MISSING_AT_VENDOR: 'We have a payout the vendor has no record of.',
+  AMOUNT_MISMATCH: 'The amounts differ.',
+  STATUS_MISMATCH: 'The statuses differ (our payout may still be settling).',
+  UNKNOWN_AT_VENDOR: 'The vendor does not know the outcome yet, or reports a status it does not document.',
 });

@@ -1,11 +1,18 @@
 import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { createUnionType, Field, ID, InputType, ObjectType } from 'type-graphql';
-import { PayoutChannel, Vendor, VerificationStatus } from '../domain/enums';
+import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import {
+  DiscrepancyKind,
+  PayoutChannel,
+  PayoutStatus,
+  ReconciliationStatus,
+  Vendor,
+  VerificationStatus,
+} from '../domain/enums';
 import { ReconciliationReport } from '../entities';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
 import { ErrorResult, MutationResult } from './results';
-import { DateTime, JSONObject, SafeInt } from './scalars';
+import { DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
 export class MaskedPayee {
@@ -172,19 +179,54 @@ export class BrokerBalanceNode {
   @Field() wechatOpen: boolean;
 }
 
+@ObjectType({ description: "What a reconciliation compared: counts of our payouts and of the vendor's records." })
+export class ReconciliationSummary {
+  @Field(() => Int, { description: 'Our payouts created that day.' }) localPayouts: number;
+  @Field(() => Int, { description: "Orders in the vendor's records of that day." }) vendorOrders: number;
+  @Field(() => Int, { description: "Rows in the vendor's bill (money movements) of that day." }) billRows: number;
+  @Field(() => Int, { description: 'Payouts the bill shows returned.' }) returns: number;
+  @Field(() => Int, { description: 'Our payouts that matched the vendor in amount and status.' }) matched: number;
+}
+
+@ObjectType('Discrepancy', { description: "One way a payout and the vendor's record of it differ." })
+export class DiscrepancyNode {
+  @Field(() => DiscrepancyKind, { description: 'How they differ.' }) kind: DiscrepancyKind;
+  @Field({ description: 'The order number both sides know it by.' }) orderNo: string;
+  @Field(() => PayoutNode, { nullable: true, description: 'Our payout; null when only the vendor has it.' })
+  payout: unknown;
+  @Field(() => Money, { nullable: true, description: 'Our amount; null when only the vendor has it.' })
+  ourAmount: Money | null;
+  @Field(() => Money, {
+    nullable: true,
+    description: "The vendor's amount; null when the vendor has no record or its amount is unreadable.",
+  })
+  theirAmount: Money | null;
+  @Field(() => PayoutStatus, { nullable: true, description: 'Our status; null when only the vendor has it.' })
+  ourStatus: PayoutStatus | null;
+  @Field(() => PayoutStatus, {
+    nullable: true,
+    description: "The vendor's status in our terms; null when it has none we can map (see theirStatusWord).",
+  })
+  theirStatus: PayoutStatus | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "The vendor's own word for the status, when it is not one we can map.",
+  })
+  theirStatusWord: string | null;
+}
+
 @ObjectType('ReconciliationReport', {
-  description: "One day's payouts compared with the vendor's order and bill files.",
+  description: "One day's payouts compared with the vendor's records of that day.",
 })
 export class ReconciliationReportNode {
-  @Field({ description: 'yyyy-mm-dd, China time.' }) day: string;
-  @Field(() => Vendor) vendor: Vendor;
-  @Field({ description: 'MATCHED or DISCREPANCIES.' }) status: string;
-  @Field(() => JSONObject) summary: Record<string, unknown>;
-  @Field(() => [JSONObject], {
-    description: 'kind: MISSING_LOCALLY, MISSING_AT_VENDOR, AMOUNT_MISMATCH, STATUS_MISMATCH, UNKNOWN_AT_VENDOR.',
-  })
-  discrepancies: Array<Record<string, unknown>>;
-  @Field(() => DateTime) updatedAt: Date;
+  @Field({ description: 'The day, yyyy-mm-dd, China time.' }) day: string;
+  @Field(() => Vendor, { description: 'The payout vendor compared with.' }) vendor: Vendor;
+  @Field(() => ReconciliationStatus, { description: 'Whether everything matched.' }) status: ReconciliationStatus;
+  @Field(() => ReconciliationSummary, { description: 'What was compared.' }) summary: ReconciliationSummary;
+  @Field(() => [DiscrepancyNode], { description: 'Every difference found; empty when MATCHED.' })
+  discrepancies: DiscrepancyNode[];
+  @Field(() => DateTime, { description: 'When the report was last made (reconciling a day again replaces it).' })
+  updatedAt: Date;
 }
 
 @InputType()

@@ -406,7 +406,8 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     reconciliation.clock = () => new Date(Date.now() + 86_400_000);
     const result = await h.gql(
       `mutation($input: ReconcilePayoutsInput!) { reconcilePayouts(input: $input) {
-      __typename ... on ReconcilePayoutsPayload { report { day status summary discrepancies } } ... on PayoutRefusedError { code message } } }`,
+      __typename ... on ReconcilePayoutsPayload { report { day status summary { returns localPayouts }
+      discrepancies { kind orderNo payout { id } ourAmount { fen } theirAmount { fen } } } } ... on PayoutRefusedError { code message } } }`,
       { input: { day } },
     );
     const report = result.reconcilePayouts.report;
@@ -415,6 +416,11 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     const kinds = report.discrepancies.map((d: any) => `${d.kind}:${d.orderNo}`);
     expect(kinds).toContain(`AMOUNT_MISMATCH:${tampered.payout.orderNo}`);
     expect(kinds).toContain('MISSING_LOCALLY:not-ours-1');
+    // Our payout by reference, amounts as Money: no raw ids or fen numbers in the report.
+    const mismatch = report.discrepancies.find((d: any) => d.kind === 'AMOUNT_MISMATCH');
+    expect(mismatch.payout).toEqual({ id: tampered.payout.id });
+    expect(mismatch.ourAmount.fen).not.toBe(mismatch.theirAmount.fen);
+    expect(report.discrepancies.find((d: any) => d.kind === 'MISSING_LOCALLY').payout).toBeNull();
     expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
     const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
     expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
@@ -430,9 +436,10 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 3 * 3_600_000))).toBe(0);
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 5 * 3_600_000))).toBe(1);
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 6 * 3_600_000))).toBe(0);
-    const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status summary } }`, {
-      day: yesterday,
-    });
+    const stored = await h.gql(
+      `query($day: String!) { reconciliationReports(day: $day) { day status summary { localPayouts } } }`,
+      { day: yesterday },
+    );
     expect(stored.reconciliationReports).toEqual([
       { day: yesterday, status: 'MATCHED', summary: expect.objectContaining({ localPayouts: 0 }) },
     ]);

@@ -2,16 +2,13 @@ import { chinaDay, chinaHour } from '../../domain/china-time';
 import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
 import type { Database } from '../../db/database';
-import { PayoutStatus, Vendor } from '../../domain/enums';
+import { DiscrepancyKind, PayoutStatus, ReconciliationStatus, Vendor } from '../../domain/enums';
 import { Payout, ProviderConfig, ReconciliationReport } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { Logger } from '../../logging/logger';
 import type { PayoutGateway, VendorDayRecord } from '../../providers/payouts';
 import type { PayoutResult, PayoutService } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
-
-export type DiscrepancyKind =
-  'MISSING_LOCALLY' | 'MISSING_AT_VENDOR' | 'AMOUNT_MISMATCH' | 'STATUS_MISMATCH' | 'UNKNOWN_AT_VENDOR';
 
 export type Discrepancy = {
   kind: DiscrepancyKind;
@@ -83,7 +80,7 @@ export class ReconciliationService {
         platformId: scope.platformId,
         vendor: Vendor.YUNZHANGHU,
         day,
-        status: discrepancies.length === 0 ? 'MATCHED' : 'DISCREPANCIES',
+        status: discrepancies.length === 0 ? ReconciliationStatus.MATCHED : ReconciliationStatus.DISCREPANCIES,
         summary,
         discrepancies,
       });
@@ -109,13 +106,13 @@ export class ReconciliationService {
       if (!order) {
         // A payout the vendor refused at once never became an order: nothing to find.
         if (payout.status !== PayoutStatus.FAILED || payout.vendorRef) {
-          found.push({ kind: 'MISSING_AT_VENDOR', ...base, theirAmountFen: null, theirStatus: null });
+          found.push({ kind: DiscrepancyKind.MISSING_AT_VENDOR, ...base, theirAmountFen: null, theirStatus: null });
         }
         continue;
       }
       if (order.amountFen !== payout.amountFen)
         found.push({
-          kind: 'AMOUNT_MISMATCH',
+          kind: DiscrepancyKind.AMOUNT_MISMATCH,
           ...base,
           theirAmountFen: order.amountFen,
           theirStatus: order.statusWord,
@@ -123,19 +120,24 @@ export class ReconciliationService {
       const theirs = vendor.returnedOrderNos.has(payout.orderNo) ? PayoutStatus.RETURNED : order.status;
       if (theirs === 'UNKNOWN') {
         found.push({
-          kind: 'UNKNOWN_AT_VENDOR',
+          kind: DiscrepancyKind.UNKNOWN_AT_VENDOR,
           ...base,
           theirAmountFen: order.amountFen,
           theirStatus: order.statusWord,
         });
       } else if (theirs !== payout.status) {
-        found.push({ kind: 'STATUS_MISMATCH', ...base, theirAmountFen: order.amountFen, theirStatus: theirs });
+        found.push({
+          kind: DiscrepancyKind.STATUS_MISMATCH,
+          ...base,
+          theirAmountFen: order.amountFen,
+          theirStatus: theirs,
+        });
       }
     }
     for (const [orderNo, order] of vendorOrders) {
       if (!byOrderNo.has(orderNo)) {
         found.push({
-          kind: 'MISSING_LOCALLY',
+          kind: DiscrepancyKind.MISSING_LOCALLY,
           orderNo,
           payoutId: null,
           ourAmountFen: null,
