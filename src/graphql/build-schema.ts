@@ -5,6 +5,7 @@ import { authChecker } from '../resolvers/auth-checker';
 import { LedgerResolver } from '../resolvers/ledger-resolvers';
 import { NodeResolver } from '../resolvers/node-resolver';
 import { AccountResolver } from '../resolvers/nodes/account-resolver';
+import { ApiKeyResolver } from '../resolvers/nodes/api-key-resolver';
 import { AccountTypeResolver } from '../resolvers/nodes/account-type-resolver';
 import { BizResolver } from '../resolvers/nodes/biz-resolver';
 import { ClientResolver } from '../resolvers/nodes/client-resolver';
@@ -36,6 +37,7 @@ export const RESOLVERS = [
   PayoutResolver,
   StatusEventResolver,
   ProviderConfigResolver,
+  ApiKeyResolver,
   PaymentResolver,
   RefundCancelResolver,
   LedgerResolver,

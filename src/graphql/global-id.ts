@@ -5,7 +5,16 @@ import { badUserInput } from '../errors/app-errors';
  * Relay global ids: base64url("<Type>:<uuid>"). Opaque to clients, and they carry the type so
  * `node(id:)` knows which table to read without guessing.
  */
-export const NODE_TYPES = ['Client', 'Biz', 'AccountType', 'Account', 'Transaction', 'Payout', 'Platform'] as const;
+export const NODE_TYPES = [
+  'Client',
+  'Biz',
+  'AccountType',
+  'Account',
+  'Transaction',
+  'Payout',
+  'Platform',
+  'ApiKey',
+] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 export function toGlobalId(type: NodeTypeName, id: string): string {

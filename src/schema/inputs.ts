@@ -100,5 +100,5 @@ export class CreateApiKeyInput {
 @InputType()
 export class RevokeApiKeyInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) apiKeyId: string;
+  @Field(() => ID, { description: 'The id of the key to revoke (ApiKey.id).' }) apiKeyId: string;
 }

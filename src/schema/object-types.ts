@@ -139,7 +139,20 @@ export class PayoutNode extends Node {
   @Field(() => DateTime, { description: 'When it last changed.' }) updatedAt: Date;
 }
 
+@ObjectType('ApiKey', {
+  implements: Node,
+  description: 'A key your servers authenticate with (Authorization: Bearer …). Its secret is shown once, at creation.',
+})
+export class ApiKeyNode extends Node {
+  @Field({ description: 'What the key is for, as you named it.' }) label: string;
+  @Field({ description: 'The first, non-secret part of the key, to tell keys apart.' }) prefix: string;
+  @Field(() => DateTime, { description: 'When the key was created.' }) createdAt: Date;
+  @Field(() => DateTime, { nullable: true, description: 'When the key was revoked; null while it works.' })
+  revokedAt: Date | null;
+}
+
 export const ClientConnection = connectionTypes(ClientNode, 'Client');
+export const ApiKeyConnection = connectionTypes(ApiKeyNode, 'ApiKey');
 export const BizConnection = connectionTypes(BizNode, 'Biz');
 export const AccountConnection = connectionTypes(AccountNode, 'Account');
 export const TransactionConnection = connectionTypes(TransactionNode, 'Transaction');

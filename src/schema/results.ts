@@ -1,6 +1,6 @@
 import type { VendorErrorKind } from '../services/payments/vendor-refusal';
-import { createUnionType, Field, ID, InterfaceType, ObjectType } from 'type-graphql';
-import { ClientNode, BizNode } from './object-types';
+import { createUnionType, Field, InterfaceType, ObjectType } from 'type-graphql';
+import { ApiKeyNode, ClientNode, BizNode } from './object-types';
 import { describeEnum } from './describe-enum';
 import { DateTime } from './scalars';
 
@@ -90,13 +90,14 @@ export class IssueClientTokenPayload extends MutationResult {
 
 @ObjectType({ implements: MutationResult })
 export class CreateApiKeyPayload extends MutationResult {
-  @Field(() => ID) apiKeyId: string;
-  @Field({ description: 'Shown once. Only a hash is stored.' }) apiKey: string;
+  @Field(() => ApiKeyNode, { description: 'The new key.' }) apiKey: unknown;
+  @Field({ description: 'The key itself, for the Authorization header. Shown once: only a hash is stored.' })
+  secret: string;
 }
 
 @ObjectType({ implements: MutationResult })
 export class RevokeApiKeyPayload extends MutationResult {
-  @Field(() => ID) apiKeyId: string;
+  @Field(() => ApiKeyNode, { description: 'The revoked key.' }) apiKey: unknown;
 }
 
 export const CreateClientResult = createUnionType({

@@ -149,7 +149,8 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       '{ clients { nodes { id } } }',
       '{ bizs { nodes { id } } }',
       'mutation { createClient(input: { externalRef: "x", name: "x" }) { __typename } }',
-      'mutation { createApiKey(input: { label: "x" }) { apiKey } }',
+      'mutation { createApiKey(input: { label: "x" }) { secret } }',
+      '{ apiKeys { nodes { id } } }',
     ]) {
       const response = await graphql(app.url, query, {}, alphaClientToken);
       expect([query, response.body.errors?.[0].extensions?.code]).toEqual([query, 'FORBIDDEN']);
@@ -212,24 +213,32 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     expect(forged.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('stops accepting a revoked API key', async () => {
+  it('lists API keys by id, and stops accepting a revoked one', async () => {
     const created = await graphqlData(
       app.url,
-      'mutation { createApiKey(input: { label: "rotate", clientMutationId: "k" }) { apiKeyId apiKey clientMutationId } }',
+      'mutation { createApiKey(input: { label: "rotate", clientMutationId: "k" }) { apiKey { id label prefix revokedAt } secret clientMutationId } }',
       {},
       alpha.apiKey,
     );
+    const { apiKey, secret } = created.createApiKey;
     expect(created.createApiKey.clientMutationId).toBe('k');
-    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, created.createApiKey.apiKey)).viewer.kind).toBe(
-      'platform',
-    );
-    await graphqlData(
+    expect(apiKey).toMatchObject({ label: 'rotate', revokedAt: null });
+    expect(secret.startsWith(`${apiKey.prefix}_`)).toBe(true);
+    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, secret)).viewer.kind).toBe('platform');
+    // The key is a node of the platform's list and of node(id:), never with its secret.
+    const listed = await graphqlData(app.url, '{ apiKeys(first: 100) { nodes { id label } } }', {}, alpha.apiKey);
+    expect(listed.apiKeys.nodes).toContainEqual({ id: apiKey.id, label: 'rotate' });
+    expect(JSON.stringify(listed)).not.toContain(secret);
+    const other = await graphqlData(app.url, '{ apiKeys(first: 100) { nodes { id } } }', {}, beta.apiKey);
+    expect(other.apiKeys.nodes).not.toContainEqual({ id: apiKey.id });
+    const revoked = await graphqlData(
       app.url,
-      'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKeyId } }',
-      { id: created.createApiKey.apiKeyId },
+      'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKey { id revokedAt } } }',
+      { id: apiKey.id },
       alpha.apiKey,
     );
-    const after = await graphql(app.url, '{ viewer { kind } }', {}, created.createApiKey.apiKey);
+    expect(revoked.revokeApiKey.apiKey).toMatchObject({ id: apiKey.id, revokedAt: expect.any(String) });
+    const after = await graphql(app.url, '{ viewer { kind } }', {}, secret);
     expect(after.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

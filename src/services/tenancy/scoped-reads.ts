@@ -1,7 +1,7 @@
 import { Brackets, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import type { Database } from '../../db/database';
-import { Account, AccountType, Biz, Client, Payout, Transaction } from '../../entities';
+import { Account, AccountType, ApiKey, Biz, Client, Payout, Transaction } from '../../entities';
 import { badUserInput, notFound } from '../../errors/app-errors';
 
 /**
@@ -28,6 +28,8 @@ export const SCOPE_RULES = {
   Account: { target: Account, label: 'Account', clientColumn: 'clientId' },
   Transaction: { target: Transaction, label: 'Transaction', clientColumn: 'clientId' },
   Payout: { target: Payout, label: 'Payout', clientColumn: 'clientId' },
+  // The platform's own credentials: no client token sees one.
+  ApiKey: { target: ApiKey, label: 'ApiKey' },
 } satisfies Record<string, ScopeRule>;
 
 export type ScopedEntityName = keyof typeof SCOPE_RULES;
