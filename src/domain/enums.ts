@@ -84,7 +84,12 @@ export enum EventSource {
   RECONCILE = 'RECONCILE',
 }
 
-export const CURRENCY_CNY = 'CNY';
+/** ISO 4217 currency codes paygraph handles. Every vendor here settles in yuan. */
+export enum CurrencyCode {
+  CNY = 'CNY',
+}
+
+export const CURRENCY_CNY = CurrencyCode.CNY;
 
 /**
  * Why a vendor refused or failed an operation, in our terms. Each vendor's error codes map

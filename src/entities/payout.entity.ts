@@ -9,7 +9,7 @@ import {
   TextColumn,
   UpdatedAtColumn,
 } from '../db/columns';
-import { PayoutChannel, PayoutStatus, Vendor } from '../domain/enums';
+import { CurrencyCode, PayoutChannel, PayoutStatus, Vendor } from '../domain/enums';
 import { Client } from './client.entity';
 import { Platform } from './platform.entity';
 
@@ -30,7 +30,7 @@ export class Payout {
   client?: Client;
   @StringColumn(16) channel: PayoutChannel;
   @FenColumn() amountFen: number;
-  @StringColumn(3) currency: string;
+  @StringColumn(3) currency: CurrencyCode;
   @StringColumn(24) status: PayoutStatus;
   @StringColumn(64) orderNo: string;
   @StringColumn(64, { nullable: true }) vendorRef: string | null;

@@ -8,7 +8,7 @@ import {
   StringColumn,
   UpdatedAtColumn,
 } from '../db/columns';
-import { TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
+import { CurrencyCode, TransactionKind, TransactionStatus, Vendor } from '../domain/enums';
 import { Account } from './account.entity';
 import { Biz } from './biz.entity';
 import { Client } from './client.entity';
@@ -52,7 +52,7 @@ export class Transaction {
   @JoinColumn({ name: 'payeeAccountId' })
   payeeAccount?: Account;
   @FenColumn() amountFen: number;
-  @StringColumn(3) currency: string;
+  @StringColumn(3) currency: CurrencyCode;
   @StringColumn(24) status: TransactionStatus;
   /** Our order number at the vendor; unique per platform, reused on every retry. */
   @StringColumn(64) orderNo: string;

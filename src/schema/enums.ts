@@ -3,6 +3,7 @@ import {
   AccountOwnerKind,
   AccountTypeKind,
   CheckoutAction,
+  CurrencyCode,
   DiscrepancyKind,
   EntityKind,
   EventSource,
@@ -182,4 +183,7 @@ describeEnum(DiscrepancyKind, 'DiscrepancyKind', "How a payout and the vendor's 
   AMOUNT_MISMATCH: 'The amounts differ.',
   STATUS_MISMATCH: 'The statuses differ (our payout may still be settling).',
   UNKNOWN_AT_VENDOR: 'The vendor does not know the outcome yet, or reports a status it does not document.',
+});
+describeEnum(CurrencyCode, 'CurrencyCode', 'A currency (ISO 4217). More may be added: handle an unknown value.', {
+  CNY: 'Chinese yuan (renminbi); 1 yuan = 100 fen.',
 });

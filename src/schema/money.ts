@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { CURRENCY_CNY } from '../domain/enums';
+import { CurrencyCode } from '../domain/enums';
 import { fenToYuan } from '../domain/money';
 
 import { SafeInt } from './scalars';
@@ -12,10 +12,10 @@ export class Money {
   @Field({ description: 'Decimal yuan with exactly two places, e.g. "12.30".' })
   yuan: string;
 
-  @Field({ description: 'ISO 4217 currency code.' })
-  currency: string;
+  @Field(() => CurrencyCode, { description: 'The currency (ISO 4217).' })
+  currency: CurrencyCode;
 
-  static of(fen: number, currency: string = CURRENCY_CNY): Money {
+  static of(fen: number, currency: CurrencyCode = CurrencyCode.CNY): Money {
     return Object.assign(new Money(), { fen, yuan: fenToYuan(fen), currency });
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { newId } from '../../src/crypto/ids';
-import { EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../src/domain/enums';
+import { CurrencyCode, EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../src/domain/enums';
 import { CallbackInbox, Transaction } from '../../src/entities';
 import type { CallbackHandler } from '../../src/providers/callbacks';
 import { lockSequence } from '../../src/services/events/event-sequence';
@@ -193,7 +193,7 @@ describe.each(testDatabases({ sqlJs: true }))('callback route and status writer 
         payerAccountId: null,
         payeeAccountId: null,
         amountFen: 1234,
-        currency: 'CNY',
+        currency: CurrencyCode.CNY,
         status: TransactionStatus.PENDING,
         orderNo,
         vendorRef: null,
