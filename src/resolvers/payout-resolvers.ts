@@ -9,6 +9,7 @@ import { TransactionFailure } from '../schema/object-types';
 import { Money } from '../schema/money';
 import { VENDOR_ERROR_CODES } from '../schema/results';
 import { Role } from './auth-checker';
+import { CalendarDate, dayOf } from '../schema/scalars';
 import {
   CreatePayoutInput,
   PayoutPayload,
@@ -185,7 +186,7 @@ export class PayoutMutationResolver {
     @Arg('input') input: ReconcilePayoutsInput,
     @Ctx() context: RequestContext,
   ): Promise<typeof ReconcilePayoutsResult> {
-    const result = await context.services.reconciliation.reconcile(requireScope(context), input.day);
+    const result = await context.services.reconciliation.reconcile(requireScope(context), dayOf(input.day));
     if (!result.ok) return refused(input.clientMutationId, result);
     return Object.assign(new ReconcilePayoutsPayload(), {
       clientMutationId: input.clientMutationId ?? null,
@@ -231,13 +232,14 @@ export class PayoutMutationResolver {
   @Authorized(Role.PLATFORM)
   @Query(() => [ReconciliationReportNode], { description: 'Reconciliation reports, newest day first.' })
   async reconciliationReports(
-    @Arg('day', () => String, { nullable: true }) day: string | undefined,
+    @Arg('day', () => CalendarDate, { nullable: true, description: 'Only the report of this day.' })
+    day: Date | undefined,
     @Arg('limit', () => Int, { defaultValue: 30 }) limit: number,
     @Ctx() context: RequestContext,
   ): Promise<ReconciliationReport[]> {
     const scope = requireScope(context);
     return context.services.db.manager.find(ReconciliationReport, {
-      where: { platformId: scope.platformId, ...(day ? { day } : {}) },
+      where: { platformId: scope.platformId, ...(day ? { day: dayOf(day) } : {}) },
       order: { day: 'DESC' },
       take: Math.min(Math.max(limit, 1), 100),
     });

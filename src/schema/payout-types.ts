@@ -12,7 +12,7 @@ import { ReconciliationReport } from '../entities';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
 import { ErrorResult, MutationResult } from './results';
-import { DateTime, SafeInt } from './scalars';
+import { CalendarDate, DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
 export class MaskedPayee {
@@ -219,7 +219,7 @@ export class DiscrepancyNode {
   description: "One day's payouts compared with the vendor's records of that day.",
 })
 export class ReconciliationReportNode {
-  @Field({ description: 'The day, yyyy-mm-dd, China time.' }) day: string;
+  @Field(() => CalendarDate, { description: 'The day reconciled (China time).' }) day: string;
   @Field(() => Vendor, { description: 'The payout vendor compared with.' }) vendor: Vendor;
   @Field(() => ReconciliationStatus, { description: 'Whether everything matched.' }) status: ReconciliationStatus;
   @Field(() => ReconciliationSummary, { description: 'What was compared.' }) summary: ReconciliationSummary;
@@ -232,7 +232,7 @@ export class ReconciliationReportNode {
 @InputType()
 export class ReconcilePayoutsInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field({ description: 'The day to reconcile, yyyy-mm-dd (China time).' }) day: string;
+  @Field(() => CalendarDate, { description: 'The day to reconcile (China time); it must have ended.' }) day: Date;
 }
 
 @ObjectType({ implements: MutationResult })

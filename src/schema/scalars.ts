@@ -1,4 +1,14 @@
-import { DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
+import { DateResolver, DateTimeResolver, JSONObjectResolver, SafeIntResolver } from 'graphql-scalars';
+
+/**
+ * A calendar day, yyyy-mm-dd (RFC 3339 full-date). It arrives as a Date at midnight UTC of that
+ * day; dayOf turns it back into the day's text.
+ */
+export const CalendarDate = DateResolver;
+
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
 
 /** ISO-8601 timestamps in UTC. */
 export const DateTime = DateTimeResolver;

@@ -422,7 +422,7 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(mismatch.ourAmount.fen).not.toBe(mismatch.theirAmount.fen);
     expect(report.discrepancies.find((d: any) => d.kind === 'MISSING_LOCALLY').payout).toBeNull();
     expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
-    const stored = await h.gql(`query($day: String!) { reconciliationReports(day: $day) { day status } }`, { day });
+    const stored = await h.gql(`query($day: Date!) { reconciliationReports(day: $day) { day status } }`, { day });
     expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
     reconciliation.clock = () => new Date();
   });
@@ -437,7 +437,7 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 5 * 3_600_000))).toBe(1);
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 6 * 3_600_000))).toBe(0);
     const stored = await h.gql(
-      `query($day: String!) { reconciliationReports(day: $day) { day status summary { localPayouts } } }`,
+      `query($day: Date!) { reconciliationReports(day: $day) { day status summary { localPayouts } } }`,
       { day: yesterday },
     );
     expect(stored.reconciliationReports).toEqual([

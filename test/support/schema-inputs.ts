@@ -53,6 +53,8 @@ export function minimalValue(type: GraphQLInputType, ids: string): unknown {
         return false;
       case 'DateTime':
         return new Date().toISOString();
+      case 'Date':
+        return '2026-01-01';
       case 'JSONObject':
         return {};
       default:
