@@ -23,7 +23,8 @@ import {
   OpenLedgerAccountInput,
   LedgerAccountInput,
   CreateLedgerTransactionInput,
-  LedgerTransactionActionInput,
+  CancelLedgerTransactionInput,
+  ConfirmLedgerTransactionInput,
   SyncLedgerTransactionInput,
   LedgerStatementEntry,
 } from '../schema/ledger-types';
@@ -176,24 +177,24 @@ export class LedgerResolver {
 
   @Authorized(Role.PLATFORM)
   @Mutation(() => LedgerTransactionResult, { description: 'Pays a prepay after your own checks (5.3.2).' })
-  async confirmLedgerTransaction(@Arg('input') input: LedgerTransactionActionInput, @Ctx() context: RequestContext) {
+  async confirmLedgerTransaction(@Arg('input') input: ConfirmLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
       await context.services.ledger.transfers.confirm(requireScope(context), {
         idempotencyKey: input.idempotencyKey,
-        id: fromGlobalIdOf('Transaction', input.id, 'id'),
+        id: fromGlobalIdOf('Transaction', input.transactionId, 'transactionId'),
       }),
     );
   }
 
   @Authorized()
   @Mutation(() => LedgerTransactionResult, { description: 'Cancels an unpaid transaction (5.3.4).' })
-  async cancelLedgerTransaction(@Arg('input') input: LedgerTransactionActionInput, @Ctx() context: RequestContext) {
+  async cancelLedgerTransaction(@Arg('input') input: CancelLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
       await context.services.ledger.transfers.cancel(requireScope(context), {
         idempotencyKey: input.idempotencyKey,
-        id: fromGlobalIdOf('Transaction', input.id, 'id'),
+        id: fromGlobalIdOf('Transaction', input.transactionId, 'transactionId'),
       }),
     );
   }
@@ -203,7 +204,10 @@ export class LedgerResolver {
   async syncLedgerTransaction(@Arg('input') input: SyncLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
-      await context.services.ledger.sync.sync(requireScope(context), fromGlobalIdOf('Transaction', input.id, 'id')),
+      await context.services.ledger.sync.sync(
+        requireScope(context),
+        fromGlobalIdOf('Transaction', input.transactionId, 'transactionId'),
+      ),
     );
   }
 

@@ -92,7 +92,7 @@ export class PaymentResolver {
   ): Promise<typeof SyncPaymentResult> {
     const outcome = await context.services.payments.syncPayment(
       requireScope(context),
-      fromGlobalIdOf('Transaction', input.id, 'id'),
+      fromGlobalIdOf('Transaction', input.paymentId, 'paymentId'),
     );
     const clientMutationId = input.clientMutationId ?? null;
     if (!outcome.ok) {

@@ -91,7 +91,10 @@ export class PayoutMutationResolver {
     @Arg('input') input: SyncPayoutInput,
     @Ctx() context: RequestContext,
   ): Promise<typeof PayoutResultUnion> {
-    const result = await context.services.payouts.sync(requireScope(context), fromGlobalIdOf('Payout', input.id, 'id'));
+    const result = await context.services.payouts.sync(
+      requireScope(context),
+      fromGlobalIdOf('Payout', input.payoutId, 'payoutId'),
+    );
     if (!result.ok) return refused(input.clientMutationId, result);
     return Object.assign(new PayoutPayload(), {
       clientMutationId: input.clientMutationId ?? null,

@@ -86,7 +86,7 @@ export const RefundPaymentResult = createUnionType({
 export class CancelPaymentInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
   @Field() @Length(1, 128) idempotencyKey: string;
-  @Field(() => ID) id: string;
+  @Field(() => ID, { description: 'The unpaid payment to cancel.' }) paymentId: string;
 }
 
 @ObjectType({ implements: MutationResult })
@@ -170,7 +170,7 @@ export class RefundCancelResolver {
     const clientMutationId = input.clientMutationId ?? null;
     const outcome = await context.services.inStorePayments.cancel(requireScope(context), {
       idempotencyKey: input.idempotencyKey,
-      id: fromGlobalIdOf('Transaction', input.id, 'id'),
+      id: fromGlobalIdOf('Transaction', input.paymentId, 'paymentId'),
     });
     if (!outcome.ok) {
       const reason = CancelRefusalReason[outcome.error];

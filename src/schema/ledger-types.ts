@@ -116,17 +116,26 @@ export class CreateLedgerTransactionInput {
   remoteIp?: string;
 }
 
-@InputType()
-export class LedgerTransactionActionInput {
+@InputType({ description: 'Which prepay to confirm.' })
+export class ConfirmLedgerTransactionInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field() @Length(1, 128) idempotencyKey: string;
-  @Field(() => ID) id: string;
+  @Field({ description: 'The same key makes a retry return the first answer instead of paying twice.' })
+  @Length(1, 128)
+  idempotencyKey: string;
+  @Field(() => ID, { description: 'The prepay (a ledger Transaction) to pay.' }) transactionId: string;
 }
 
-@InputType()
+@InputType({ description: 'Which unpaid ledger transaction to cancel.' })
+export class CancelLedgerTransactionInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field({ description: 'The same key makes a retry return the first answer.' }) @Length(1, 128) idempotencyKey: string;
+  @Field(() => ID, { description: 'The ledger Transaction to cancel.' }) transactionId: string;
+}
+
+@InputType({ description: 'Which ledger transaction to read again from the ledger.' })
 export class SyncLedgerTransactionInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) id: string;
+  @Field(() => ID, { description: 'The ledger Transaction.' }) transactionId: string;
 }
 
 @ObjectType({ description: "One successful transaction of an account, from the ledger's own list (5.3.5)." })

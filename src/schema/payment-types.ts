@@ -117,7 +117,7 @@ export const CreatePaymentResult = createUnionType({
 @InputType()
 export class SyncPaymentInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) id: string;
+  @Field(() => ID, { description: 'The payment to ask its vendor about.' }) paymentId: string;
 }
 
 @ObjectType({ implements: MutationResult })

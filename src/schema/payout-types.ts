@@ -82,7 +82,7 @@ export const PayoutResultUnion = createUnionType({
 @InputType()
 export class SyncPayoutInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
-  @Field(() => ID) id: string;
+  @Field(() => ID, { description: 'The payout to ask its vendor about.' }) payoutId: string;
 }
 
 @InputType()

@@ -85,7 +85,7 @@ describe.each(testDatabases())('bad input to money and vendor mutations, on $nam
       bizId: ours.biz,
     }),
     refundPayment: () => ({ idempotencyKey: `k-${newId()}`, paymentId: ours.payment, amountFen: 100 }),
-    cancelPayment: () => ({ idempotencyKey: `k-${newId()}`, id: ours.payment }),
+    cancelPayment: () => ({ idempotencyKey: `k-${newId()}`, paymentId: ours.payment }),
     createPayout: () => ({
       idempotencyKey: `k-${newId()}`,
       channel: 'BANK_CARD',

@@ -9,7 +9,7 @@ import { CREATE_PAYMENT, checkoutInput, createCheckoutPayment, sendCreatePayment
 import { waitFor } from '../support/wait-for';
 
 const SYNC = `mutation($id: ID!) {
-  syncPayment(input: { id: $id }) {
+  syncPayment(input: { paymentId: $id }) {
     __typename
     ... on SyncPaymentPayload { changed transaction { status } }
     ... on ErrorResult { code message }

@@ -15,8 +15,8 @@ const TX_RESULT = `__typename
 
 const CREATE = `mutation($input: CreateLedgerTransactionInput!) { createLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const FAST = `mutation($input: CreateLedgerTransactionInput!) { fastLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
-const CONFIRM = `mutation($input: LedgerTransactionActionInput!) { confirmLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
-const CANCEL = `mutation($input: LedgerTransactionActionInput!) { cancelLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
+const CONFIRM = `mutation($input: ConfirmLedgerTransactionInput!) { confirmLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
+const CANCEL = `mutation($input: CancelLedgerTransactionInput!) { cancelLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const SYNC = `mutation($input: SyncLedgerTransactionInput!) { syncLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const ACCOUNT_RESULT = `__typename ... on LedgerAccountPayload { account { id status balance { fen } canNegative } }
   ... on LedgerRefusedError { code message failure { reason } }`;
@@ -122,7 +122,9 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     send(query, { content: 'test', ...input }, token);
   /** confirm, cancel or sync: only an id. */
   const act = (query: string, id: string) =>
-    query === SYNC ? gql(query, { input: { id } }).then((data) => Object.values(data)[0] as any) : send(query, { id });
+    query === SYNC
+      ? gql(query, { input: { transactionId: id } }).then((data) => Object.values(data)[0] as any)
+      : send(query, { transactionId: id });
 
   // Every test spends its own money: the payers are topped up before each, so no test depends
   // on what an earlier one left in an account (or on whether it ran at all).
@@ -193,7 +195,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     const denied = await graphql(
       app.url,
       CONFIRM,
-      { input: { idempotencyKey: key(), id: prepay.transaction.id } },
+      { input: { idempotencyKey: key(), transactionId: prepay.transaction.id } },
       token,
     );
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

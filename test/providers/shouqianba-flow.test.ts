@@ -33,7 +33,7 @@ const CANCEL = `mutation($input: CancelPaymentInput!) { cancelPayment(input: $in
   ... on CancelNotPossibleError { code reason transaction { status } }
 } }`;
 
-const SYNC = `mutation($id: ID!) { syncPayment(input: { id: $id }) {
+const SYNC = `mutation($id: ID!) { syncPayment(input: { paymentId: $id }) {
   __typename ... on SyncPaymentPayload { changed transaction { status } } ... on ErrorResult { code message }
 } }`;
 
@@ -282,7 +282,9 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   it('cancelPayment cancels an open payment, refuses a paid one and a cashier one', async () => {
     const open = await barcode(wechat('999'));
     const cancel = (id: string, key = `c${++keys}`) =>
-      graphqlData(app.url, CANCEL, { input: { idempotencyKey: key, id } }, seeded.apiKey).then((d) => d.cancelPayment);
+      graphqlData(app.url, CANCEL, { input: { idempotencyKey: key, paymentId: id } }, seeded.apiKey).then(
+        (d) => d.cancelPayment,
+      );
     expect(await cancel(open.transaction.id, 'cancel-open')).toMatchObject({
       __typename: 'CancelPaymentPayload',
       transaction: { status: 'CANCELED' },

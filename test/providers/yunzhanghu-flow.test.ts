@@ -341,7 +341,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       const synced = await h.gql(
         `mutation($input: SyncPayoutInput!) { syncPayout(input: $input) { __typename ... on PayoutPayload { payout { status vendorStatus vendorStatusDetail } } } }`,
         {
-          input: { id: paid.id },
+          input: { payoutId: paid.id },
         },
       );
       expect(synced.syncPayout.payout).toMatchObject({ status: 'SUCCEEDED', vendorStatus: 1, vendorStatusDetail: 0 });
