@@ -18,7 +18,7 @@ import { exitOnSigterm, targetDatabase } from './target-database';
 async function main(): Promise<void> {
   const [mode, kind, url] = process.argv.slice(2);
   if (mode === 'raw') {
-    const body = JSON.stringify({ data: { viewer: { kind: 'platform' } } });
+    const body = JSON.stringify({ data: { viewer: { kind: 'PLATFORM' } } });
     const server = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
       res.end(body);

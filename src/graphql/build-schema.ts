@@ -23,11 +23,13 @@ import {
   SubscriptionResolver,
   TransactionUpdateResolver,
 } from '../resolvers/subscription-resolvers';
-import { ViewerResolver } from '../resolvers/viewer-resolver';
+import { ClientViewerResolver, PlatformViewerResolver, ViewerResolver } from '../resolvers/viewer-resolver';
 
 export const RESOLVERS = [
   NodeResolver,
   ViewerResolver,
+  PlatformViewerResolver,
+  ClientViewerResolver,
   PlatformResolver,
   ClientResolver,
   BizResolver,

@@ -1,29 +1,43 @@
 import { Authorized, Ctx, FieldResolver, Query, Resolver } from 'type-graphql';
 import type { Client, Platform } from '../entities';
 import { requireScope, requireViewer, type RequestContext } from '../graphql/context';
-import { ClientNode, PlatformNode, Viewer } from '../schema/object-types';
+import { ClientNode, ClientViewer, PlatformNode, PlatformViewer, Viewer, ViewerKind } from '../schema/object-types';
 
-@Resolver(() => Viewer)
+@Resolver()
 export class ViewerResolver {
   @Authorized()
-  @Query(() => Viewer, { description: 'Who your credential belongs to.' })
-  async viewer(@Ctx() context: RequestContext): Promise<Viewer> {
+  @Query(() => Viewer, { description: 'Who your credential belongs to, and what it may see.' })
+  viewer(@Ctx() context: RequestContext): Viewer {
     const viewer = requireViewer(context);
     // platform and client are field resolvers, so `{ viewer { kind } }` costs no SQL at all.
-    return Object.assign(new Viewer(), {
-      kind: viewer.kind,
-      expiresAt: viewer.kind === 'client' ? viewer.expiresAt : null,
-    });
+    if (viewer.kind === 'client')
+      return Object.assign(new ClientViewer(), { kind: ViewerKind.CLIENT, expiresAt: viewer.expiresAt });
+    return Object.assign(new PlatformViewer(), { kind: ViewerKind.PLATFORM });
   }
+}
 
-  @FieldResolver(() => PlatformNode, { description: 'The platform the credential belongs to.' })
+/** The platform of the credential, read only when asked for. */
+function platformOf(context: RequestContext): Promise<Platform | null> {
+  return context.loaders.platformById(requireScope(context).platformId);
+}
+
+@Resolver(() => PlatformViewer)
+export class PlatformViewerResolver {
+  @FieldResolver(() => PlatformNode, { description: 'Your platform.' })
   platform(@Ctx() context: RequestContext): Promise<Platform | null> {
-    return context.loaders.platformById(requireScope(context).platformId);
+    return platformOf(context);
+  }
+}
+
+@Resolver(() => ClientViewer)
+export class ClientViewerResolver {
+  @FieldResolver(() => PlatformNode, { description: 'The platform the end user belongs to.' })
+  platform(@Ctx() context: RequestContext): Promise<Platform | null> {
+    return platformOf(context);
   }
 
-  @FieldResolver(() => ClientNode, { nullable: true, description: 'For a client token: the client it acts for.' })
+  @FieldResolver(() => ClientNode, { description: 'The end user the token acts for.' })
   client(@Ctx() context: RequestContext): Promise<Client | null> {
-    const scope = requireScope(context);
-    return scope.clientId ? context.loaders.related('Client', scope.clientId, 'direct') : Promise.resolve(null);
+    return context.loaders.related('Client', requireScope(context).clientId, 'direct');
   }
 }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, InterfaceType, ObjectType } from 'type-graphql';
 import {
   AccountOwnerKind,
   AccountTypeKind,
@@ -13,6 +13,7 @@ import {
   Vendor,
 } from '../domain/enums';
 import { connectionTypes } from './connection';
+import { describeEnum } from './describe-enum';
 import './enums';
 import { Money } from './money';
 import { Node } from './node';
@@ -158,9 +159,40 @@ export const AccountConnection = connectionTypes(AccountNode, 'Account');
 export const TransactionConnection = connectionTypes(TransactionNode, 'Transaction');
 export const PayoutConnection = connectionTypes(PayoutNode, 'Payout');
 
-@ObjectType({ description: 'Who the credential in the Authorization header belongs to.' })
-export class Viewer {
-  @Field({ description: '"platform" for an API key, "client" for a client token.' }) kind: string;
-  @Field(() => DateTime, { nullable: true, description: 'When a client token stops working.' })
-  expiresAt: Date | null;
+/** Whose credential a request carries. */
+export enum ViewerKind {
+  PLATFORM = 'PLATFORM',
+  CLIENT = 'CLIENT',
+}
+describeEnum(ViewerKind, 'ViewerKind', 'Whose credential a request carries.', {
+  PLATFORM: "An API key: your platform's servers, which may do everything.",
+  CLIENT: 'A client token: one end user in your app, limited to their own records.',
+});
+
+@InterfaceType('Viewer', {
+  description:
+    'Who the credential in the Authorization header belongs to: a PlatformViewer (API key) or a ClientViewer (client token).',
+  resolveType: (viewer: { kind: ViewerKind }) =>
+    viewer.kind === ViewerKind.CLIENT ? 'ClientViewer' : 'PlatformViewer',
+})
+export abstract class Viewer {
+  @Field(() => ViewerKind, { description: 'Whose credential it is; the same as the concrete type.' }) kind: ViewerKind;
+  @Field(() => PlatformNode, { description: 'The platform the credential belongs to.' }) platform: unknown;
+}
+
+@ObjectType('PlatformViewer', {
+  implements: Viewer,
+  description: 'An API key: everything of the platform, every mutation.',
+})
+export class PlatformViewer extends Viewer {}
+
+@ObjectType('ClientViewer', {
+  implements: Viewer,
+  description:
+    'A client token: one end user, who sees only their own records and may only start, abandon and re-read their own payments and transfers.',
+})
+export class ClientViewer extends Viewer {
+  @Field(() => ClientNode, { description: 'The end user the token acts for.' }) client: unknown;
+  @Field(() => DateTime, { description: 'When the token stops working: issue a new one before then.' })
+  expiresAt: Date;
 }

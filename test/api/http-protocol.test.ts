@@ -30,7 +30,7 @@ describe('HTTP protocol and protection', () => {
   }
 
   async function expectStillServing() {
-    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, apiKey)).viewer.kind).toBe('platform');
+    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, apiKey)).viewer.kind).toBe('PLATFORM');
   }
 
   it.each(['/graphql', '/callbacks/yunzhanghu/0190a4b2-7c1e-7000-8000-000000000001'])(
@@ -108,7 +108,7 @@ describe('HTTP protocol and protection', () => {
     const query = encodeURIComponent('{ viewer { kind } }');
     const get = await fetch(`${app.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(get.status).toBe(200);
-    expect(await get.json()).toEqual({ data: { viewer: { kind: 'platform' } } });
+    expect(await get.json()).toEqual({ data: { viewer: { kind: 'PLATFORM' } } });
     const mutation = encodeURIComponent('mutation { createApiKey(input: { label: "x" }) { secret } }');
     const getMutation = await fetch(`${app.url}/graphql?query=${mutation}`, {
       headers: { authorization: `Bearer ${apiKey}` },
@@ -129,9 +129,9 @@ describe('HTTP protocol and protection', () => {
     const miss = await post(JSON.stringify({ extensions }));
     expect(miss.json.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     const register = await post(JSON.stringify({ query, extensions }));
-    expect(register.json.data.viewer.kind).toBe('platform');
+    expect(register.json.data.viewer.kind).toBe('PLATFORM');
     const hit = await post(JSON.stringify({ extensions }));
-    expect(hit.json).toEqual({ data: { viewer: { kind: 'platform', platform: { name: 'http' } } } });
+    expect(hit.json).toEqual({ data: { viewer: { kind: 'PLATFORM', platform: { name: 'http' } } } });
     const params = new URLSearchParams({ extensions: JSON.stringify(extensions) });
     const viaGet = await fetch(`${app.url}/graphql?${params}`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(((await viaGet.json()) as any).data.viewer.platform.name).toBe('http');

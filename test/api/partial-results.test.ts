@@ -41,7 +41,7 @@ describe.each(testDatabases())('a vendor outage in one field, on $name', (databa
     );
     expect(response.status).toBe(200);
     expect(response.body.data).toEqual({
-      viewer: { kind: 'platform', platform: { name: 'partial' } },
+      viewer: { kind: 'PLATFORM', platform: { name: 'partial' } },
       payoutBalances: null,
       alipayAuthInfo: null,
     });

@@ -122,14 +122,18 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
 
     const lists = await graphqlData(
       app.url,
-      `{ viewer { kind client { id } }
+      `{ viewer { kind ... on ClientViewer { client { id } expiresAt } }
          accounts { nodes { id } }
          transactions { nodes { id client { id } biz { name accounts { id } } payerAccount { id } payeeAccount { id } } }
          payouts { nodes { id } } }`,
       {},
       alphaClientToken,
     );
-    expect(lists.viewer).toEqual({ kind: 'client', client: { id: toGlobalId('Client', alpha.clientIds[0]) } });
+    expect(lists.viewer).toEqual({
+      kind: 'CLIENT',
+      client: { id: toGlobalId('Client', alpha.clientIds[0]) },
+      expiresAt: expect.any(String),
+    });
     expect(lists.accounts.nodes).toEqual([{ id: toGlobalId('Account', alpha.clientAccountIds[0]) }]);
     expect(lists.payouts.nodes).toEqual([{ id: toGlobalId('Payout', alpha.payoutIds[0]) }]);
     expect(lists.transactions.nodes).toEqual([
@@ -224,7 +228,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     expect(created.createApiKey.clientMutationId).toBe('k');
     expect(apiKey).toMatchObject({ label: 'rotate', revokedAt: null });
     expect(secret.startsWith(`${apiKey.prefix}_`)).toBe(true);
-    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, secret)).viewer.kind).toBe('platform');
+    expect((await graphqlData(app.url, '{ viewer { kind } }', {}, secret)).viewer.kind).toBe('PLATFORM');
     // The key is a node of the platform's list and of node(id:), never with its secret.
     const listed = await graphqlData(app.url, '{ apiKeys(first: 100) { nodes { id label } } }', {}, alpha.apiKey);
     expect(listed.apiKeys.nodes).toContainEqual({ id: apiKey.id, label: 'rotate' });

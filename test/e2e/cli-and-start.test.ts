@@ -88,7 +88,7 @@ describe('npm start on the embedded default', () => {
           const beside = await runCli(['platform:create', '--name', 'Beside the server'], env);
           expect([beside.code, beside.json?.name]).toEqual([0, 'Beside the server']);
           const fromServer = await graphqlData(url, '{ viewer { kind } }', {}, beside.json.apiKey);
-          expect(fromServer.viewer.kind).toBe('platform');
+          expect(fromServer.viewer.kind).toBe('PLATFORM');
         }
       } finally {
         expect(await first.stop()).toBe(0);

@@ -70,7 +70,7 @@ describeInBrowser('the playground in headless Chromium', () => {
       20_000,
     );
     expect(JSON.parse(queryResult).data).toMatchObject({
-      viewer: { kind: 'platform', platform: { name: 'browser' } },
+      viewer: { kind: 'PLATFORM', platform: { name: 'browser' } },
       clients: { nodes: [{ externalRef: 'browser-client-2' }, { externalRef: 'browser-client-1' }] },
     });
 
@@ -122,7 +122,7 @@ describeInBrowser('the playground in headless Chromium', () => {
       'the new tab query result',
       20_000,
     );
-    expect(JSON.parse(answer)).toEqual({ data: { viewer: { kind: 'platform' } } });
+    expect(JSON.parse(answer)).toEqual({ data: { viewer: { kind: 'PLATFORM' } } });
 
     // A wrong key on a subscription: the close reason, at once, not {"isTrusted": true} after retries.
     await setEditor(page, 'Headers', JSON.stringify({ Authorization: 'Bearer pgk_wrong_key' }));
