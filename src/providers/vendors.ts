@@ -57,7 +57,7 @@ export const VENDORS: Readonly<Record<Vendor, VendorDescriptor>> = {
   [Vendor.SHOUQIANBA]: {
     vendor: Vendor.SHOUQIANBA,
     typed: shouqianbaCredentials,
-    title: 'Shouqianba upay gateway v2 (收钱吧)',
+    title: 'Shouqianba (收钱吧), its upay gateway v2',
     // "签名首部: Authorization:terminalId+" "+sign", sign = MD5(body + secret) (spec 二.2).
     secretFields: ['terminalKey'],
     requiredOptions: ['terminalSn'],

@@ -124,8 +124,8 @@ export class PaymentService {
               cashier: Vendor.CASHIER,
               open: [TransactionStatus.PROCESSING, TransactionStatus.NEEDS_ATTENTION, TransactionStatus.PENDING],
             })
-            .orWhere('t.vendor = :upay AND t.status = :attention', {
-              upay: Vendor.SHOUQIANBA,
+            .orWhere('t.vendor = :inStore AND t.status = :attention', {
+              inStore: Vendor.SHOUQIANBA,
               attention: TransactionStatus.NEEDS_ATTENTION,
             }),
         ),

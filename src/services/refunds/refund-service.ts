@@ -57,7 +57,7 @@ export function refundableFen(
  * never add up to more than was paid.
  */
 export class RefundService {
-  static readonly RETRY_JOB = 'upay-refund-retry';
+  static readonly RETRY_JOB = 'in-store-refund-retry';
 
   constructor(
     private readonly db: Database,
@@ -204,7 +204,7 @@ export class RefundService {
   private scheduleRetry(refund: Pick<Transaction, 'id' | 'platformId'>): Promise<void> {
     return this.jobs.schedule({
       name: RefundService.RETRY_JOB,
-      id: `upay-refund.${refund.id}`,
+      id: `in-store-refund.${refund.id}`,
       data: { platformId: refund.platformId, refundId: refund.id },
       delayMs: this.retryDelayMs(),
     });
