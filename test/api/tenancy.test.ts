@@ -122,7 +122,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
 
     const lists = await graphqlData(
       app.url,
-      `{ viewer { kind ... on ClientViewer { client { id } expiresAt } }
+      `{ viewer { kind ... on ClientViewer { client { id payouts { nodes { id } } } expiresAt } }
          accounts { nodes { id } }
          transactions { nodes { id client { id } biz { name accounts { id } } payerAccount { id } payeeAccount { id } } }
          payouts { nodes { id } } }`,
@@ -131,7 +131,10 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     );
     expect(lists.viewer).toEqual({
       kind: 'CLIENT',
-      client: { id: toGlobalId('Client', alpha.clientIds[0]) },
+      client: {
+        id: toGlobalId('Client', alpha.clientIds[0]),
+        payouts: { nodes: [{ id: toGlobalId('Payout', alpha.payoutIds[0]) }] },
+      },
       expiresAt: expect.any(String),
     });
     expect(lists.accounts.nodes).toEqual([{ id: toGlobalId('Account', alpha.clientAccountIds[0]) }]);

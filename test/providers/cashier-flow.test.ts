@@ -95,6 +95,17 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     expect(created.checkout.url).toMatch(new RegExp(`^${app.url}/sandbox/cashier/apis/icashier\\?req=`));
     expect(created.checkout.html).toContain('document.forms[0].submit()');
 
+    // The open payment carries its checkout, the same signed page createPayment answered, and
+    // the cursor to follow it from without a gap.
+    const open = await graphqlData(
+      app.url,
+      'query($id: ID!) { node(id: $id) { ... on Transaction { checkout { url } lastEventCursor statusHistory { cursor } } } }',
+      { id: created.transaction.id },
+      seeded.apiKey,
+    );
+    expect(open.node.checkout).toEqual({ url: created.checkout.url });
+    expect(open.node.lastEventCursor).toBe(open.node.statusHistory.at(-1).cursor);
+
     const { html, queryid } = await openCheckout(created.checkout.url);
     expect(html).toContain('¥12.34');
     expect(html).toMatch(/WeChat Pay/);
@@ -120,6 +131,14 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
       { fromStatus: null, toStatus: 'PROCESSING', source: 'API', terminal: false },
       { fromStatus: 'PROCESSING', toStatus: 'SUCCEEDED', source: 'CALLBACK', terminal: true },
     ]);
+    const settled = await graphqlData(
+      app.url,
+      'query($id: ID!) { node(id: $id) { ... on Transaction { checkout { url } refundableAmount { fen } } } }',
+      { id: created.transaction.id },
+      seeded.apiKey,
+    );
+    // Paid: nothing to check out any more, and the cashier takes no refunds through paygraph.
+    expect(settled.node).toEqual({ checkout: null, refundableAmount: { fen: 0 } });
   });
 
   it('answers a repeated idempotency key with the same payment and the same signed checkout, and a changed input with CONFLICT', async () => {

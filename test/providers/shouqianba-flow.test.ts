@@ -217,6 +217,16 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
       graphqlData(app.url, REFUND, { input: { idempotencyKey, paymentId, amountFen } }, seeded.apiKey).then(
         (data) => data.refundPayment,
       );
+    const refundable = async () =>
+      (
+        await graphqlData(
+          app.url,
+          'query($id: ID!) { node(id: $id) { ... on Transaction { refundableAmount { fen } } } }',
+          { id: paymentId },
+          seeded.apiKey,
+        )
+      ).node.refundableAmount.fen;
+    expect(await refundable()).toBe(1000);
     const first = await refund(300, 'refund-first');
     expect(first).toMatchObject({
       __typename: 'RefundPaymentPayload',
@@ -224,6 +234,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
       refund: { status: 'SUCCEEDED', amount: { fen: 300 } },
       payment: { refundedAmount: { fen: 300 } },
     });
+    expect(await refundable()).toBe(700);
     expect(first.refund.orderNo).toMatch(/^[0-9a-f]{32}$/);
     // The same key again: the same refund, not a second one.
     expect(await refund(300, 'refund-first')).toMatchObject({ replayed: true, refund: { id: first.refund.id } });
@@ -238,6 +249,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
       payment: { refundedAmount: { fen: 1000 } },
     });
     expect(await refund(1)).toMatchObject({ reason: 'EXCEEDS_REFUNDABLE', refundable: { fen: 0 } });
+    expect(await refundable()).toBe(0);
     const order = sandbox.ordersOf(TERMINAL, created.transaction.orderNo)[0];
     expect(order).toMatchObject({ netFen: 0, orderStatus: 'REFUNDED' });
     const payment = await transaction(paymentId);

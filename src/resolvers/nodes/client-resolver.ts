@@ -5,7 +5,13 @@ import { requireScope, type RequestContext } from '../../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { ClientFilter, CreateClientInput, IssueClientTokenInput, PageArgs } from '../../schema/inputs';
-import { AccountNode, ClientConnection, ClientNode, TransactionConnection } from '../../schema/object-types';
+import {
+  AccountNode,
+  ClientConnection,
+  ClientNode,
+  PayoutConnection,
+  TransactionConnection,
+} from '../../schema/object-types';
 import {
   ClientInactiveError,
   CreateClientPayload,
@@ -50,6 +56,18 @@ export class ClientResolver {
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
     const result = await context.services.reads.page('Transaction', requireScope(context), page, (builder) =>
+      builder.andWhere('row.clientId = :ownerId', { ownerId: client.id }),
+    );
+    return toConnection(result, Boolean(page.after));
+  }
+
+  @FieldResolver(() => PayoutConnection, { description: 'Payouts made to the user, newest first.' })
+  async payouts(
+    @Root() client: Client,
+    @Args() page: PageArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<unknown>> {
+    const result = await context.services.reads.page('Payout', requireScope(context), page, (builder) =>
       builder.andWhere('row.clientId = :ownerId', { ownerId: client.id }),
     );
     return toConnection(result, Boolean(page.after));

@@ -13,6 +13,7 @@ import { Money } from '../../schema/money';
 import { payoutData, vendorDataOf } from '../../services/vendor-data';
 import { MaskedPayee } from '../../schema/payout-types';
 import { EntityKind } from '../../domain/enums';
+import { encodeEventCursor } from '../../services/events/event-stream';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { PageArgs, PayoutFilter } from '../../schema/inputs';
 
@@ -38,6 +39,16 @@ export class PayoutResolver {
   @FieldResolver(() => [StatusEventNode], { description: 'Every status change, oldest first.' })
   statusHistory(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
     return context.loaders.statusHistory(EntityKind.PAYOUT, payout.id);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The cursor of this payout's latest status event: subscribe to payoutUpdated with `after` set to it to hear every later change, with no gap and no race.",
+  })
+  async lastEventCursor(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<string | null> {
+    const last = (await context.loaders.statusHistory(EntityKind.PAYOUT, payout.id)).at(-1);
+    return last ? encodeEventCursor(last.sequence) : null;
   }
 
   @Authorized()

@@ -1,5 +1,8 @@
 import { Arg, ID, Args, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
-import { EntityKind, TransactionKind, TransactionStatus } from '../../domain/enums';
+import { EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../domain/enums';
+import { encodeEventCursor } from '../../services/events/event-stream';
+import { refundableFen } from '../../services/refunds/refund-service';
+import { Checkout } from '../../schema/payment-types';
 import type { Account, Biz, Client, StatusEvent, Transaction } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
@@ -74,6 +77,40 @@ export class TransactionResolver {
       .filter((refund) => refund.status === TransactionStatus.SUCCEEDED)
       .reduce((sum, refund) => sum + refund.amountFen, 0);
     return Money.of(fen, transaction.currency);
+  }
+
+  @FieldResolver(() => Money, {
+    nullable: true,
+    description:
+      'For a payment: what refundPayment would still accept (refunds not yet settled count against it); 0 unless the payment SUCCEEDED and its vendor takes refunds. Null for other transactions.',
+  })
+  async refundableAmount(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Money | null> {
+    if (transaction.kind !== TransactionKind.PAYMENT) return null;
+    const refundable =
+      transaction.status === TransactionStatus.SUCCEEDED && transaction.vendor === Vendor.SHOUQIANBA
+        ? refundableFen(transaction, await context.loaders.refunds(transaction.id))
+        : 0;
+    return Money.of(refundable, transaction.currency);
+  }
+
+  @FieldResolver(() => Checkout, {
+    nullable: true,
+    description:
+      'For a hosted-checkout payment the payer has not finished: where to send the payer (the same signed page createPayment answered). Null otherwise.',
+  })
+  checkout(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<Checkout | null> {
+    return context.services.payments.openCheckout(transaction);
+  }
+
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      "The cursor of this transaction's latest status event: subscribe to transactionUpdated with `after` set to it to hear every later change, with no gap and no race.",
+  })
+  async lastEventCursor(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<string | null> {
+    const history = await context.loaders.statusHistory(EntityKind.TRANSACTION, transaction.id);
+    const last = history.at(-1);
+    return last ? encodeEventCursor(last.sequence) : null;
   }
 
   @FieldResolver(() => TransactionFailure, { nullable: true, description: 'Why the vendor refused or failed it.' })

@@ -194,6 +194,17 @@ export class PaymentService {
     return { ok: true, transaction, checkout: this.checkoutFor(config, transaction), replayed };
   }
 
+  /**
+   * The hosted checkout of a payment the payer has not finished: for a CHECKOUT payment still
+   * PENDING or PROCESSING, null otherwise (or when the cashier is not configured any more).
+   */
+  async openCheckout(transaction: Transaction): Promise<HostedCheckout | null> {
+    const open = [TransactionStatus.PENDING, TransactionStatus.PROCESSING].includes(transaction.status);
+    if (transaction.vendor !== Vendor.CASHIER || transaction.kind !== TransactionKind.PAYMENT || !open) return null;
+    const config = await this.providerConfigs.resolve(transaction.platformId, Vendor.CASHIER).catch(() => undefined);
+    return config ? this.checkoutFor(config, transaction) : null;
+  }
+
   /** Rebuilt from the stored row, so a replayed request gets byte-identical signed data. */
   checkoutFor(config: ResolvedProviderConfig, transaction: Transaction): HostedCheckout {
     const data = vendorDataOf(transaction, checkoutData);
