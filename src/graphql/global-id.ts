@@ -14,6 +14,7 @@ export const NODE_TYPES = [
   'Payout',
   'Platform',
   'ApiKey',
+  'ReconciliationReport',
 ] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 

@@ -1,6 +1,5 @@
-import { Arg, Authorized, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { VerificationStatus } from '../domain/enums';
-import { ReconciliationReport } from '../entities';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
@@ -10,6 +9,9 @@ import { Money } from '../schema/money';
 import { VENDOR_ERROR_CODES } from '../schema/results';
 import { Role } from './auth-checker';
 import { CalendarDate, dayOf } from '../schema/scalars';
+import { toConnection, type ConnectionShape } from '../schema/connection';
+import { PageArgs } from '../schema/inputs';
+import { encodeCursor } from '../services/tenancy/scoped-reads';
 import {
   CreatePayoutInput,
   PayoutPayload,
@@ -26,7 +28,7 @@ import {
   ReportPayoutPayload,
   ReportPayoutResult,
   BrokerBalanceNode,
-  ReconciliationReportNode,
+  ReconciliationReportConnection,
   ReconcilePayoutsInput,
   ReconcilePayoutsPayload,
   ReconcilePayoutsResult,
@@ -233,18 +235,20 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Query(() => [ReconciliationReportNode], { description: 'Reconciliation reports, newest day first.' })
+  @Query(() => ReconciliationReportConnection, {
+    description:
+      'Reconciliation reports, newest day first. The daily task makes one for yesterday; reconcilePayouts makes one on demand. Needs an API key.',
+  })
   async reconciliationReports(
+    @Args() page: PageArgs,
     @Arg('day', () => CalendarDate, { nullable: true, description: 'Only the report of this day.' })
     day: Date | undefined,
-    @Arg('limit', () => Int, { defaultValue: 30 }) limit: number,
     @Ctx() context: RequestContext,
-  ): Promise<ReconciliationReport[]> {
-    const scope = requireScope(context);
-    return context.services.db.manager.find(ReconciliationReport, {
-      where: { platformId: scope.platformId, ...(day ? { day: dayOf(day) } : {}) },
-      order: { day: 'DESC' },
-      take: Math.min(Math.max(limit, 1), 100),
+  ): Promise<ConnectionShape<unknown>> {
+    const reports = await context.services.reconciliation.reports(requireScope(context), {
+      ...page,
+      day: day && dayOf(day),
     });
+    return toConnection(reports, Boolean(page.after), (report) => encodeCursor(`${report.day}/${report.id}`));
   }
 }

@@ -50,8 +50,12 @@ export function connectionTypes<TNode extends object>(
   return Connection as ClassType<ConnectionShape<unknown>>;
 }
 
-export function toConnection<T extends { id: string }>(page: Page<T>, hadCursor: boolean): ConnectionShape<T> {
-  const edges = page.items.map((node) => ({ cursor: encodeCursor(node.id), node }));
+export function toConnection<T extends { id: string }>(
+  page: Page<T>,
+  hadCursor: boolean,
+  cursorOf: (node: T) => string = (node) => encodeCursor(node.id),
+): ConnectionShape<T> {
+  const edges = page.items.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     nodes: page.items,

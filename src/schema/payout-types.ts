@@ -9,6 +9,8 @@ import {
   VerificationStatus,
 } from '../domain/enums';
 import { ReconciliationReport } from '../entities';
+import { connectionTypes } from './connection';
+import { Node } from './node';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
 import { ErrorResult, MutationResult } from './results';
@@ -216,9 +218,10 @@ export class DiscrepancyNode {
 }
 
 @ObjectType('ReconciliationReport', {
+  implements: Node,
   description: "One day's payouts compared with the vendor's records of that day.",
 })
-export class ReconciliationReportNode {
+export class ReconciliationReportNode extends Node {
   @Field(() => CalendarDate, { description: 'The day reconciled (China time).' }) day: string;
   @Field(() => Vendor, { description: 'The payout vendor compared with.' }) vendor: Vendor;
   @Field(() => ReconciliationStatus, { description: 'Whether everything matched.' }) status: ReconciliationStatus;
@@ -228,6 +231,8 @@ export class ReconciliationReportNode {
   @Field(() => DateTime, { description: 'When the report was last made (reconciling a day again replaces it).' })
   updatedAt: Date;
 }
+
+export const ReconciliationReportConnection = connectionTypes(ReconciliationReportNode, 'ReconciliationReport');
 
 @InputType()
 export class ReconcilePayoutsInput {

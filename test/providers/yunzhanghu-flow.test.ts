@@ -422,8 +422,15 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(mismatch.ourAmount.fen).not.toBe(mismatch.theirAmount.fen);
     expect(report.discrepancies.find((d: any) => d.kind === 'MISSING_LOCALLY').payout).toBeNull();
     expect(kinds.filter((k: string) => k.endsWith(returned.payout.orderNo))).toEqual([]);
-    const stored = await h.gql(`query($day: Date!) { reconciliationReports(day: $day) { day status } }`, { day });
-    expect(stored.reconciliationReports).toEqual([{ day, status: 'DISCREPANCIES' }]);
+    const stored = await h.gql(`query($day: Date!) { reconciliationReports(day: $day) { nodes { id day status } } }`, {
+      day,
+    });
+    expect(stored.reconciliationReports.nodes).toEqual([{ id: expect.any(String), day, status: 'DISCREPANCIES' }]);
+    // A report is a node: the same report by its id.
+    const byId = await h.gql(`query($id: ID!) { node(id: $id) { ... on ReconciliationReport { day } } }`, {
+      id: stored.reconciliationReports.nodes[0].id,
+    });
+    expect(byId.node).toEqual({ day });
     reconciliation.clock = () => new Date();
   });
 
@@ -437,10 +444,10 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 5 * 3_600_000))).toBe(1);
     expect(await reconciliation.runDaily(new Date(chinaMidnight + 6 * 3_600_000))).toBe(0);
     const stored = await h.gql(
-      `query($day: Date!) { reconciliationReports(day: $day) { day status summary { localPayouts } } }`,
+      `query($day: Date!) { reconciliationReports(day: $day) { nodes { day status summary { localPayouts } } } }`,
       { day: yesterday },
     );
-    expect(stored.reconciliationReports).toEqual([
+    expect(stored.reconciliationReports.nodes).toEqual([
       { day: yesterday, status: 'MATCHED', summary: expect.objectContaining({ localPayouts: 0 }) },
     ]);
   });

@@ -1,7 +1,8 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Ctx, FieldResolver, ID, Resolver, Root } from 'type-graphql';
 import { PayoutStatus, ReconciliationStatus } from '../../domain/enums';
 import type { ReconciliationReport } from '../../entities';
 import type { RequestContext } from '../../graphql/context';
+import { toGlobalId } from '../../graphql/global-id';
 import { Money } from '../../schema/money';
 import { DiscrepancyNode, ReconciliationReportNode, ReconciliationSummary } from '../../schema/payout-types';
 import type { Discrepancy } from '../../services/reconciliation/reconciliation-service';
@@ -13,6 +14,13 @@ const statusOrNull = (status: string | null) =>
 /** A stored report in the API's types: counts, typed differences, and our payouts by reference, not id. */
 @Resolver(() => ReconciliationReportNode)
 export class ReconciliationReportResolver {
+  @FieldResolver(() => ID, {
+    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+  })
+  id(@Root() report: ReconciliationReport): string {
+    return toGlobalId('ReconciliationReport', report.id);
+  }
+
   @FieldResolver(() => ReconciliationStatus)
   status(@Root() report: ReconciliationReport): ReconciliationStatus {
     return report.status as ReconciliationStatus;

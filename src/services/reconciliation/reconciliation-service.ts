@@ -9,6 +9,7 @@ import type { Logger } from '../../logging/logger';
 import type { PayoutGateway, VendorDayRecord } from '../../providers/payouts';
 import type { PayoutResult, PayoutService } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
+import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../tenancy/scoped-reads';
 
 export type Discrepancy = {
   kind: DiscrepancyKind;
@@ -88,6 +89,35 @@ export class ReconciliationService {
       return row;
     });
     return { ok: true, report };
+  }
+
+  /**
+   * The platform's reports, newest day first, a page at a time. The cursor is the day of the
+   * last report seen (one report per platform, vendor and day; the id breaks a tie).
+   */
+  async reports(
+    scope: Scope,
+    query: { day?: string; first?: number | null; after?: string | null },
+  ): Promise<Page<ReconciliationReport>> {
+    const first = query.first ?? DEFAULT_PAGE_SIZE;
+    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
+      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+    const builder = this.db.manager
+      .getRepository(ReconciliationReport)
+      .createQueryBuilder('row')
+      .where('row.platformId = :platformId', { platformId: scope.platformId });
+    if (query.day) builder.andWhere('row.day = :day', { day: query.day });
+    if (query.after) {
+      const [day, id] = decodeCursor(query.after).split('/');
+      if (!day || !id) throw badUserInput('`after` is not a cursor from this API', 'after');
+      builder.andWhere('(row.day < :day OR (row.day = :day AND row.id < :id))', { day, id });
+    }
+    const rows = await builder
+      .orderBy('row.day', 'DESC')
+      .addOrderBy('row.id', 'DESC')
+      .limit(first + 1)
+      .getMany();
+    return { items: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   /** Our payouts of a day against the vendor's record of it, in domain terms. */

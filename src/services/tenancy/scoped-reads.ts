@@ -1,7 +1,7 @@
 import { Brackets, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import type { Database } from '../../db/database';
-import { Account, AccountType, ApiKey, Biz, Client, Payout, Transaction } from '../../entities';
+import { Account, AccountType, ApiKey, Biz, Client, Payout, ReconciliationReport, Transaction } from '../../entities';
 import { badUserInput, notFound } from '../../errors/app-errors';
 
 /**
@@ -30,6 +30,7 @@ export const SCOPE_RULES = {
   Payout: { target: Payout, label: 'Payout', clientColumn: 'clientId' },
   // The platform's own credentials: no client token sees one.
   ApiKey: { target: ApiKey, label: 'ApiKey' },
+  ReconciliationReport: { target: ReconciliationReport, label: 'ReconciliationReport' },
 } satisfies Record<string, ScopeRule>;
 
 export type ScopedEntityName = keyof typeof SCOPE_RULES;
