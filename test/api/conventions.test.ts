@@ -132,6 +132,19 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
     expect(data.byClient.nodes.every((n: any) => n.client.id === clientId)).toBe(true);
     expect(data.succeeded.nodes).toHaveLength(0);
     expect(data.pending.nodes).toHaveLength(6);
+    // A client's own transactions take the same filter.
+    const own = await graphqlData(
+      app.url,
+      `query($clientId: ID!) { node(id: $clientId) { ... on Client {
+        all: transactions { nodes { id } }
+        pending: transactions(filter: { status: [PENDING] }) { nodes { id } }
+        succeeded: transactions(filter: { status: [SUCCEEDED] }) { nodes { id } } } } }`,
+      { clientId },
+      seeded.apiKey,
+    );
+    expect(own.node.all.nodes).toEqual(data.byClient.nodes.map(({ id }: any) => ({ id })));
+    expect(own.node.pending.nodes).toEqual(own.node.all.nodes);
+    expect(own.node.succeeded.nodes).toEqual([]);
   });
 
   it('returns money as exact fen, a yuan string and a currency', async () => {

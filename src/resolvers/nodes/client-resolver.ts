@@ -4,7 +4,14 @@ import type { Account } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
-import { ClientFilter, CreateClientInput, IssueClientTokenInput, PageArgs } from '../../schema/inputs';
+import {
+  ClientFilter,
+  CreateClientInput,
+  IssueClientTokenInput,
+  PageArgs,
+  TransactionFilter,
+} from '../../schema/inputs';
+import { transactionFilter } from './transaction-resolver';
 import {
   AccountNode,
   ClientConnection,
@@ -53,10 +60,18 @@ export class ClientResolver {
   async transactions(
     @Root() client: Client,
     @Args() page: PageArgs,
+    @Arg('filter', () => TransactionFilter, {
+      nullable: true,
+      description: 'Only the transactions that match (the same filter as the root `transactions`).',
+    })
+    filter: TransactionFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
-    const result = await context.services.reads.page('Transaction', requireScope(context), page, (builder) =>
-      builder.andWhere('row.clientId = :ownerId', { ownerId: client.id }),
+    const result = await context.services.reads.page(
+      'Transaction',
+      requireScope(context),
+      page,
+      transactionFilter(filter, client.id),
     );
     return toConnection(result, Boolean(page.after));
   }

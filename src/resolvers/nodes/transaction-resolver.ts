@@ -3,6 +3,7 @@ import { EntityKind, TransactionKind, TransactionStatus, Vendor } from '../../do
 import { encodeEventCursor } from '../../services/events/event-stream';
 import { refundableFen } from '../../services/refunds/refund-service';
 import { Checkout } from '../../schema/payment-types';
+import type { SelectQueryBuilder } from 'typeorm';
 import type { Account, Biz, Client, StatusEvent, Transaction } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
@@ -155,19 +156,32 @@ export class TransactionResolver {
     filter: TransactionFilter | undefined,
     @Ctx() context: RequestContext,
   ): Promise<ConnectionShape<unknown>> {
-    const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
-    const bizId = filter?.bizId ? fromGlobalIdOf('Biz', filter.bizId, 'filter.bizId') : undefined;
-    const result = await context.services.reads.page('Transaction', requireScope(context), page, (builder) => {
-      if (filter?.status?.length) builder.andWhere('row.status IN (:...statuses)', { statuses: filter.status });
-      if (filter?.kind) builder.andWhere('row.kind = :kind', { kind: filter.kind });
-      if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
-      if (bizId) builder.andWhere('row.bizId = :filterBizId', { filterBizId: bizId });
-      if (filter?.orderNo) builder.andWhere('row.orderNo = :orderNo', { orderNo: filter.orderNo });
-      if (filter?.createdAfter)
-        builder.andWhere('row.createdAt >= :createdAfter', { createdAfter: filter.createdAfter });
-      if (filter?.createdBefore)
-        builder.andWhere('row.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
-    });
+    const result = await context.services.reads.page(
+      'Transaction',
+      requireScope(context),
+      page,
+      transactionFilter(filter),
+    );
     return toConnection(result, Boolean(page.after));
   }
+}
+
+/**
+ * The WHERE of a TransactionFilter, for the root `transactions` and `Client.transactions` alike;
+ * `ownerId` narrows it to one client.
+ */
+export function transactionFilter(filter: TransactionFilter | undefined, ownerId?: string) {
+  const clientId = filter?.clientId ? fromGlobalIdOf('Client', filter.clientId, 'filter.clientId') : undefined;
+  const bizId = filter?.bizId ? fromGlobalIdOf('Biz', filter.bizId, 'filter.bizId') : undefined;
+  return (builder: SelectQueryBuilder<Transaction>): void => {
+    if (ownerId) builder.andWhere('row.clientId = :ownerId', { ownerId });
+    if (filter?.status?.length) builder.andWhere('row.status IN (:...statuses)', { statuses: filter.status });
+    if (filter?.kind) builder.andWhere('row.kind = :kind', { kind: filter.kind });
+    if (clientId) builder.andWhere('row.clientId = :filterClientId', { filterClientId: clientId });
+    if (bizId) builder.andWhere('row.bizId = :filterBizId', { filterBizId: bizId });
+    if (filter?.orderNo) builder.andWhere('row.orderNo = :orderNo', { orderNo: filter.orderNo });
+    if (filter?.createdAfter) builder.andWhere('row.createdAt >= :createdAfter', { createdAfter: filter.createdAfter });
+    if (filter?.createdBefore)
+      builder.andWhere('row.createdAt < :createdBefore', { createdBefore: filter.createdBefore });
+  };
 }
