@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { RecordStatus } from '../domain/enums';
+import { RecordStatus, Vendor } from '../domain/enums';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
@@ -7,7 +7,12 @@ import { LedgerTransferKind } from '../domain/enums';
 import { yuanToFen } from '../domain/money';
 import type { LedgerRefusal } from '../services/ledger/ledger-common';
 import { Money } from '../schema/money';
-import { ResultErrorCode, VENDOR_ERROR_CODES } from '../schema/results';
+import {
+  ResultErrorCode,
+  VENDOR_ERROR_CODES,
+  providerNotConfigured,
+  type ProviderNotConfiguredError,
+} from '../schema/results';
 import { DateTime } from '../schema/scalars';
 import { Role } from './auth-checker';
 import {
@@ -56,7 +61,11 @@ const REFUSAL_CODES: Record<LedgerRefusal['error'], ResultErrorCode> = {
   NOT_ALLOWED: ResultErrorCode.TRANSFER_NOT_ALLOWED,
 };
 
-function refused(clientMutationId: string | undefined, result: LedgerRefusal): LedgerRefusedError {
+function refused(
+  clientMutationId: string | undefined,
+  result: LedgerRefusal,
+): LedgerRefusedError | ProviderNotConfiguredError {
+  if (result.error === 'PROVIDER_NOT_CONFIGURED') return providerNotConfigured(clientMutationId, Vendor.COLOURLIFE);
   return Object.assign(new LedgerRefusedError(), {
     clientMutationId: clientMutationId ?? null,
     code: REFUSAL_CODES[result.error],

@@ -1,29 +1,19 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import { Vendor } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { ResultErrorCode } from '../schema/results';
+import { providerNotConfigured } from '../schema/results';
 import {
   PaymentMethod,
   CreatePaymentInput,
   CreatePaymentPayload,
-  ProviderNotConfiguredError,
   CreatePaymentResult,
   SyncPaymentInput,
   SyncPaymentPayload,
   VendorQueryFailedError,
   SyncPaymentResult,
 } from '../schema/payment-types';
-
-function providerNotConfigured(clientMutationId: string | null, vendor: Vendor): ProviderNotConfiguredError {
-  return Object.assign(new ProviderNotConfiguredError(), {
-    clientMutationId,
-    code: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
-    message: `Configure ${vendor} with configureProvider first`,
-    vendor,
-  });
-}
 
 @Resolver()
 export class PaymentResolver {

@@ -1,12 +1,17 @@
 import { Arg, Args, Authorized, Ctx, Mutation, Query, Resolver } from 'type-graphql';
-import { VerificationStatus } from '../domain/enums';
+import { Vendor, VerificationStatus } from '../domain/enums';
 import { AppError, ErrorCode } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import type { PayoutResult } from '../services/payouts/payout-service';
 import { TransactionFailure } from '../schema/object-types';
 import { Money } from '../schema/money';
-import { VENDOR_ERROR_CODES } from '../schema/results';
+import {
+  providerNotConfigured,
+  VENDOR_ERROR_CODES,
+  VendorRefusedError,
+  type ProviderNotConfiguredError,
+} from '../schema/results';
 import { Role } from './auth-checker';
 import { CalendarDate, dayOf } from '../schema/scalars';
 import { toConnection, type ConnectionShape } from '../schema/connection';
@@ -34,10 +39,12 @@ import {
   ReconcilePayoutsResult,
 } from '../schema/payout-types';
 
-function refused(
+/** A payout the vendor refused, or the vendor not configured. */
+function payoutRefused(
   clientMutationId: string | undefined,
   result: Exclude<PayoutResult<object>, { ok: true }>,
-): PayoutRefusedError {
+): PayoutRefusedError | ProviderNotConfiguredError {
+  if (result.error === 'PROVIDER_NOT_CONFIGURED') return providerNotConfigured(clientMutationId, Vendor.YUNZHANGHU);
   return Object.assign(new PayoutRefusedError(), {
     clientMutationId: clientMutationId ?? null,
     code: VENDOR_ERROR_CODES[result.error],
@@ -47,11 +54,25 @@ function refused(
   });
 }
 
+/** Verification, a report or a reconciliation the vendor refused, or the vendor not configured. */
+function vendorRefused(
+  clientMutationId: string | undefined,
+  result: Exclude<PayoutResult<object>, { ok: true }>,
+): VendorRefusedError | ProviderNotConfiguredError {
+  if (result.error === 'PROVIDER_NOT_CONFIGURED') return providerNotConfigured(clientMutationId, Vendor.YUNZHANGHU);
+  return Object.assign(new VendorRefusedError(), {
+    clientMutationId: clientMutationId ?? null,
+    code: VENDOR_ERROR_CODES[result.error],
+    message: result.message,
+    failure: result.failure,
+  });
+}
+
 function verification(
   clientMutationId: string | undefined,
   result: PayoutResult<{ status: VerificationStatus; failure: TransactionFailure | null; ref?: string | null }>,
 ): typeof VerificationResult {
-  if (!result.ok) return refused(clientMutationId, result);
+  if (!result.ok) return vendorRefused(clientMutationId, result);
   return Object.assign(new VerificationPayload(), {
     clientMutationId: clientMutationId ?? null,
     verified: result.status === VerificationStatus.VERIFIED,
@@ -79,7 +100,7 @@ export class PayoutMutationResolver {
       remark: input.remark,
       notes: input.notes,
     });
-    if (!result.ok) return refused(input.clientMutationId, result);
+    if (!result.ok) return payoutRefused(input.clientMutationId, result);
     return Object.assign(new PayoutPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       payout: result.payout,
@@ -97,7 +118,7 @@ export class PayoutMutationResolver {
       requireScope(context),
       fromGlobalIdOf('Payout', input.payoutId, 'payoutId'),
     );
-    if (!result.ok) return refused(input.clientMutationId, result);
+    if (!result.ok) return payoutRefused(input.clientMutationId, result);
     return Object.assign(new PayoutPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       payout: result.payout,
@@ -174,7 +195,7 @@ export class PayoutMutationResolver {
     @Ctx() context: RequestContext,
   ): Promise<typeof ReportPayoutResult> {
     const result = await context.services.verification.report(requireScope(context), input);
-    if (!result.ok) return refused(input.clientMutationId, result);
+    if (!result.ok) return vendorRefused(input.clientMutationId, result);
     return Object.assign(new ReportPayoutPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       accepted: result.accepted,
@@ -192,7 +213,7 @@ export class PayoutMutationResolver {
     @Ctx() context: RequestContext,
   ): Promise<typeof ReconcilePayoutsResult> {
     const result = await context.services.reconciliation.reconcile(requireScope(context), dayOf(input.day));
-    if (!result.ok) return refused(input.clientMutationId, result);
+    if (!result.ok) return vendorRefused(input.clientMutationId, result);
     return Object.assign(new ReconcilePayoutsPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       report: result.report,

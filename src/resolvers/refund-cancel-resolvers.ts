@@ -15,7 +15,13 @@ import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Money } from '../schema/money';
 import { TransactionNode } from '../schema/object-types';
-import { ErrorResult, MutationResult, ResultErrorCode } from '../schema/results';
+import {
+  ErrorResult,
+  MutationResult,
+  ResultErrorCode,
+  ProviderNotConfiguredError,
+  providerNotConfigured,
+} from '../schema/results';
 import { SafeInt } from '../schema/scalars';
 import { CURRENCY_CNY } from '../domain/enums';
 import { describeEnum } from '../schema/describe-enum';
@@ -28,25 +34,21 @@ export enum RefundRefusalReason {
   NOT_PAID = 'NOT_PAID',
   /** More than what is left after earlier refunds (including ones still uncertain). */
   EXCEEDS_REFUNDABLE = 'EXCEEDS_REFUNDABLE',
-  PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
 }
 describeEnum(RefundRefusalReason, 'RefundRefusalReason', 'Why a payment cannot be refunded.', {
   NOT_SUPPORTED: "The payment's vendor takes no refunds through paygraph, or it is not a payment.",
   NOT_PAID: 'Only a SUCCEEDED payment can be refunded.',
   EXCEEDS_REFUNDABLE: 'More than what is left after earlier refunds (including ones not yet settled).',
-  PROVIDER_NOT_CONFIGURED: "The payment's vendor is not configured for your platform any more.",
 });
 
 export enum CancelRefusalReason {
   NOT_SUPPORTED = 'NOT_SUPPORTED',
   /** A paid payment is refunded with refundPayment, never canceled. */
   ALREADY_PAID = 'ALREADY_PAID',
-  PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
 }
 describeEnum(CancelRefusalReason, 'CancelRefusalReason', 'Why a payment cannot be canceled.', {
   NOT_SUPPORTED: "The payment's vendor takes no cancels through paygraph.",
   ALREADY_PAID: 'A paid payment is refunded with refundPayment, never canceled.',
-  PROVIDER_NOT_CONFIGURED: "The payment's vendor is not configured for your platform any more.",
 });
 
 @InputType()
@@ -79,7 +81,7 @@ export class RefundNotPossibleError extends ErrorResult {
 
 export const RefundPaymentResult = createUnionType({
   name: 'RefundPaymentResult',
-  types: () => [RefundPaymentPayload, RefundNotPossibleError] as const,
+  types: () => [RefundPaymentPayload, RefundNotPossibleError, ProviderNotConfiguredError] as const,
 });
 
 @InputType()
@@ -106,20 +108,18 @@ export class CancelNotPossibleError extends ErrorResult {
 
 export const CancelPaymentResult = createUnionType({
   name: 'CancelPaymentResult',
-  types: () => [CancelPaymentPayload, CancelNotPossibleError] as const,
+  types: () => [CancelPaymentPayload, CancelNotPossibleError, ProviderNotConfiguredError] as const,
 });
 
 const REFUND_MESSAGES: Record<RefundRefusalReason, string> = {
   NOT_SUPPORTED: "this payment's vendor does not refund through paygraph",
   NOT_PAID: 'only a SUCCEEDED payment can be refunded',
   EXCEEDS_REFUNDABLE: 'the amount is more than what is left to refund',
-  PROVIDER_NOT_CONFIGURED: 'configure the vendor with configureProvider first',
 };
 
 const CANCEL_MESSAGES: Record<CancelRefusalReason, string> = {
   NOT_SUPPORTED: "this payment's vendor has no cancel",
   ALREADY_PAID: 'the payment is paid: refund it with refundPayment',
-  PROVIDER_NOT_CONFIGURED: 'configure the vendor with configureProvider first',
 };
 
 @Resolver()
@@ -141,6 +141,8 @@ export class RefundCancelResolver {
       operator: input.operator,
     });
     if (!outcome.ok) {
+      if (outcome.reason === 'PROVIDER_NOT_CONFIGURED')
+        return providerNotConfigured(clientMutationId, outcome.payment.vendor);
       const reason = RefundRefusalReason[outcome.reason];
       return Object.assign(new RefundNotPossibleError(), {
         clientMutationId,
@@ -173,6 +175,8 @@ export class RefundCancelResolver {
       id: fromGlobalIdOf('Transaction', input.paymentId, 'paymentId'),
     });
     if (!outcome.ok) {
+      if (outcome.error === 'PROVIDER_NOT_CONFIGURED')
+        return providerNotConfigured(clientMutationId, outcome.transaction.vendor);
       const reason = CancelRefusalReason[outcome.error];
       return Object.assign(new CancelNotPossibleError(), {
         clientMutationId,

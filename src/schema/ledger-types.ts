@@ -2,7 +2,7 @@ import { IsIP, IsOptional, Length, MaxLength, Min } from 'class-validator';
 import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Money } from './money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from './object-types';
-import { ErrorResult, MutationResult } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError } from './results';
 import { describeEnum } from './describe-enum';
 import { DateTime, JSONObject, SafeInt } from './scalars';
 
@@ -56,15 +56,15 @@ export class LedgerTransactionPayload extends MutationResult {
 
 export const SyncAccountTypesResult = createUnionType({
   name: 'SyncAccountTypesResult',
-  types: () => [SyncAccountTypesPayload, LedgerRefusedError] as const,
+  types: () => [SyncAccountTypesPayload, LedgerRefusedError, ProviderNotConfiguredError] as const,
 });
 export const LedgerAccountResult = createUnionType({
   name: 'LedgerAccountResult',
-  types: () => [LedgerAccountPayload, LedgerRefusedError] as const,
+  types: () => [LedgerAccountPayload, LedgerRefusedError, ProviderNotConfiguredError] as const,
 });
 export const LedgerTransactionResult = createUnionType({
   name: 'LedgerTransactionResult',
-  types: () => [LedgerTransactionPayload, LedgerRefusedError] as const,
+  types: () => [LedgerTransactionPayload, LedgerRefusedError, ProviderNotConfiguredError] as const,
 });
 
 @InputType()

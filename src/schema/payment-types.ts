@@ -1,8 +1,8 @@
 import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, ObjectType, createUnionType } from 'type-graphql';
-import { Vendor, CheckoutAction } from '../domain/enums';
+import { CheckoutAction } from '../domain/enums';
 import { TransactionNode } from './object-types';
-import { ErrorResult, MutationResult } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError } from './results';
 import { describeEnum } from './describe-enum';
 import { JSONObject, SafeInt } from './scalars';
 
@@ -102,11 +102,6 @@ export class CreatePaymentPayload extends MutationResult {
   @Field(() => String, { nullable: true, description: 'QR_CODE: the content to show as a QR code.' })
   qrCode: string | null;
   @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
-}
-
-@ObjectType({ implements: [MutationResult, ErrorResult] })
-export class ProviderNotConfiguredError extends ErrorResult {
-  @Field(() => Vendor) vendor: Vendor;
 }
 
 export const CreatePaymentResult = createUnionType({

@@ -13,7 +13,7 @@ import { connectionTypes } from './connection';
 import { Node } from './node';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
-import { ErrorResult, MutationResult } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError, VendorRefusedError } from './results';
 import { CalendarDate, DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
@@ -70,7 +70,11 @@ export class PayoutPayload extends MutationResult {
   @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
 }
 
-@ObjectType({ implements: [MutationResult, ErrorResult], description: 'Yunzhanghu refused, or could not be reached.' })
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description:
+    'The payout vendor refused the payout, or could not be reached; `affectedPayout` is the payout as it stands.',
+})
 export class PayoutRefusedError extends ErrorResult {
   @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
   @Field(() => PayoutNode, { nullable: true }) affectedPayout: unknown;
@@ -78,7 +82,7 @@ export class PayoutRefusedError extends ErrorResult {
 
 export const PayoutResultUnion = createUnionType({
   name: 'PayoutResult',
-  types: () => [PayoutPayload, PayoutRefusedError] as const,
+  types: () => [PayoutPayload, PayoutRefusedError, ProviderNotConfiguredError] as const,
 });
 
 @InputType()
@@ -130,7 +134,7 @@ export class VerificationPayload extends MutationResult {
 
 export const VerificationResult = createUnionType({
   name: 'VerificationResult',
-  types: () => [VerificationPayload, PayoutRefusedError] as const,
+  types: () => [VerificationPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
 });
 
 @InputType()
@@ -166,7 +170,7 @@ export class ReportPayoutPayload extends MutationResult {
 
 export const ReportPayoutResult = createUnionType({
   name: 'ReportPayoutResult',
-  types: () => [ReportPayoutPayload, PayoutRefusedError] as const,
+  types: () => [ReportPayoutPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
 });
 
 @ObjectType({ description: "One broker's balances at Yunzhanghu (2.1 6)." })
@@ -247,5 +251,5 @@ export class ReconcilePayoutsPayload extends MutationResult {
 
 export const ReconcilePayoutsResult = createUnionType({
   name: 'ReconcilePayoutsResult',
-  types: () => [ReconcilePayoutsPayload, PayoutRefusedError] as const,
+  types: () => [ReconcilePayoutsPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
 });

@@ -1,6 +1,7 @@
 import type { VendorErrorKind } from '../services/payments/vendor-refusal';
 import { createUnionType, Field, InterfaceType, ObjectType } from 'type-graphql';
-import { ApiKeyNode, ClientNode, BizNode } from './object-types';
+import { Vendor } from '../domain/enums';
+import { ApiKeyNode, ClientNode, BizNode, TransactionFailure } from './object-types';
 import { describeEnum } from './describe-enum';
 import { DateTime } from './scalars';
 
@@ -58,6 +59,32 @@ export abstract class MutationResult {
 export abstract class ErrorResult extends MutationResult {
   @Field(() => ResultErrorCode) code: ResultErrorCode;
   @Field() message: string;
+}
+
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description: 'Your platform has no configuration for the vendor this needs: run configureProvider first.',
+})
+export class ProviderNotConfiguredError extends ErrorResult {
+  @Field(() => Vendor, { description: 'The vendor to configure.' }) vendor: Vendor;
+}
+
+export function providerNotConfigured(clientMutationId: string | null | undefined, vendor: Vendor) {
+  return Object.assign(new ProviderNotConfiguredError(), {
+    clientMutationId: clientMutationId ?? null,
+    code: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
+    message: `Configure ${vendor} with configureProvider first`,
+    vendor,
+  });
+}
+
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description: 'The vendor refused, could not be reached, or gave no answer to trust; `code` says which.',
+})
+export class VendorRefusedError extends ErrorResult {
+  @Field(() => TransactionFailure, { nullable: true, description: 'Why, when the vendor said so.' })
+  failure: TransactionFailure | null;
 }
 
 @ObjectType({ implements: [MutationResult, ErrorResult] })

@@ -407,7 +407,7 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
     const result = await h.gql(
       `mutation($input: ReconcilePayoutsInput!) { reconcilePayouts(input: $input) {
       __typename ... on ReconcilePayoutsPayload { report { day status summary { returns localPayouts }
-      discrepancies { kind orderNo payout { id } ourAmount { fen } theirAmount { fen } } } } ... on PayoutRefusedError { code message } } }`,
+      discrepancies { kind orderNo payout { id } ourAmount { fen } theirAmount { fen } } } } ... on VendorRefusedError { code message } } }`,
       { input: { day } },
     );
     const report = result.reconcilePayouts.report;

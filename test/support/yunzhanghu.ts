@@ -19,7 +19,7 @@ export const PAYOUT_FIELDS = `id status channel orderNo vendorRef amount { fen }
 export const CREATE = `mutation($input: CreatePayoutInput!) { createPayout(input: $input) {
   __typename ... on PayoutPayload { replayed payout { ${PAYOUT_FIELDS} } }
   ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } } } }`;
-export const VERIFY = `__typename ... on VerificationPayload { verified status ref failure { reason vendorCode message } } ... on PayoutRefusedError { code message }`;
+export const VERIFY = `__typename ... on VerificationPayload { verified status ref failure { reason vendorCode message } } ... on VendorRefusedError { code message }`;
 
 /**
  * One app with the Yunzhanghu sandbox and a configured dealer, its hooks registered in the
