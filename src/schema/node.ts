@@ -1,5 +1,9 @@
 import { Field, ID, InterfaceType } from 'type-graphql';
 
+/** What every node's id field says. */
+export const NODE_ID_DESCRIPTION =
+  'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.';
+
 @InterfaceType({
   description: 'An object with a globally unique, opaque id (Relay).',
   // Rows returned through node(id:) are tagged with their GraphQL type name.
@@ -7,7 +11,7 @@ import { Field, ID, InterfaceType } from 'type-graphql';
 })
 export abstract class Node {
   @Field(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id: string;
 }

@@ -5,12 +5,13 @@ import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { AccountFilter, PageArgs } from '../../schema/inputs';
 import { Money } from '../../schema/money';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { AccountConnection, AccountNode, AccountTypeNode, BizNode, ClientNode } from '../../schema/object-types';
 
 @Resolver(() => AccountNode)
 export class AccountResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() account: Account): string {
     return toGlobalId('Account', account.id);

@@ -2,12 +2,13 @@ import { ID, Authorized, Ctx, FieldResolver, Query, Resolver, Root } from 'type-
 import type { AccountType } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { AccountTypeNode } from '../../schema/object-types';
 
 @Resolver(() => AccountTypeNode)
 export class AccountTypeResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() accountType: AccountType): string {
     return toGlobalId('AccountType', accountType.id);

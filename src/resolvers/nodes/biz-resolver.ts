@@ -7,12 +7,13 @@ import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { BizFilter, CreateBizInput, PageArgs } from '../../schema/inputs';
 import { AccountNode, BizConnection, BizNode } from '../../schema/object-types';
 import { CreateBizPayload, CreateBizResult, duplicateExternalRef } from '../../schema/results';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { Role } from '../auth-checker';
 
 @Resolver(() => BizNode)
 export class BizResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() biz: Biz): string {
     return toGlobalId('Biz', biz.id);

@@ -28,12 +28,13 @@ import {
   IssueClientTokenResult,
   ResultErrorCode,
 } from '../../schema/results';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { Role } from '../auth-checker';
 
 @Resolver(() => ClientNode)
 export class ClientResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() client: Client): string {
     return toGlobalId('Client', client.id);

@@ -15,12 +15,13 @@ import { MaskedPayee } from '../../schema/payout-types';
 import { EntityKind } from '../../domain/enums';
 import { encodeEventCursor } from '../../services/events/event-stream';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { PageArgs, PayoutFilter } from '../../schema/inputs';
 
 @Resolver(() => PayoutNode)
 export class PayoutResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() payout: Payout): string {
     return toGlobalId('Payout', payout.id);

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
 import { Money } from '../../schema/money';
 import { DiscrepancyNode, ReconciliationReportNode, ReconciliationSummary } from '../../schema/payout-types';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import type { Discrepancy } from '../../services/reconciliation/reconciliation-service';
 
 const PAYOUT_STATUSES = new Set<string>(Object.values(PayoutStatus));
@@ -15,7 +16,7 @@ const statusOrNull = (status: string | null) =>
 @Resolver(() => ReconciliationReportNode)
 export class ReconciliationReportResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() report: ReconciliationReport): string {
     return toGlobalId('ReconciliationReport', report.id);

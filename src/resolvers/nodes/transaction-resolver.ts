@@ -13,6 +13,7 @@ import { Money } from '../../schema/money';
 import { JSONObject } from '../../schema/scalars';
 import { LedgerTransferKind } from '../../domain/enums';
 import { shownTransactionData, vendorDataOf } from '../../services/vendor-data';
+import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import {
   AccountNode,
   BizNode,
@@ -26,7 +27,7 @@ import {
 @Resolver(() => TransactionNode)
 export class TransactionResolver {
   @FieldResolver(() => ID, {
-    description: 'Globally unique and opaque: pass it to node(id:) or to any argument that takes this object.',
+    description: NODE_ID_DESCRIPTION,
   })
   id(@Root() transaction: Transaction): string {
     return toGlobalId('Transaction', transaction.id);
