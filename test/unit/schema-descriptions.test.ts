@@ -1,10 +1,14 @@
 import {
+  getNamedType,
   isEnumType,
+  isListType,
+  isNonNullType,
   isInputObjectType,
   isInterfaceType,
   isObjectType,
   isSpecifiedScalarType,
   type GraphQLNamedType,
+  type GraphQLType,
 } from 'graphql';
 import { buildPaygraphSchema } from '../../src/graphql/build-schema';
 
@@ -75,5 +79,71 @@ describe('schema descriptions', () => {
   it.each(Object.entries(UNDESCRIBED_AT_MOST))('leaves no more %s descriptions missing than before', (kind, most) => {
     const missing = undescribed(kind);
     expect({ kind, count: missing.length <= most ? 'within' : missing }).toEqual({ kind, count: 'within' });
+  });
+});
+
+/**
+ * Lists in output positions that are not connections, each with why. A short list whose whole
+ * is always wanted (a history, an answer's rows) may stay a list; one that grows without bound
+ * must page. The entries marked "#15" are the schema issue's and go when it converts them.
+ */
+const LISTS_ALLOWED: Record<string, string> = {
+  'Query.nodes': 'answers exactly the ids asked for (at most 100)',
+  'Query.providerConfigs': 'one per vendor: at most four',
+  'Query.payoutBalances': "one per broker of the platform's dealer: a handful",
+  'Query.ledgerStatement': '#15: becomes Account.statement, a connection with the vendor offset in its cursor',
+  'Client.accounts': "#15: one per account type; becomes a connection with the benchmark's nested query",
+  'Biz.accounts': "#15: one per account type; becomes a connection with the benchmark's nested query",
+  'Transaction.statusHistory': "an entity's whole history, a few events; subscriptions carry more",
+  'Payout.statusHistory': "an entity's whole history, a few events; subscriptions carry more",
+  'Transaction.refunds': 'the refunds of one payment: bounded by its amount',
+  'ProviderConfig.credentialFields': "the names of a vendor's credential fields",
+  'SyncAccountTypesPayload.accountTypes': "the platform's account types: five",
+  'Query.accountTypes': "the platform's account types: five",
+  'ReconciliationReport.discrepancies': "one day's differences, all of which the report is",
+};
+
+/** JSONObject outputs and inputs, each with why; "#15" entries are typed by the schema issue. */
+const JSON_ALLOWED: Record<string, string> = {
+  'StatusEvent.detail': "the vendor's own codes and amounts of one event, as it sent them: an open set",
+  'Checkout.formFields': '#15: a typed form field list',
+  'Transaction.payinfo': "#15: typed per payment channel (a wallet SDK's parameters)",
+  'ProviderConfig.options': '#15: typed per vendor with configureProvider',
+  'ConfigureProviderInput.credentials': '#15: a @oneOf input per vendor',
+  'ConfigureProviderInput.options': '#15: a @oneOf input per vendor',
+  'CreateLedgerTransactionInput.payerSubaccounts': '#15: a list of { name, amount } inputs',
+  'CreateLedgerTransactionInput.payeeSubaccounts': '#15: a list of { name, amount } inputs',
+};
+
+describe('schema shapes', () => {
+  const schema = buildPaygraphSchema();
+  const fieldsOf = (inputs: boolean): Array<{ where: string; type: GraphQLType }> =>
+    Object.values(schema.getTypeMap())
+      .filter((type) => !type.name.startsWith('__'))
+      .flatMap((type) =>
+        isObjectType(type) || isInterfaceType(type) || (inputs && isInputObjectType(type))
+          ? Object.values(type.getFields()).map((field) => ({ where: `${type.name}.${field.name}`, type: field.type }))
+          : [],
+      );
+
+  it('pages every list that can grow, except the ones allowed with a reason', () => {
+    // Output fields only: a list in an input (a filter's statuses) is what the caller sends.
+    const lists = fieldsOf(false)
+      .filter(({ where, type }) => {
+        const bare = isNonNullType(type) ? type.ofType : type;
+        return isListType(bare) && !/Connection\.(edges|nodes)$/.test(where);
+      })
+      .map(({ where }) => where);
+    expect(lists.filter((where) => !(where in LISTS_ALLOWED))).toEqual([]);
+    expect(Object.keys(LISTS_ALLOWED).filter((where) => !lists.includes(where))).toEqual([]);
+  });
+
+  it('uses JSONObject only where allowed with a reason', () => {
+    const json = fieldsOf(true)
+      .filter(({ type }) => getNamedType(type).name === 'JSONObject')
+      .map(({ where }) => where);
+    expect(json.filter((where) => !(where in JSON_ALLOWED)).sort()).toEqual([]);
+    // An allowance whose field is gone (or typed now) is removed, so the lists stay true.
+    expect(Object.keys(JSON_ALLOWED).filter((where) => !json.includes(where))).toEqual([]);
   });
 });
