@@ -13,7 +13,7 @@ import { PayoutResolver } from '../resolvers/nodes/payout-resolver';
 import { PlatformResolver } from '../resolvers/nodes/platform-resolver';
 import { ProviderConfigResolver } from '../resolvers/nodes/provider-config-resolver';
 import { ReconciliationReportResolver } from '../resolvers/nodes/reconciliation-report-resolver';
-import { StatusEventResolver } from '../resolvers/nodes/status-event-resolver';
+import { PayoutStatusEventResolver, TransactionStatusEventResolver } from '../resolvers/nodes/status-event-resolver';
 import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
 import { PaymentResolver } from '../resolvers/payment-resolvers';
 import { PayoutMutationResolver } from '../resolvers/payout-resolvers';
@@ -37,7 +37,8 @@ export const RESOLVERS = [
   AccountResolver,
   TransactionResolver,
   PayoutResolver,
-  StatusEventResolver,
+  TransactionStatusEventResolver,
+  PayoutStatusEventResolver,
   ProviderConfigResolver,
   ApiKeyResolver,
   PaymentResolver,

@@ -7,7 +7,7 @@ import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Loaders } from '../graphql/loaders';
 import type { StatusEventMessage } from '../services/events/event-bus';
-import { PayoutNode, StatusEventNode, TransactionNode } from '../schema/object-types';
+import { PayoutNode, PayoutStatusEvent, TransactionNode, TransactionStatusEvent } from '../schema/object-types';
 
 const AFTER_DESCRIPTION =
   'The `event.cursor` of the last event you received. Every event since then is delivered first, from the event log, then live events follow, with no gap and no duplicate.';
@@ -21,7 +21,7 @@ export class UpdateFilter {
 
 @ObjectType({ description: 'A status change together with the current state of the transaction.' })
 export class TransactionUpdate {
-  @Field(() => StatusEventNode, { description: 'The committed status change; its cursor resumes after it.' })
+  @Field(() => TransactionStatusEvent, { description: 'The committed status change; its cursor resumes after it.' })
   event: StatusEvent;
   /** Loaded only when the subscriber selects `transaction` (see TransactionUpdateResolver). */
   @Field(() => TransactionNode) transaction: unknown;
@@ -29,7 +29,7 @@ export class TransactionUpdate {
 
 @ObjectType({ description: 'A status change together with the current state of the payout.' })
 export class PayoutUpdate {
-  @Field(() => StatusEventNode, { description: 'The committed status change; its cursor resumes after it.' })
+  @Field(() => PayoutStatusEvent, { description: 'The committed status change; its cursor resumes after it.' })
   event: StatusEvent;
   /** Loaded only when the subscriber selects `payout` (see PayoutUpdateResolver). */
   @Field(() => PayoutNode) payout: unknown;

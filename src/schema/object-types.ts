@@ -85,16 +85,17 @@ export class AccountNode extends Node {
   @Field(() => DateTime, { description: 'When the account was opened.' }) createdAt: Date;
 }
 
-@ObjectType('StatusEvent', {
-  description: 'One status change of a transaction or payout, from the append-only event log.',
+@InterfaceType('StatusEvent', {
+  description:
+    'One status change (or a step that changes nothing) of a transaction or payout, from the append-only event log.',
+  resolveType: (event: { entityKind: EntityKind }) =>
+    event.entityKind === EntityKind.TRANSACTION ? 'TransactionStatusEvent' : 'PayoutStatusEvent',
 })
-export class StatusEventNode {
+export abstract class StatusEventNode {
   @Field(() => SafeInt, { description: 'Gap-free, per-platform sequence number.' }) sequence: number;
   @Field(() => EntityKind, { description: 'Whether it is about a transaction or a payout.' }) entityKind: EntityKind;
   @Field(() => ID, { description: 'Global id of the transaction or payout.' }) entityId: string;
-  @Field(() => String, { nullable: true, description: 'The status before; null for the creation event.' })
-  fromStatus: string | null;
-  @Field({ description: 'The status after.' }) toStatus: string;
+  @Field({ description: 'Pass as `after` to a subscription to resume after this event.' }) cursor: string;
   @Field(() => EventSource, { description: 'What caused the change.' }) source: EventSource;
   @Field({ description: 'True when no further change can follow.' }) terminal: boolean;
   @Field(() => JSONObject, {
@@ -104,6 +105,20 @@ export class StatusEventNode {
   })
   detail: Record<string, unknown> | null;
   @Field(() => DateTime, { description: 'When the change was committed.' }) occurredAt: Date;
+}
+
+@ObjectType({ implements: StatusEventNode, description: "A transaction's status change." })
+export class TransactionStatusEvent extends StatusEventNode {
+  @Field(() => TransactionStatus, { nullable: true, description: 'The status before; null for the creation event.' })
+  fromStatus: TransactionStatus | null;
+  @Field(() => TransactionStatus, { description: 'The status after.' }) toStatus: TransactionStatus;
+}
+
+@ObjectType({ implements: StatusEventNode, description: "A payout's status change." })
+export class PayoutStatusEvent extends StatusEventNode {
+  @Field(() => PayoutStatus, { nullable: true, description: 'The status before; null for the creation event.' })
+  fromStatus: PayoutStatus | null;
+  @Field(() => PayoutStatus, { description: 'The status after.' }) toStatus: PayoutStatus;
 }
 
 @ObjectType({ description: 'Why the vendor refused or failed a transaction.' })

@@ -106,6 +106,8 @@ const LISTS_ALLOWED: Record<string, string> = {
 /** JSONObject outputs and inputs, each with why; "#15" entries are typed by the schema issue. */
 const JSON_ALLOWED: Record<string, string> = {
   'StatusEvent.detail': "the vendor's own codes and amounts of one event, as it sent them: an open set",
+  'TransactionStatusEvent.detail': 'the same, on a transaction event',
+  'PayoutStatusEvent.detail': 'the same, on a payout event',
   'Checkout.formFields': '#15: a typed form field list',
   'Transaction.payinfo': "#15: typed per payment channel (a wallet SDK's parameters)",
   'ProviderConfig.options': '#15: typed per vendor with configureProvider',

@@ -7,7 +7,7 @@ import {
   TransactionFailure,
   ClientNode,
   PayoutConnection,
-  StatusEventNode,
+  PayoutStatusEvent,
 } from '../../schema/object-types';
 import { Money } from '../../schema/money';
 import { payoutData, vendorDataOf } from '../../services/vendor-data';
@@ -37,7 +37,7 @@ export class PayoutResolver {
     return context.loaders.related('Client', payout.clientId);
   }
 
-  @FieldResolver(() => [StatusEventNode], { description: 'Every status change, oldest first.' })
+  @FieldResolver(() => [PayoutStatusEvent], { description: 'Every status change, oldest first.' })
   statusHistory(@Root() payout: Payout, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
     return context.loaders.statusHistory(EntityKind.PAYOUT, payout.id);
   }

@@ -18,7 +18,7 @@ import {
   AccountNode,
   BizNode,
   ClientNode,
-  StatusEventNode,
+  TransactionStatusEvent,
   TransactionConnection,
   TransactionFailure,
   TransactionNode,
@@ -142,7 +142,7 @@ export class TransactionResolver {
     return vendorDataOf(transaction, shownTransactionData).qrCode ?? null;
   }
 
-  @FieldResolver(() => [StatusEventNode], {
+  @FieldResolver(() => [TransactionStatusEvent], {
     description: 'Every status change and vendor step, oldest first.',
   })
   statusHistory(@Root() transaction: Transaction, @Ctx() context: RequestContext): Promise<StatusEvent[]> {
