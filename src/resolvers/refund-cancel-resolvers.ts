@@ -21,6 +21,7 @@ import {
   ResultErrorCode,
   ProviderNotConfiguredError,
   providerNotConfigured,
+  CLIENT_MUTATION_ID,
 } from '../schema/results';
 import { SafeInt } from '../schema/scalars';
 import { CURRENCY_CNY } from '../domain/enums';
@@ -53,7 +54,10 @@ describeEnum(CancelRefusalReason, 'CancelRefusalReason', 'Why a payment cannot b
 
 @InputType()
 export class RefundPaymentInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field({ description: 'Retrying with the same key and input returns the same refund, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -86,7 +90,10 @@ export const RefundPaymentResult = createUnionType({
 
 @InputType()
 export class CancelPaymentInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field() @Length(1, 128) idempotencyKey: string;
   @Field(() => ID, { description: 'The unpaid payment to cancel.' }) paymentId: string;
 }

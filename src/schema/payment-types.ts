@@ -2,7 +2,7 @@ import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-valida
 import { Field, ID, InputType, ObjectType, createUnionType } from 'type-graphql';
 import { CheckoutAction } from '../domain/enums';
 import { TransactionNode } from './object-types';
-import { ErrorResult, MutationResult, ProviderNotConfiguredError } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError, CLIENT_MUTATION_ID } from './results';
 import { describeEnum } from './describe-enum';
 import { JSONObject, SafeInt } from './scalars';
 
@@ -57,7 +57,10 @@ export class QrCodeInput {
 
 @InputType()
 export class CreatePaymentInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field({ description: 'Same key and input within 24 hours: the same payment, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -111,7 +114,10 @@ export const CreatePaymentResult = createUnionType({
 
 @InputType()
 export class SyncPaymentInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field(() => ID, { description: 'The payment to ask its vendor about.' }) paymentId: string;
 }
 

@@ -13,7 +13,13 @@ import { connectionTypes } from './connection';
 import { Node } from './node';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
-import { ErrorResult, MutationResult, ProviderNotConfiguredError, VendorRefusedError } from './results';
+import {
+  ErrorResult,
+  MutationResult,
+  ProviderNotConfiguredError,
+  VendorRefusedError,
+  CLIENT_MUTATION_ID,
+} from './results';
 import { CalendarDate, DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
@@ -44,7 +50,10 @@ export class PayeeInput {
 
 @InputType()
 export class CreatePayoutInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field({ description: 'Same key and input within 24 hours: the same payout, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -87,13 +96,19 @@ export const PayoutResultUnion = createUnionType({
 
 @InputType()
 export class SyncPayoutInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field(() => ID, { description: 'The payout to ask its vendor about.' }) payoutId: string;
 }
 
 @InputType()
 export class VerifyBankCardInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field() @Length(12, 19) cardNo: string;
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
@@ -105,14 +120,20 @@ export class VerifyBankCardInput {
 
 @InputType()
 export class VerifyIdentityInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
 }
 
 @InputType()
 export class BankCardSmsInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field() @Length(12, 19) cardNo: string;
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
@@ -139,7 +160,10 @@ export const VerificationResult = createUnionType({
 
 @InputType()
 export class UploadIdCardInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field() @Length(1, 64) realName: string;
   @Field() @Length(18, 18) idCard: string;
   @Field({ description: 'The front image, base64 (JPEG).' }) @MaxLength(4_000_000) frontBase64: string;
@@ -148,7 +172,10 @@ export class UploadIdCardInput {
 
 @InputType()
 export class ReportPayoutInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field(() => PayoutChannel) channel: PayoutChannel;
   @Field({ description: 'Your order number of the payout made elsewhere.' }) @Length(1, 64) orderId: string;
   @Field() @Length(1, 64) realName: string;
@@ -240,7 +267,10 @@ export const ReconciliationReportConnection = connectionTypes(ReconciliationRepo
 
 @InputType()
 export class ReconcilePayoutsInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(64) clientMutationId?: string;
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
   @Field(() => CalendarDate, { description: 'The day to reconcile (China time); it must have ended.' }) day: Date;
 }
 

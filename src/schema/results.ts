@@ -50,15 +50,20 @@ export const VENDOR_ERROR_CODES: Readonly<Record<VendorErrorKind, ResultErrorCod
   PROVIDER_NOT_CONFIGURED: ResultErrorCode.PROVIDER_NOT_CONFIGURED,
 };
 
+/** What every mutation input's clientMutationId says. */
+export const CLIENT_MUTATION_ID =
+  'Any string of yours (at most 64 characters), echoed back in the answer to match it to this request.';
+
 @InterfaceType({ description: 'Every mutation result echoes the clientMutationId it was given.' })
 export abstract class MutationResult {
-  @Field(() => String, { nullable: true }) clientMutationId: string | null;
+  @Field(() => String, { nullable: true, description: 'The clientMutationId of the input, as given.' })
+  clientMutationId: string | null;
 }
 
 @InterfaceType({ implements: MutationResult, description: 'An expected business failure.' })
 export abstract class ErrorResult extends MutationResult {
-  @Field(() => ResultErrorCode) code: ResultErrorCode;
-  @Field() message: string;
+  @Field(() => ResultErrorCode, { description: 'What went wrong, to branch on.' }) code: ResultErrorCode;
+  @Field({ description: 'What went wrong, for a person: never shown to end users as is.' }) message: string;
 }
 
 @ObjectType({

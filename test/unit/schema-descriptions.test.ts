@@ -61,10 +61,10 @@ const undescribed = (kind: string) =>
  * the schema issue (#15) brings them to zero together with its renames.
  */
 const UNDESCRIBED_AT_MOST: Record<string, number> = {
-  type: 66,
-  field: 102,
-  argument: 38,
-  'input field': 99,
+  type: 63,
+  field: 51,
+  argument: 34,
+  'input field': 68,
 };
 
 describe('schema descriptions', () => {
