@@ -146,7 +146,12 @@ export class LedgerSync {
           : { reason: FailureReason.VENDOR_UNREACHABLE, vendorCode: sent.reason, message: 'nothing was sent' };
       const detail = { step: mode, reason: failure.reason, vendorCode: failure.vendorCode };
       await changeTransaction(this.statusWriter, ref, TransactionStatus.FAILED, source, detail, {
-        vendorData: { failure },
+        // The create call's own answer was this refusal (a used order number answers the
+        // transaction instead): a replay of its key answers it again.
+        vendorData: {
+          failure,
+          refusedOnCreate: source === EventSource.API && !(sent.kind === 'refused' && sent.repeatedOrder),
+        },
       });
       return;
     }

@@ -149,13 +149,8 @@ export class LedgerTransfers {
       },
     );
     const transaction = await this.reads.get('Transaction', scope, result.id);
-    // A replay answers as the first call did: a refusal again if the transfer was refused (a
-    // used order number answered as the transaction, not as a refusal, the first time too).
-    const replayedRefusal = replayed
-      ? await refusalOnFirstAnswer(this.db, transaction, TransactionStatus.FAILED, [mode])
-      : undefined;
-    const refusal =
-      refusedNow ?? (replayedRefusal?.failure?.reason === FailureReason.DUPLICATE_ORDER ? undefined : replayedRefusal);
+    // A replay answers as the first call did: a refusal again if the transfer was refused.
+    const refusal = refusedNow ?? (replayed ? refusalOnFirstAnswer(transaction) : undefined);
     if (refusal) return { ...refusal, transaction };
     return { ok: true, transaction, replayed };
   }

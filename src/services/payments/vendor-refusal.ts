@@ -1,6 +1,4 @@
-import type { Database } from '../../db/database';
-import { EventSource, FailureReason } from '../../domain/enums';
-import { StatusEvent } from '../../entities';
+import { FailureReason } from '../../domain/enums';
 import type { VendorFailure } from '../../providers/failures';
 
 /** Why a vendor operation did not succeed, as the services report it to the resolvers. */
@@ -47,26 +45,14 @@ export function notConfigured(vendor: string): VendorRefusal {
 
 /**
  * The refusal a create mutation answered first, for its replay: a replayed idempotency key must
- * answer with the same result type as the first time. The first answer was a refusal exactly
- * when the row went to FAILED from the API call itself, at the step that sent it (`steps`);
- * the failure recorded on the row then gives the same refusal back.
+ * answer with the same result type as the first time. The flow marks the row when its create
+ * call's own answer was a refusal (`refusedOnCreate`, written with the failure in the same
+ * change), so a callback that settled the row first does not change what a replay answers.
  */
-export async function refusalOnFirstAnswer(
-  db: Database,
-  row: { id: string; platformId: string; vendorData: Record<string, unknown> | null },
-  failedStatus: string,
-  steps: readonly string[],
-): Promise<VendorRefusal | undefined> {
-  const failedByCall = await db.manager.findBy(StatusEvent, {
-    platformId: row.platformId,
-    entityId: row.id,
-    toStatus: failedStatus,
-    source: EventSource.API,
-  });
-  if (!failedByCall.some((event) => steps.includes(String(event.detail?.step)))) return undefined;
-  const failure = (row.vendorData as { failure?: VendorFailure | null } | null)?.failure;
-  if (!failure) return undefined;
-  if (failure.reason === FailureReason.VENDOR_UNREACHABLE)
-    return refusalOf({ kind: 'not_sent', reason: failure.vendorCode });
-  return refusalOf({ kind: 'refused', failure });
+export function refusalOnFirstAnswer(row: { vendorData: Record<string, unknown> | null }): VendorRefusal | undefined {
+  const data = row.vendorData as { refusedOnCreate?: unknown; failure?: VendorFailure | null } | null;
+  if (data?.refusedOnCreate !== true || !data.failure) return undefined;
+  if (data.failure.reason === FailureReason.VENDOR_UNREACHABLE)
+    return refusalOf({ kind: 'not_sent', reason: data.failure.vendorCode });
+  return refusalOf({ kind: 'refused', failure: data.failure });
 }

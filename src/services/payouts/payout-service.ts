@@ -192,9 +192,7 @@ export class PayoutService {
     );
     const payout = await this.reads.get('Payout', scope, result.id);
     // A replay answers as the first call did: a refusal again if the order was refused.
-    const refusal =
-      refusedNow ??
-      (replayed ? await refusalOnFirstAnswer(this.db, payout, PayoutStatus.FAILED, ['order']) : undefined);
+    const refusal = refusedNow ?? (replayed ? refusalOnFirstAnswer(payout) : undefined);
     if (refusal) return { ...refusal, payout };
     return { ok: true, payout, replayed };
   }
@@ -237,7 +235,8 @@ export class PayoutService {
           source,
           { step: 'order', reason: call.failure.reason, vendorCode: call.failure.vendorCode },
           {
-            vendorData: { failure: call.failure },
+            // The create call's own answer was this refusal: a replay of its key answers it again.
+            vendorData: { failure: call.failure, refusedOnCreate: source === EventSource.API },
           },
         );
         return;
@@ -255,6 +254,7 @@ export class PayoutService {
                   vendorCode: call.reason,
                   message: 'nothing was sent',
                 },
+                refusedOnCreate: true,
               },
             },
           );
