@@ -1,4 +1,4 @@
-import { IsOptional, Length, MaxLength, Min } from 'class-validator';
+import { IsOptional, Length, Min } from 'class-validator';
 import {
   Arg,
   Authorized,
@@ -21,7 +21,7 @@ import {
   ResultErrorCode,
   ProviderNotConfiguredError,
   providerNotConfigured,
-  CLIENT_MUTATION_ID,
+  MutationInput,
 } from '../schema/results';
 import { SafeInt } from '../schema/scalars';
 import { CURRENCY_CNY } from '../domain/enums';
@@ -53,11 +53,7 @@ describeEnum(CancelRefusalReason, 'CancelRefusalReason', 'Why a payment cannot b
 });
 
 @InputType()
-export class RefundPaymentInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class RefundPaymentInput extends MutationInput {
   @Field({ description: 'Retrying with the same key and input returns the same refund, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -89,11 +85,7 @@ export const RefundPaymentResult = createUnionType({
 });
 
 @InputType()
-export class CancelPaymentInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CancelPaymentInput extends MutationInput {
   @Field() @Length(1, 128) idempotencyKey: string;
   @Field(() => ID, { description: 'The unpaid payment to cancel.' }) paymentId: string;
 }

@@ -2,7 +2,7 @@ import { IsOptional, Length, Matches, Max, MaxLength, Min } from 'class-validato
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { AccountTypeKind, PayoutStatus, RecordStatus, TransactionKind, TransactionStatus } from '../domain/enums';
 import { MAX_PAGE_SIZE } from '../services/tenancy/scoped-reads';
-import { CLIENT_MUTATION_ID } from './results';
+import { MutationInput } from './results';
 import { DateTime } from './scalars';
 
 @ArgsType()
@@ -60,11 +60,7 @@ export class PayoutFilter {
 const EXTERNAL_REF = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 @InputType({ description: 'Registers an end user of the platform.' })
-export class CreateClientInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreateClientInput extends MutationInput {
   @Field({ description: "The platform's own id for this user (1-64 of A-Z a-z 0-9 _ . : -)." })
   @Matches(EXTERNAL_REF)
   externalRef: string;
@@ -76,11 +72,7 @@ export class CreateClientInput {
 }
 
 @InputType({ description: 'Registers a merchant of the platform.' })
-export class CreateBizInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreateBizInput extends MutationInput {
   @Field() @Matches(EXTERNAL_REF) externalRef: string;
   @Field() @Length(1, 128) name: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(32) tel?: string;
@@ -89,11 +81,7 @@ export class CreateBizInput {
 }
 
 @InputType({ description: "Issues a short-lived token for a client's own mobile app." })
-export class IssueClientTokenInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class IssueClientTokenInput extends MutationInput {
   @Field(() => ID) clientId: string;
   @Field(() => Int, { nullable: true, description: 'Lifetime in seconds; default and maximum are configured.' })
   @IsOptional()
@@ -102,19 +90,11 @@ export class IssueClientTokenInput {
 }
 
 @InputType()
-export class CreateApiKeyInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreateApiKeyInput extends MutationInput {
   @Field() @Length(1, 128) label: string;
 }
 
 @InputType()
-export class RevokeApiKeyInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class RevokeApiKeyInput extends MutationInput {
   @Field(() => ID, { description: 'The id of the key to revoke (ApiKey.id).' }) apiKeyId: string;
 }

@@ -2,7 +2,7 @@ import { IsIP, IsOptional, Length, MaxLength, Min } from 'class-validator';
 import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { Money } from './money';
 import { AccountNode, AccountTypeNode, TransactionFailure, TransactionNode } from './object-types';
-import { ErrorResult, MutationResult, ProviderNotConfiguredError, CLIENT_MUTATION_ID } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError, MutationInput } from './results';
 import { describeEnum } from './describe-enum';
 import { DateTime, JSONObject, SafeInt } from './scalars';
 
@@ -68,19 +68,10 @@ export const LedgerTransactionResult = createUnionType({
 });
 
 @InputType()
-export class SyncAccountTypesInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
-}
+export class SyncAccountTypesInput extends MutationInput {}
 
 @InputType()
-export class OpenLedgerAccountInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class OpenLedgerAccountInput extends MutationInput {
   @Field(() => ID, { nullable: true, description: 'The client (needs a mobile number); or bizId.' }) clientId?: string;
   @Field(() => ID, { nullable: true }) bizId?: string;
   @Field(() => ID) accountTypeId: string;
@@ -89,20 +80,12 @@ export class OpenLedgerAccountInput {
 }
 
 @InputType()
-export class LedgerAccountInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class LedgerAccountInput extends MutationInput {
   @Field(() => ID) accountId: string;
 }
 
 @InputType()
-export class CreateLedgerTransactionInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreateLedgerTransactionInput extends MutationInput {
   @Field({ description: 'Same key and input within 24 hours: the same transaction, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -129,11 +112,7 @@ export class CreateLedgerTransactionInput {
 }
 
 @InputType({ description: 'Which prepay to confirm.' })
-export class ConfirmLedgerTransactionInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class ConfirmLedgerTransactionInput extends MutationInput {
   @Field({ description: 'The same key makes a retry return the first answer instead of paying twice.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -141,21 +120,13 @@ export class ConfirmLedgerTransactionInput {
 }
 
 @InputType({ description: 'Which unpaid ledger transaction to cancel.' })
-export class CancelLedgerTransactionInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CancelLedgerTransactionInput extends MutationInput {
   @Field({ description: 'The same key makes a retry return the first answer.' }) @Length(1, 128) idempotencyKey: string;
   @Field(() => ID, { description: 'The ledger Transaction to cancel.' }) transactionId: string;
 }
 
 @InputType({ description: 'Which ledger transaction to read again from the ledger.' })
-export class SyncLedgerTransactionInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class SyncLedgerTransactionInput extends MutationInput {
   @Field(() => ID, { description: 'The ledger Transaction.' }) transactionId: string;
 }
 

@@ -2,7 +2,7 @@ import { IsOptional, Length, MaxLength, Min, ValidateNested } from 'class-valida
 import { Field, ID, InputType, ObjectType, createUnionType } from 'type-graphql';
 import { CheckoutAction } from '../domain/enums';
 import { TransactionNode } from './object-types';
-import { ErrorResult, MutationResult, ProviderNotConfiguredError, CLIENT_MUTATION_ID } from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError, MutationInput } from './results';
 import { describeEnum } from './describe-enum';
 import { JSONObject, SafeInt } from './scalars';
 
@@ -56,11 +56,7 @@ export class QrCodeInput {
 }
 
 @InputType()
-export class CreatePaymentInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreatePaymentInput extends MutationInput {
   @Field({ description: 'Same key and input within 24 hours: the same payment, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -113,11 +109,7 @@ export const CreatePaymentResult = createUnionType({
 });
 
 @InputType()
-export class SyncPaymentInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class SyncPaymentInput extends MutationInput {
   @Field(() => ID, { description: 'The payment to ask its vendor about.' }) paymentId: string;
 }
 

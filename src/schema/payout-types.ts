@@ -13,13 +13,7 @@ import { connectionTypes } from './connection';
 import { Node } from './node';
 import { PayoutNode, TransactionFailure } from './object-types';
 import { Money } from './money';
-import {
-  ErrorResult,
-  MutationResult,
-  ProviderNotConfiguredError,
-  VendorRefusedError,
-  CLIENT_MUTATION_ID,
-} from './results';
+import { ErrorResult, MutationResult, ProviderNotConfiguredError, VendorRefusedError, MutationInput } from './results';
 import { CalendarDate, DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
@@ -49,11 +43,7 @@ export class PayeeInput {
 }
 
 @InputType()
-export class CreatePayoutInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class CreatePayoutInput extends MutationInput {
   @Field({ description: 'Same key and input within 24 hours: the same payout, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
@@ -95,20 +85,12 @@ export const PayoutResultUnion = createUnionType({
 });
 
 @InputType()
-export class SyncPayoutInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class SyncPayoutInput extends MutationInput {
   @Field(() => ID, { description: 'The payout to ask its vendor about.' }) payoutId: string;
 }
 
 @InputType()
-export class VerifyBankCardInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class VerifyBankCardInput extends MutationInput {
   @Field() @Length(12, 19) cardNo: string;
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
@@ -119,21 +101,13 @@ export class VerifyBankCardInput {
 }
 
 @InputType()
-export class VerifyIdentityInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class VerifyIdentityInput extends MutationInput {
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
 }
 
 @InputType()
-export class BankCardSmsInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class BankCardSmsInput extends MutationInput {
   @Field() @Length(12, 19) cardNo: string;
   @Field() @Length(18, 18) idCard: string;
   @Field() @Length(1, 64) realName: string;
@@ -159,11 +133,7 @@ export const VerificationResult = createUnionType({
 });
 
 @InputType()
-export class UploadIdCardInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class UploadIdCardInput extends MutationInput {
   @Field() @Length(1, 64) realName: string;
   @Field() @Length(18, 18) idCard: string;
   @Field({ description: 'The front image, base64 (JPEG).' }) @MaxLength(4_000_000) frontBase64: string;
@@ -171,11 +141,7 @@ export class UploadIdCardInput {
 }
 
 @InputType()
-export class ReportPayoutInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class ReportPayoutInput extends MutationInput {
   @Field(() => PayoutChannel) channel: PayoutChannel;
   @Field({ description: 'Your order number of the payout made elsewhere.' }) @Length(1, 64) orderId: string;
   @Field() @Length(1, 64) realName: string;
@@ -266,11 +232,7 @@ export class ReconciliationReportNode extends Node {
 export const ReconciliationReportConnection = connectionTypes(ReconciliationReportNode, 'ReconciliationReport');
 
 @InputType()
-export class ReconcilePayoutsInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class ReconcilePayoutsInput extends MutationInput {
   @Field(() => CalendarDate, { description: 'The day to reconcile (China time); it must have ended.' }) day: Date;
 }
 

@@ -1,5 +1,6 @@
+import { IsOptional, MaxLength } from 'class-validator';
 import type { VendorErrorKind } from '../services/payments/vendor-refusal';
-import { createUnionType, Field, InterfaceType, ObjectType } from 'type-graphql';
+import { createUnionType, Field, InterfaceType, ObjectType, InputType } from 'type-graphql';
 import { Vendor } from '../domain/enums';
 import { ApiKeyNode, ClientNode, BizNode, TransactionFailure } from './object-types';
 import { describeEnum } from './describe-enum';
@@ -53,6 +54,15 @@ export const VENDOR_ERROR_CODES: Readonly<Record<VendorErrorKind, ResultErrorCod
 /** What every mutation input's clientMutationId says. */
 export const CLIENT_MUTATION_ID =
   'Any string of yours (at most 64 characters), echoed back in the answer to match it to this request.';
+
+/** What every mutation's input carries: the clientMutationId its answer echoes. */
+@InputType()
+export abstract class MutationInput {
+  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
+  @IsOptional()
+  @MaxLength(64)
+  clientMutationId?: string;
+}
 
 @InterfaceType({ description: 'Every mutation result echoes the clientMutationId it was given.' })
 export abstract class MutationResult {

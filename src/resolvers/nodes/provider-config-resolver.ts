@@ -1,4 +1,4 @@
-import { IsOptional, MaxLength } from 'class-validator';
+import { MaxLength } from 'class-validator';
 import {
   Arg,
   Authorized,
@@ -17,7 +17,7 @@ import type { ProviderConfig } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { MutationResult } from '../../schema/results';
 import { DateTime, JSONObject } from '../../schema/scalars';
-import { CLIENT_MUTATION_ID } from '../../schema/results';
+import { MutationInput } from '../../schema/results';
 import { Role } from '../auth-checker';
 
 @ObjectType('ProviderConfig', { description: 'How your platform reaches one vendor. Credentials are write-only.' })
@@ -30,11 +30,7 @@ export class ProviderConfigNode {
 }
 
 @InputType({ description: 'Creates or updates the configuration of one vendor for your platform.' })
-export class ConfigureProviderInput {
-  @Field(() => String, { nullable: true, description: CLIENT_MUTATION_ID })
-  @IsOptional()
-  @MaxLength(64)
-  clientMutationId?: string;
+export class ConfigureProviderInput extends MutationInput {
   @Field(() => Vendor) vendor: Vendor;
   @Field() @MaxLength(512) baseUrl: string;
   @Field(() => JSONObject, {
