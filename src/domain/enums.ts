@@ -20,7 +20,7 @@ export enum AccountTypeKind {
   FANPIAO = 'FANPIAO',
   /** 地方饭票 */
   LOCAL_FANPIAO = 'LOCAL_FANPIAO',
-  WEIXIN = 'WEIXIN',
+  WECHAT = 'WECHAT',
   ALIPAY = 'ALIPAY',
   /** 双乾支付 */
   LHQ = 'LHQ',
@@ -161,7 +161,7 @@ export enum VerificationStatus {
 /** How the payer pays at the hosted cashier. */
 export enum CheckoutAction {
   BANK = 'BANK',
-  WEIXIN = 'WEIXIN',
+  WECHAT = 'WECHAT',
   ALIPAY = 'ALIPAY',
   /** The payer chooses among the merchant's methods. */
   ARBI = 'ARBI',

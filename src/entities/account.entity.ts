@@ -33,6 +33,8 @@ export class Account {
   @StringColumn(64, { nullable: true }) vendorRef: string | null;
   /** Last balance reported by the vendor, in fen. The vendor's ledger is the source of truth. */
   @FenColumn({ default: 0 }) balanceFen: number;
+  /** When balanceFen was last read from the vendor; null until it has been (the platform's own accounts). */
+  @Column({ type: 'datetime', precision: 6, nullable: true }) balanceUpdatedAt: Date | null;
   @Column({ type: 'boolean', default: false }) canNegative: boolean;
   @StringColumn(16) status: RecordStatus;
   @CreatedAtColumn() createdAt: Date;

@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../resolvers/auth-checker';
+import { answerInputErrorsAsResults } from './input-errors';
+import { applyOneOfInputs } from '../schema/one-of';
 import { LedgerResolver } from '../resolvers/ledger-resolvers';
 import { NodeResolver } from '../resolvers/node-resolver';
 import { AccountResolver } from '../resolvers/nodes/account-resolver';
@@ -15,7 +17,7 @@ import { ProviderConfigResolver } from '../resolvers/nodes/provider-config-resol
 import { ReconciliationReportResolver } from '../resolvers/nodes/reconciliation-report-resolver';
 import { PayoutStatusEventResolver, TransactionStatusEventResolver } from '../resolvers/nodes/status-event-resolver';
 import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
-import { PaymentResolver } from '../resolvers/payment-resolvers';
+import { CheckoutResolver, PaymentResolver } from '../resolvers/payment-resolvers';
 import { PayoutMutationResolver } from '../resolvers/payout-resolvers';
 import { RefundCancelResolver } from '../resolvers/refund-cancel-resolvers';
 import {
@@ -42,6 +44,7 @@ export const RESOLVERS = [
   ProviderConfigResolver,
   ApiKeyResolver,
   PaymentResolver,
+  CheckoutResolver,
   RefundCancelResolver,
   LedgerResolver,
   PayoutMutationResolver,
@@ -53,9 +56,8 @@ export const RESOLVERS = [
 
 let cached: GraphQLSchema | undefined;
 
-/** The schema is the same for every instance and request, so it is built once per process. */
-export function buildPaygraphSchema(): GraphQLSchema {
-  cached ??= buildSchemaSync({
+function buildOnce(): GraphQLSchema {
+  const schema = buildSchemaSync({
     resolvers: RESOLVERS,
     authChecker,
     // Every @Subscription here supplies its own `subscribe` (scoped to the viewer's platform on
@@ -70,6 +72,14 @@ export function buildPaygraphSchema(): GraphQLSchema {
     },
     validate: { forbidUnknownValues: false },
   });
+  applyOneOfInputs(schema);
+  answerInputErrorsAsResults(schema);
+  return schema;
+}
+
+/** The schema is the same for every instance and request, so it is built once per process. */
+export function buildPaygraphSchema(): GraphQLSchema {
+  cached ??= buildOnce();
   return cached;
 }
 

@@ -3,6 +3,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '../errors/app-errors';
 import type { Logger } from '../logging/logger';
 import { currentRequestId } from '../logging/request-context';
+import { refusedFields } from './input-errors';
 
 /** Codes that are safe to show the client as they are (ours, Apollo's and type-graphql's). */
 const CLIENT_FACING_CODES = new Set<string>([
@@ -14,20 +15,6 @@ const CLIENT_FACING_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
 ]);
-
-interface ValidationErrorLike {
-  property: string;
-  constraints?: Record<string, string>;
-  children?: ValidationErrorLike[];
-}
-
-function flattenValidation(errors: ValidationErrorLike[], prefix = ''): Array<{ field: string; message: string }> {
-  return errors.flatMap((error) => {
-    const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message }));
-    return [...own, ...flattenValidation(error.children ?? [], field)];
-  });
-}
 
 /** The variable or input field a GraphQL coercion error names ("Variable \"$input\" got invalid value … at \"input.amountFen\""). */
 function variableOf(formatted: GraphQLFormattedError): string {
@@ -54,23 +41,20 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, ...(requestId ? { requestId } : {}) },
       };
     }
-    const validationErrors = formatted.extensions?.validationErrors as ValidationErrorLike[] | undefined;
     const extensions: Record<string, unknown> = { code };
-    if (code === ErrorCode.BAD_USER_INPUT && !validationErrors) {
+    if (code === ErrorCode.BAD_USER_INPUT) {
       // One shape for every bad input: fields [{ field, message }], the field as the client wrote it.
-      const field =
-        typeof formatted.extensions?.field === 'string' ? formatted.extensions.field : variableOf(formatted);
-      extensions.fields = [{ field, message: formatted.message }];
-    }
-    if (validationErrors) {
-      const fields = flattenValidation(validationErrors);
+      const fields = refusedFields(formatted.extensions, formatted.message) ?? [];
+      if (fields.length === 1 && !fields[0].field) fields[0].field = variableOf(formatted);
       extensions.fields = fields;
-      return {
-        message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions,
-      };
+      if (formatted.extensions?.validationErrors) {
+        return {
+          message: `Invalid input: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`,
+          path: formatted.path,
+          locations: formatted.locations,
+          extensions,
+        };
+      }
     }
     return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions };
   };

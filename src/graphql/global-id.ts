@@ -15,6 +15,7 @@ export const NODE_TYPES = [
   'Platform',
   'ApiKey',
   'ReconciliationReport',
+  'ProviderConfig',
 ] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 

@@ -107,10 +107,28 @@ export type TransferRequest = Record<string, unknown>;
 /** Whether the ledger's rules allow a transfer between two accounts. */
 export type TransferVerdict = { allowed: true } | { allowed: false; reason: string };
 
+/**
+ * What a payer's app needs to pay a prepay from outside the ledger (WeChat Pay, Alipay, or the
+ * Shuangqian gateway), read from the ledger's answer. A prepay paid from an account needs none.
+ */
+export type WalletPayment =
+  | {
+      wallet: 'WECHAT';
+      partnerId: string;
+      appId: string;
+      prepayId: string;
+      nonceStr: string;
+      timestamp: string;
+      packageValue: string;
+      sign: string;
+    }
+  | { wallet: 'ALIPAY'; orderInfo: string }
+  | { wallet: 'SHUANGQIAN'; merchantNo: string };
+
 /** What sending a transfer came to. */
 export type TransferSent =
   /** Accepted: the ledger's number (absent when the answer lacked it) and, for a prepay, what the payer's app needs. */
-  | { kind: 'ok'; ref: string | undefined; payinfo?: Record<string, unknown> }
+  | { kind: 'ok'; ref: string | undefined; walletPayment?: WalletPayment }
   /** Our order number was used by an earlier attempt of ours: that transfer is ours. */
   | { kind: 'already_made'; ref: string }
   /** Refused: nothing happened. `repeatedOrder` when the ledger only said the order number was used. */

@@ -1,57 +1,56 @@
-import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
 import { RecordStatus, Vendor } from '../domain/enums';
-import { AppError, ErrorCode } from '../errors/app-errors';
+import { badUserInput } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
-import { LedgerTransferKind } from '../domain/enums';
-import { yuanToFen } from '../domain/money';
 import type { LedgerRefusal } from '../services/ledger/ledger-common';
-import { Money } from '../schema/money';
 import {
   ResultErrorCode,
   VENDOR_ERROR_CODES,
   providerNotConfigured,
   type ProviderNotConfiguredError,
 } from '../schema/results';
-import { DateTime } from '../schema/scalars';
 import { Role } from './auth-checker';
 import {
-  StatementDirection,
-  LedgerRefusedError,
-  SyncAccountTypesPayload,
-  LedgerAccountPayload,
-  LedgerTransactionPayload,
-  SyncAccountTypesResult,
-  LedgerAccountResult,
-  LedgerTransactionResult,
-  SyncAccountTypesInput,
-  OpenLedgerAccountInput,
-  LedgerAccountInput,
-  CreateLedgerTransactionInput,
   CancelLedgerTransactionInput,
+  CancelLedgerTransactionResult,
   ConfirmLedgerTransactionInput,
+  ConfirmLedgerTransactionResult,
+  CreateLedgerTransactionInput,
+  CreateLedgerTransactionResult,
+  FastLedgerTransactionInput,
+  FastLedgerTransactionResult,
+  ForbidLedgerAccountInput,
+  ForbidLedgerAccountResult,
+  LedgerAccountPayload,
+  type LedgerAccountResult,
+  LedgerRefusedError,
+  LedgerTransactionPayload,
+  type LedgerTransactionResult,
+  OpenLedgerAccountInput,
+  OpenLedgerAccountResult,
+  RecoverLedgerAccountInput,
+  RecoverLedgerAccountResult,
+  type SubaccountAmountInput,
+  SyncAccountTypesInput,
+  SyncAccountTypesPayload,
+  SyncAccountTypesResult,
+  SyncLedgerAccountInput,
+  SyncLedgerAccountResult,
   SyncLedgerTransactionInput,
-  LedgerStatementEntry,
+  SyncLedgerTransactionResult,
 } from '../schema/ledger-types';
 
+/** Sub-account shares by name; a name given twice is refused rather than summed or overwritten. */
 function subaccountsInFen(
-  value: Record<string, unknown> | undefined,
+  value: SubaccountAmountInput[] | undefined,
   field: string,
 ): Record<string, number> | undefined {
   if (!value) return undefined;
   const result: Record<string, number> = {};
-  for (const [name, amount] of Object.entries(value)) {
-    const fen = yuanToFen(amount);
-    if (fen === undefined || !/^[A-Za-z0-9_]{1,32}$/.test(name)) {
-      throw new AppError(
-        ErrorCode.BAD_USER_INPUT,
-        `${field}.${name} must be an amount in yuan with at most 2 decimals`,
-        {
-          field: `${field}.${name}`,
-        },
-      );
-    }
-    result[name] = fen;
+  for (const [index, share] of value.entries()) {
+    if (share.name in result) throw badUserInput(`${share.name} is given twice`, `${field}.${index}.name`);
+    result[share.name] = share.amountFen;
   }
   return result;
 }
@@ -78,7 +77,7 @@ function refused(
 function transactionResult(
   clientMutationId: string | undefined,
   result: Awaited<ReturnType<RequestContext['services']['ledger']['transfers']['transfer']>>,
-): typeof LedgerTransactionResult {
+): LedgerTransactionResult {
   if (!result.ok) return refused(clientMutationId, result);
   return Object.assign(new LedgerTransactionPayload(), {
     clientMutationId: clientMutationId ?? null,
@@ -96,7 +95,8 @@ function transactionResult(
 export class LedgerResolver {
   @Authorized(Role.PLATFORM)
   @Mutation(() => SyncAccountTypesResult, {
-    description: "Reads the platform's account types from the ledger (5.3.7).",
+    description:
+      "Reads your platform's account types from the ledger and stores them: run it once after configureProvider for COLOURLIFE, and again when types are added at the ledger. Needs an API key.",
   })
   async syncAccountTypes(
     @Arg('input', () => SyncAccountTypesInput, { nullable: true }) input: SyncAccountTypesInput | undefined,
@@ -111,11 +111,14 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => LedgerAccountResult, { description: 'Opens a ledger account for a client or a biz (5.4.1, 5.5.1).' })
+  @Mutation(() => OpenLedgerAccountResult, {
+    description:
+      'Opens a ledger account of one type for a client or a biz (after syncAccountTypes). Money then moves between accounts with createLedgerTransaction or fastLedgerTransaction. Needs an API key.',
+  })
   async openLedgerAccount(
     @Arg('input') input: OpenLedgerAccountInput,
     @Ctx() context: RequestContext,
-  ): Promise<typeof LedgerAccountResult> {
+  ): Promise<LedgerAccountResult> {
     const result = await context.services.ledger.accounts.openAccount(requireScope(context), {
       clientId: input.clientId ? fromGlobalIdOf('Client', input.clientId, 'clientId') : undefined,
       bizId: input.bizId ? fromGlobalIdOf('Biz', input.bizId, 'bizId') : undefined,
@@ -127,8 +130,10 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => LedgerAccountResult, { description: 'Forbids a client or biz account (5.4.2, 5.5.2).' })
-  async forbidLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
+  @Mutation(() => ForbidLedgerAccountResult, {
+    description: 'Forbids an account at the ledger: it can neither pay nor be paid until recovered. Needs an API key.',
+  })
+  async forbidLedgerAccount(@Arg('input') input: ForbidLedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
       await context.services.ledger.accounts.setAccountStatus(
@@ -140,8 +145,10 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => LedgerAccountResult, { description: 'Recovers a forbidden account (5.4.3, 5.5.3).' })
-  async recoverLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
+  @Mutation(() => RecoverLedgerAccountResult, {
+    description: 'Allows a forbidden account to transact again. Needs an API key.',
+  })
+  async recoverLedgerAccount(@Arg('input') input: RecoverLedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
       await context.services.ledger.accounts.setAccountStatus(
@@ -153,8 +160,11 @@ export class LedgerResolver {
   }
 
   @Authorized()
-  @Mutation(() => LedgerAccountResult, { description: "Mirrors the account's balance and status from the ledger." })
-  async syncLedgerAccount(@Arg('input') input: LedgerAccountInput, @Ctx() context: RequestContext) {
+  @Mutation(() => SyncLedgerAccountResult, {
+    description:
+      "Reads the account's balance and status from the ledger again and stores them (Account.balance, balanceUpdatedAt). Needs an API key or a client token (its own accounts).",
+  })
+  async syncLedgerAccount(@Arg('input') input: SyncLedgerAccountInput, @Ctx() context: RequestContext) {
     return this.accountResult(
       input.clientMutationId,
       await context.services.ledger.accounts.refreshAccount(
@@ -165,8 +175,9 @@ export class LedgerResolver {
   }
 
   @Authorized()
-  @Mutation(() => LedgerTransactionResult, {
-    description: 'A prepay (5.3.1): the payer confirms in the app, then the platform calls confirmLedgerTransaction.',
+  @Mutation(() => CreateLedgerTransactionResult, {
+    description:
+      'Creates a prepay: a transfer between two accounts that waits (PROCESSING) until your server pays it with confirmLedgerTransaction after its own checks, or cancels it. Follow it on transactionUpdated. Needs an API key or a client token (from its own accounts).',
   })
   async createLedgerTransaction(@Arg('input') input: CreateLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
@@ -176,8 +187,11 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => LedgerTransactionResult, { description: 'Prepay and pay in one request (5.3.3).' })
-  async fastLedgerTransaction(@Arg('input') input: CreateLedgerTransactionInput, @Ctx() context: RequestContext) {
+  @Mutation(() => FastLedgerTransactionResult, {
+    description:
+      'Moves money between two accounts at once, without a confirm step. A lost answer is looked for at the ledger, never sent twice. Needs an API key.',
+  })
+  async fastLedgerTransaction(@Arg('input') input: FastLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
       await context.services.ledger.transfers.transfer(requireScope(context), 'fast', this.transferInput(input)),
@@ -185,7 +199,9 @@ export class LedgerResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => LedgerTransactionResult, { description: 'Pays a prepay after your own checks (5.3.2).' })
+  @Mutation(() => ConfirmLedgerTransactionResult, {
+    description: 'Pays a prepay (createLedgerTransaction) after your own checks. Needs an API key.',
+  })
   async confirmLedgerTransaction(@Arg('input') input: ConfirmLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
@@ -197,7 +213,9 @@ export class LedgerResolver {
   }
 
   @Authorized()
-  @Mutation(() => LedgerTransactionResult, { description: 'Cancels an unpaid transaction (5.3.4).' })
+  @Mutation(() => CancelLedgerTransactionResult, {
+    description: 'Cancels an unpaid prepay. Needs an API key or a client token (its own).',
+  })
   async cancelLedgerTransaction(@Arg('input') input: CancelLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
@@ -209,7 +227,10 @@ export class LedgerResolver {
   }
 
   @Authorized()
-  @Mutation(() => LedgerTransactionResult, { description: 'Re-reads the transaction from the ledger (5.3.6).' })
+  @Mutation(() => SyncLedgerTransactionResult, {
+    description:
+      'Asks the ledger for the transaction now and applies what it says (the sync job does the same on its own). Needs an API key or a client token (its own).',
+  })
   async syncLedgerTransaction(@Arg('input') input: SyncLedgerTransactionInput, @Ctx() context: RequestContext) {
     return transactionResult(
       input.clientMutationId,
@@ -220,54 +241,10 @@ export class LedgerResolver {
     );
   }
 
-  @Authorized()
-  @Query(() => [LedgerStatementEntry], {
-    nullable: true,
-    description:
-      "An account's successful transfers, newest first, read live from the ledger. When the vendor cannot answer, this field is null with an error (extensions.code PROVIDER_ERROR) and the rest of the query still arrives.",
-  })
-  async ledgerStatement(
-    @Arg('accountId', () => ID) accountId: string,
-    @Arg('direction', () => StatementDirection, { defaultValue: StatementDirection.ALL }) direction: StatementDirection,
-    @Arg('kind', () => LedgerTransferKind, { nullable: true }) kind: LedgerTransferKind | undefined,
-    @Arg('from', () => DateTime, { nullable: true }) from: Date | undefined,
-    @Arg('to', () => DateTime, { nullable: true }) to: Date | undefined,
-    @Arg('skip', () => Int, { defaultValue: 0 }) skip: number,
-    @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
-    @Ctx() context: RequestContext,
-  ): Promise<LedgerStatementEntry[]> {
-    if (skip < 0) throw new AppError(ErrorCode.BAD_USER_INPUT, 'skip must not be negative', { field: 'skip' });
-    const result = await context.services.ledger.statement.statement(requireScope(context), {
-      accountId: fromGlobalIdOf('Account', accountId, 'accountId'),
-      direction,
-      transferKind: kind,
-      from,
-      to,
-      skip,
-      limit,
-    });
-    if (!result.ok) throw new AppError(ErrorCode.PROVIDER_ERROR, result.message, { reason: result.error });
-    const accounts = await Promise.all(
-      result.entries.map((entry) => context.loaders.related('Account', entry.counterpartyAccountId)),
-    );
-    return result.entries.map((entry, index) =>
-      Object.assign(new LedgerStatementEntry(), {
-        tno: entry.tno,
-        direction: entry.direction === 'PAID' ? StatementDirection.PAID : StatementDirection.RECEIVED,
-        amount: Money.of(entry.amountFen),
-        occurredAt: entry.occurredAt,
-        status: entry.status,
-        statusMessage: entry.statusMessage,
-        counterparty: accounts[index],
-        counterpartyAccountNo: entry.counterpartyAccountNo,
-      }),
-    );
-  }
-
   private accountResult(
     clientMutationId: string | undefined,
     result: Awaited<ReturnType<RequestContext['services']['ledger']['accounts']['refreshAccount']>>,
-  ): typeof LedgerAccountResult {
+  ): LedgerAccountResult {
     if (!result.ok) return refused(clientMutationId, result);
     return Object.assign(new LedgerAccountPayload(), {
       clientMutationId: clientMutationId ?? null,
@@ -275,23 +252,24 @@ export class LedgerResolver {
     });
   }
 
-  private transferInput(input: CreateLedgerTransactionInput) {
+  private transferInput(input: CreateLedgerTransactionInput | FastLedgerTransactionInput) {
+    const prepay = input instanceof CreateLedgerTransactionInput ? input : undefined;
     return {
       idempotencyKey: input.idempotencyKey,
       payerAccountId: input.payerAccountId
         ? fromGlobalIdOf('Account', input.payerAccountId, 'payerAccountId')
         : undefined,
-      externalPayer: input.externalPayer,
+      externalPayer: prepay?.externalPayer,
       payeeAccountId: fromGlobalIdOf('Account', input.payeeAccountId, 'payeeAccountId'),
       amountFen: input.amountFen,
       content: input.content,
       detail: input.detail,
       startsAt: input.startsAt,
       expiresAt: input.expiresAt,
-      fixPayerAmount: input.fixPayerAmount,
-      payerSubaccounts: subaccountsInFen(input.payerSubaccounts, 'payerSubaccounts'),
-      payeeSubaccounts: subaccountsInFen(input.payeeSubaccounts, 'payeeSubaccounts'),
-      remoteIp: input.remoteIp,
+      fixPayerAmount: prepay?.fixPayerAmount,
+      payerSubaccounts: subaccountsInFen(prepay?.payerSubaccounts, 'payerSubaccounts'),
+      payeeSubaccounts: subaccountsInFen(prepay?.payeeSubaccounts, 'payeeSubaccounts'),
+      remoteIp: prepay?.remoteIp,
     };
   }
 }

@@ -1,10 +1,12 @@
-import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import { badUserInput } from '../errors/app-errors';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { ResultErrorCode } from '../schema/results';
 import { providerNotConfigured } from '../schema/results';
 import {
+  Checkout,
+  CheckoutFormField,
   PaymentMethod,
   CreatePaymentInput,
   CreatePaymentPayload,
@@ -14,6 +16,17 @@ import {
   VendorQueryFailedError,
   SyncPaymentResult,
 } from '../schema/payment-types';
+
+/** The signed form as a list of typed fields, in the order they were signed. */
+@Resolver(() => Checkout)
+export class CheckoutResolver {
+  @FieldResolver(() => [CheckoutFormField], { description: 'The signed fields to POST to formAction.' })
+  formFields(@Root() checkout: Checkout): CheckoutFormField[] {
+    return Object.entries(checkout.formFields).map(([name, value]) =>
+      Object.assign(new CheckoutFormField(), { name, value }),
+    );
+  }
+}
 
 @Resolver()
 export class PaymentResolver {
@@ -34,17 +47,14 @@ export class PaymentResolver {
       bizId: input.bizId ? fromGlobalIdOf('Biz', input.bizId, 'bizId') : undefined,
       description: input.description,
     };
-    if (input.method !== PaymentMethod.CHECKOUT) {
-      if (input.method === PaymentMethod.BARCODE && !input.barcode)
-        throw badUserInput('barcode is required for BARCODE payments', 'barcode');
-      if (input.method === PaymentMethod.QR_CODE && !input.qrCode)
-        throw badUserInput('qrCode is required for QR_CODE payments', 'qrCode');
+    const { checkout, barcode, qrCode } = input.method;
+    if (barcode || qrCode) {
       const outcome = await context.services.inStorePayments.create(scope, {
         ...common,
-        method: input.method,
+        method: barcode ? PaymentMethod.BARCODE : PaymentMethod.QR_CODE,
         operator: input.operator,
-        dynamicId: input.barcode?.dynamicId,
-        wallet: input.qrCode?.wallet,
+        dynamicId: barcode?.dynamicId,
+        wallet: qrCode?.wallet,
       });
       if (!outcome.ok) return providerNotConfigured(clientMutationId, outcome.vendor);
       const vendorData = (outcome.transaction.vendorData ?? {}) as { qrCode?: string | null };
@@ -56,13 +66,14 @@ export class PaymentResolver {
         replayed: outcome.replayed,
       });
     }
-    if (!input.checkout) throw badUserInput('checkout is required for CHECKOUT payments', 'checkout');
+    // @oneOf: GraphQL lets exactly one method through.
+    if (!checkout) throw badUserInput('give one payment method', 'method');
     const outcome = await context.services.payments.createCheckoutPayment(scope, {
       ...common,
-      action: input.checkout.action,
-      returnUrl: input.checkout.returnUrl,
-      payerName: input.checkout.payerName,
-      payerIdNumber: input.checkout.payerIdNumber,
+      action: checkout.action,
+      returnUrl: checkout.returnUrl,
+      payerName: checkout.payerName,
+      payerIdNumber: checkout.payerIdNumber,
     });
     if (!outcome.ok) return providerNotConfigured(clientMutationId, outcome.vendor);
     return Object.assign(new CreatePaymentPayload(), {

@@ -21,13 +21,19 @@ import {
   CreatePayoutInput,
   PayoutPayload,
   PayoutRefusedError,
-  PayoutResultUnion,
+  CreatePayoutResult,
+  SyncPayoutResult,
   SyncPayoutInput,
   VerifyBankCardInput,
   VerifyIdentityInput,
-  BankCardSmsInput,
+  RequestBankCardVerificationInput,
+  ConfirmBankCardVerificationInput,
   VerificationPayload,
-  VerificationResult,
+  VerifyBankCardResult,
+  VerifyIdentityResult,
+  RequestBankCardVerificationResult,
+  ConfirmBankCardVerificationResult,
+  UploadIdCardImagesResult,
   UploadIdCardInput,
   ReportPayoutInput,
   ReportPayoutPayload,
@@ -71,7 +77,7 @@ function vendorRefused(
 function verification(
   clientMutationId: string | undefined,
   result: PayoutResult<{ status: VerificationStatus; failure: TransactionFailure | null; ref?: string | null }>,
-): typeof VerificationResult {
+): typeof VerifyBankCardResult {
   if (!result.ok) return vendorRefused(clientMutationId, result);
   return Object.assign(new VerificationPayload(), {
     clientMutationId: clientMutationId ?? null,
@@ -86,11 +92,14 @@ function verification(
 @Resolver()
 export class PayoutMutationResolver {
   @Authorized(Role.PLATFORM)
-  @Mutation(() => PayoutResultUnion, { description: "Pays out to a person's bank card, Alipay or WeChat." })
+  @Mutation(() => CreatePayoutResult, {
+    description:
+      "Pays money out to a person's bank card, Alipay account or WeChat (through Yunzhanghu, after configureProvider). Answers at once with the payout PROCESSING; follow it on payoutUpdated, or ask again with syncPayout. The same idempotencyKey never pays twice. Needs an API key.",
+  })
   async createPayout(
     @Arg('input') input: CreatePayoutInput,
     @Ctx() context: RequestContext,
-  ): Promise<typeof PayoutResultUnion> {
+  ): Promise<typeof CreatePayoutResult> {
     const result = await context.services.payouts.createPayout(requireScope(context), {
       idempotencyKey: input.idempotencyKey,
       channel: input.channel,
@@ -109,11 +118,14 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => PayoutResultUnion, { description: "Asks Yunzhanghu for the payout's state and applies it." })
+  @Mutation(() => SyncPayoutResult, {
+    description:
+      "Asks the payout vendor for the payout's state now and applies it (paygraph also asks on its own while a payout is unsettled). Needs an API key.",
+  })
   async syncPayout(
     @Arg('input') input: SyncPayoutInput,
     @Ctx() context: RequestContext,
-  ): Promise<typeof PayoutResultUnion> {
+  ): Promise<typeof SyncPayoutResult> {
     const result = await context.services.payouts.sync(
       requireScope(context),
       fromGlobalIdOf('Payout', input.payoutId, 'payoutId'),
@@ -127,8 +139,9 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => VerificationResult, {
-    description: 'Bank card four-factor (with mobile) or three-factor verification.',
+  @Mutation(() => VerifyBankCardResult, {
+    description:
+      'Checks that a bank card belongs to a person: card, ID card and name (three factors), and the mobile number when given (four). Needs an API key.',
   })
   async verifyBankCard(@Arg('input') input: VerifyBankCardInput, @Ctx() context: RequestContext) {
     return verification(
@@ -138,7 +151,9 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => VerificationResult, { description: 'ID card real-name verification.' })
+  @Mutation(() => VerifyIdentityResult, {
+    description: 'Checks that an ID card number and a real name belong together. Needs an API key.',
+  })
   async verifyIdentity(@Arg('input') input: VerifyIdentityInput, @Ctx() context: RequestContext) {
     return verification(
       input.clientMutationId,
@@ -147,11 +162,14 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => VerificationResult, {
+  @Mutation(() => RequestBankCardVerificationResult, {
     description:
-      'Four-factor verification by SMS, step 1: sends the code and returns the ref, with status CODE_SENT (not verified yet).',
+      'Verifying a bank card by SMS, step 1: the bank texts a code to the mobile number; answers the ref with status CODE_SENT (not verified yet). Needs an API key.',
   })
-  async requestBankCardVerification(@Arg('input') input: BankCardSmsInput, @Ctx() context: RequestContext) {
+  async requestBankCardVerification(
+    @Arg('input') input: RequestBankCardVerificationInput,
+    @Ctx() context: RequestContext,
+  ) {
     return verification(
       input.clientMutationId,
       await context.services.verification.requestBankCardVerification(requireScope(context), input),
@@ -159,22 +177,25 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => VerificationResult, { description: 'Four-factor verification by SMS, step 2: the code and the ref.' })
-  async confirmBankCardVerification(@Arg('input') input: BankCardSmsInput, @Ctx() context: RequestContext) {
-    if (!input.captcha || !input.ref)
-      throw new AppError(ErrorCode.BAD_USER_INPUT, 'captcha and ref are required', { field: 'captcha' });
+  @Mutation(() => ConfirmBankCardVerificationResult, {
+    description:
+      'Verifying a bank card by SMS, step 2: the code the card holder received and the ref of step 1. Needs an API key.',
+  })
+  async confirmBankCardVerification(
+    @Arg('input') input: ConfirmBankCardVerificationInput,
+    @Ctx() context: RequestContext,
+  ) {
     return verification(
       input.clientMutationId,
-      await context.services.verification.confirmBankCardVerification(requireScope(context), {
-        ...input,
-        captcha: input.captcha,
-        ref: input.ref,
-      }),
+      await context.services.verification.confirmBankCardVerification(requireScope(context), input),
     );
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => VerificationResult, { description: "Uploads the payee's ID card images (2.4)." })
+  @Mutation(() => UploadIdCardImagesResult, {
+    description:
+      "Uploads a payee's ID card images, which the payout vendor asks for before paying some people. Needs an API key.",
+  })
   async uploadIdCardImages(@Arg('input') input: UploadIdCardInput, @Ctx() context: RequestContext) {
     return verification(
       input.clientMutationId,
@@ -189,7 +210,10 @@ export class PayoutMutationResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => ReportPayoutResult, { description: 'Reports a payout made outside Yunzhanghu (2.5).' })
+  @Mutation(() => ReportPayoutResult, {
+    description:
+      'Tells the payout vendor of a payout you made elsewhere, so that its tax records are complete. Needs an API key.',
+  })
   async reportPayout(
     @Arg('input') input: ReportPayoutInput,
     @Ctx() context: RequestContext,

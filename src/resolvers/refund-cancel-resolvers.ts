@@ -1,16 +1,5 @@
 import { IsOptional, Length, Min } from 'class-validator';
-import {
-  Arg,
-  Authorized,
-  createUnionType,
-  Ctx,
-  Field,
-  ID,
-  InputType,
-  Mutation,
-  ObjectType,
-  Resolver,
-} from 'type-graphql';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { requireScope, type RequestContext } from '../graphql/context';
 import { fromGlobalIdOf } from '../graphql/global-id';
 import { Money } from '../schema/money';
@@ -24,6 +13,7 @@ import {
   MutationInput,
 } from '../schema/results';
 import { SafeInt } from '../schema/scalars';
+import { mutationResult } from '../schema/mutation-result';
 import { CURRENCY_CNY } from '../domain/enums';
 import { describeEnum } from '../schema/describe-enum';
 import { Role } from './auth-checker';
@@ -79,10 +69,10 @@ export class RefundNotPossibleError extends ErrorResult {
   @Field(() => TransactionNode) payment: unknown;
 }
 
-export const RefundPaymentResult = createUnionType({
-  name: 'RefundPaymentResult',
-  types: () => [RefundPaymentPayload, RefundNotPossibleError, ProviderNotConfiguredError] as const,
-});
+export const RefundPaymentResult = mutationResult('refundPayment', RefundPaymentPayload, [
+  RefundNotPossibleError,
+  ProviderNotConfiguredError,
+]);
 
 @InputType()
 export class CancelPaymentInput extends MutationInput {
@@ -105,10 +95,10 @@ export class CancelNotPossibleError extends ErrorResult {
   @Field(() => TransactionNode) transaction: unknown;
 }
 
-export const CancelPaymentResult = createUnionType({
-  name: 'CancelPaymentResult',
-  types: () => [CancelPaymentPayload, CancelNotPossibleError, ProviderNotConfiguredError] as const,
-});
+export const CancelPaymentResult = mutationResult('cancelPayment', CancelPaymentPayload, [
+  CancelNotPossibleError,
+  ProviderNotConfiguredError,
+]);
 
 const REFUND_MESSAGES: Record<RefundRefusalReason, string> = {
   NOT_SUPPORTED: "this payment's vendor does not refund through paygraph",

@@ -36,7 +36,7 @@ describeEnum(RecordStatus, 'RecordStatus', 'Whether a client, biz or account may
 describeEnum(AccountTypeKind, 'AccountTypeKind', 'The kind of money a ledger account holds.', {
   FANPIAO: "National fanpiao: the ledger's stored value, usable everywhere.",
   LOCAL_FANPIAO: 'Local fanpiao: stored value usable in one area; exchanged with national fanpiao at a rate.',
-  WEIXIN: 'Money paid into the ledger with WeChat Pay.',
+  WECHAT: 'Money paid into the ledger with WeChat Pay.',
   ALIPAY: 'Money paid into the ledger with Alipay.',
   LHQ: 'Money held with the Shuangqian (LHQ) payment company.',
 });
@@ -47,7 +47,7 @@ describeEnum(AccountOwnerKind, 'AccountOwnerKind', 'Who owns a ledger account.',
 });
 describeEnum(CheckoutAction, 'CheckoutAction', 'How the payer pays on the hosted checkout page.', {
   BANK: 'By bank card.',
-  WEIXIN: 'With WeChat Pay.',
+  WECHAT: 'With WeChat Pay.',
   ALIPAY: 'With Alipay.',
   ARBI: 'The payer chooses among the methods your merchant account offers.',
 });

@@ -79,6 +79,12 @@ export class AccountNode extends Node {
     description: 'The balance last reported by the ledger (syncLedgerAccount reads it again).',
   })
   balance: Money;
+  @Field(() => DateTime, {
+    nullable: true,
+    description:
+      'When `balance` was last read from the ledger (opening the account, syncLedgerAccount); null if never. Show it beside the balance.',
+  })
+  balanceUpdatedAt: Date | null;
   @Field({ description: 'Whether the ledger lets the balance go below zero.' }) canNegative: boolean;
   @Field(() => RecordStatus, { description: 'Whether the account may transact (forbidLedgerAccount stops it).' })
   status: RecordStatus;

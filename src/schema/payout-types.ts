@@ -1,5 +1,6 @@
 import { IsOptional, Length, MaxLength, ValidateNested } from 'class-validator';
-import { createUnionType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, InterfaceType, ObjectType } from 'type-graphql';
+import { mutationResult } from './mutation-result';
 import {
   DiscrepancyKind,
   PayoutChannel,
@@ -63,7 +64,10 @@ export class CreatePayoutInput extends MutationInput {
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) notes?: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@InterfaceType({
+  implements: MutationResult,
+  description: 'What createPayout and syncPayout answer on success: a fragment on it fits both.',
+})
 export class PayoutPayload extends MutationResult {
   @Field(() => PayoutNode) payout: unknown;
   @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
@@ -79,10 +83,9 @@ export class PayoutRefusedError extends ErrorResult {
   @Field(() => PayoutNode, { nullable: true }) affectedPayout: unknown;
 }
 
-export const PayoutResultUnion = createUnionType({
-  name: 'PayoutResult',
-  types: () => [PayoutPayload, PayoutRefusedError, ProviderNotConfiguredError] as const,
-});
+const PAYOUT_ERRORS = [PayoutRefusedError, ProviderNotConfiguredError] as const;
+export const CreatePayoutResult = mutationResult('createPayout', PayoutPayload, PAYOUT_ERRORS);
+export const SyncPayoutResult = mutationResult('syncPayout', PayoutPayload, PAYOUT_ERRORS);
 
 @InputType()
 export class SyncPayoutInput extends MutationInput {
@@ -106,18 +109,30 @@ export class VerifyIdentityInput extends MutationInput {
   @Field() @Length(1, 64) realName: string;
 }
 
+/** The four factors of an SMS verification, sent in both of its steps. */
 @InputType()
-export class BankCardSmsInput extends MutationInput {
-  @Field() @Length(12, 19) cardNo: string;
-  @Field() @Length(18, 18) idCard: string;
-  @Field() @Length(1, 64) realName: string;
-  @Field() @Length(11, 11) mobile: string;
-  @Field(() => String, { nullable: true, description: 'Confirm only: the code from the SMS (valid 1 minute).' })
-  captcha?: string;
-  @Field(() => String, { nullable: true, description: 'Confirm only: the ref from the request.' }) ref?: string;
+abstract class BankCardFactorsInput extends MutationInput {
+  @Field({ description: 'The bank card number (12-19 digits).' }) @Length(12, 19) cardNo: string;
+  @Field({ description: "The card holder's ID card number (18 characters)." }) @Length(18, 18) idCard: string;
+  @Field({ description: "The card holder's real name." }) @Length(1, 64) realName: string;
+  @Field({ description: 'The mobile number the bank has for the card, where the code is sent (11 digits).' })
+  @Length(11, 11)
+  mobile: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@InputType({ description: 'Step 1 of verifying a bank card by SMS: the card holder gets a code.' })
+export class RequestBankCardVerificationInput extends BankCardFactorsInput {}
+
+@InputType({ description: 'Step 2 of verifying a bank card by SMS: the same four factors, the code and the ref.' })
+export class ConfirmBankCardVerificationInput extends BankCardFactorsInput {
+  @Field({ description: 'The code from the SMS (valid for one minute).' }) @Length(1, 16) captcha: string;
+  @Field({ description: 'The ref that requestBankCardVerification answered.' }) @Length(1, 128) ref: string;
+}
+
+@InterfaceType({
+  implements: MutationResult,
+  description: 'What every verification mutation answers on success: a fragment on it fits all five.',
+})
 export class VerificationPayload extends MutationResult {
   @Field({ description: 'True only once the vendor confirmed the details (status VERIFIED).' }) verified: boolean;
   @Field(() => VerificationStatus) status: VerificationStatus;
@@ -127,10 +142,22 @@ export class VerificationPayload extends MutationResult {
     string | null;
 }
 
-export const VerificationResult = createUnionType({
-  name: 'VerificationResult',
-  types: () => [VerificationPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
-});
+const VERIFICATION_ERRORS = [VendorRefusedError, ProviderNotConfiguredError] as const;
+export const VerifyBankCardResult = mutationResult('verifyBankCard', VerificationPayload, VERIFICATION_ERRORS);
+export const VerifyIdentityResult = mutationResult('verifyIdentity', VerificationPayload, VERIFICATION_ERRORS);
+export const RequestBankCardVerificationResult = mutationResult(
+  'requestBankCardVerification',
+  VerificationPayload,
+  VERIFICATION_ERRORS,
+);
+export const ConfirmBankCardVerificationResult = mutationResult(
+  'confirmBankCardVerification',
+  VerificationPayload,
+  VERIFICATION_ERRORS,
+);
+export const UploadIdCardImagesResult = mutationResult('uploadIdCardImages', VerificationPayload, VERIFICATION_ERRORS);
+/** Any verification mutation's answer: they share a payload class. */
+export type VerificationResult = typeof VerifyBankCardResult;
 
 @InputType()
 export class UploadIdCardInput extends MutationInput {
@@ -161,10 +188,10 @@ export class ReportPayoutPayload extends MutationResult {
   @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
 }
 
-export const ReportPayoutResult = createUnionType({
-  name: 'ReportPayoutResult',
-  types: () => [ReportPayoutPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
-});
+export const ReportPayoutResult = mutationResult('reportPayout', ReportPayoutPayload, [
+  VendorRefusedError,
+  ProviderNotConfiguredError,
+]);
 
 @ObjectType({ description: "One broker's balances at Yunzhanghu (2.1 6)." })
 export class BrokerBalanceNode {
@@ -241,7 +268,7 @@ export class ReconcilePayoutsPayload extends MutationResult {
   @Field(() => ReconciliationReportNode) report: ReconciliationReport;
 }
 
-export const ReconcilePayoutsResult = createUnionType({
-  name: 'ReconcilePayoutsResult',
-  types: () => [ReconcilePayoutsPayload, VendorRefusedError, ProviderNotConfiguredError] as const,
-});
+export const ReconcilePayoutsResult = mutationResult('reconcilePayouts', ReconcilePayoutsPayload, [
+  VendorRefusedError,
+  ProviderNotConfiguredError,
+]);

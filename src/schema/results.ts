@@ -1,16 +1,17 @@
 import { IsOptional, MaxLength } from 'class-validator';
 import type { VendorErrorKind } from '../services/payments/vendor-refusal';
-import { createUnionType, Field, InterfaceType, ObjectType, InputType } from 'type-graphql';
+import { Field, InterfaceType, ObjectType, InputType } from 'type-graphql';
 import { Vendor } from '../domain/enums';
-import { ApiKeyNode, ClientNode, BizNode, TransactionFailure } from './object-types';
+import { TransactionFailure } from './object-types';
 import { describeEnum } from './describe-enum';
-import { DateTime } from './scalars';
 
 /**
  * Expected business failures a client must branch on are typed members of each mutation's
  * result union; only unexpected failures (bad input, auth, outages) are GraphQL errors.
  */
 export enum ResultErrorCode {
+  /** The input was refused before anything was done (InvalidInputError). */
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
   DUPLICATE_EXTERNAL_REF = 'DUPLICATE_EXTERNAL_REF',
   CLIENT_INACTIVE = 'CLIENT_INACTIVE',
   PROVIDER_NOT_CONFIGURED = 'PROVIDER_NOT_CONFIGURED',
@@ -30,6 +31,7 @@ describeEnum(
   'ResultErrorCode',
   'The `code` of a typed error result. More may be added: handle an unknown value.',
   {
+    BAD_USER_INPUT: 'The input was refused before anything was done; `fields` says which and why.',
     DUPLICATE_EXTERNAL_REF: 'Another record of your platform already has this externalRef.',
     CLIENT_INACTIVE: 'The client is forbidden and cannot be given a token.',
     PROVIDER_NOT_CONFIGURED: 'Your platform has no configuration for the vendor this needs: run configureProvider.',
@@ -100,71 +102,4 @@ export function providerNotConfigured(clientMutationId: string | null | undefine
 export class VendorRefusedError extends ErrorResult {
   @Field(() => TransactionFailure, { nullable: true, description: 'Why, when the vendor said so.' })
   failure: TransactionFailure | null;
-}
-
-@ObjectType({ implements: [MutationResult, ErrorResult] })
-export class DuplicateExternalRefError extends ErrorResult {
-  @Field() externalRef: string;
-}
-
-@ObjectType({ implements: [MutationResult, ErrorResult] })
-export class ClientInactiveError extends ErrorResult {
-  @Field(() => ClientNode) client: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class CreateClientPayload extends MutationResult {
-  @Field(() => ClientNode) client: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class CreateBizPayload extends MutationResult {
-  @Field(() => BizNode) biz: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class IssueClientTokenPayload extends MutationResult {
-  @Field({ description: 'Send as "Authorization: Bearer <token>", or in graphql-ws connection_init.' })
-  token: string;
-  @Field(() => DateTime) expiresAt: Date;
-  @Field(() => ClientNode) client: unknown;
-}
-
-@ObjectType({ implements: MutationResult })
-export class CreateApiKeyPayload extends MutationResult {
-  @Field(() => ApiKeyNode, { description: 'The new key.' }) apiKey: unknown;
-  @Field({ description: 'The key itself, for the Authorization header. Shown once: only a hash is stored.' })
-  secret: string;
-}
-
-@ObjectType({ implements: MutationResult })
-export class RevokeApiKeyPayload extends MutationResult {
-  @Field(() => ApiKeyNode, { description: 'The revoked key.' }) apiKey: unknown;
-}
-
-export const CreateClientResult = createUnionType({
-  name: 'CreateClientResult',
-  types: () => [CreateClientPayload, DuplicateExternalRefError] as const,
-});
-
-export const CreateBizResult = createUnionType({
-  name: 'CreateBizResult',
-  types: () => [CreateBizPayload, DuplicateExternalRefError] as const,
-});
-
-export const IssueClientTokenResult = createUnionType({
-  name: 'IssueClientTokenResult',
-  types: () => [IssueClientTokenPayload, ClientInactiveError] as const,
-});
-
-export function duplicateExternalRef(
-  clientMutationId: string | undefined,
-  externalRef: string,
-): DuplicateExternalRefError {
-  return Object.assign(new DuplicateExternalRefError(), {
-    clientMutationId: clientMutationId ?? null,
-    code: ResultErrorCode.DUPLICATE_EXTERNAL_REF,
-    message: `externalRef "${externalRef}" is already in use on this platform`,
-    externalRef,
-  });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CheckoutAction, FailureReason, LedgerTransferKind } from '../domain/enums';
 import type { Payout, Transaction } from '../entities';
-import type { TransferRequest } from '../providers/ledger';
+import type { TransferRequest, WalletPayment } from '../providers/ledger';
 import type { VendorFailure } from '../providers/failures';
 
 /**
@@ -50,12 +50,28 @@ export type InStoreData = z.infer<typeof inStoreData>;
 export const refundData = z.looseObject({ operator: z.string(), failure });
 export type RefundData = z.infer<typeof refundData>;
 
+/** What a payer's app needs to pay a prepay with a wallet, as the ledger's provider read it. */
+const walletPayment = z.discriminatedUnion('wallet', [
+  z.object({
+    wallet: z.literal('WECHAT'),
+    partnerId: z.string(),
+    appId: z.string(),
+    prepayId: z.string(),
+    nonceStr: z.string(),
+    timestamp: z.string(),
+    packageValue: z.string(),
+    sign: z.string(),
+  }),
+  z.object({ wallet: z.literal('ALIPAY'), orderInfo: z.string() }),
+  z.object({ wallet: z.literal('SHUANGQIAN'), merchantNo: z.string() }),
+]) satisfies z.ZodType<WalletPayment>;
+
 /** A ledger transfer: how it was made, and the request as first sent (without its callback). */
 export const ledgerData = z.looseObject({
   mode: z.enum(['prepay', 'fast']),
   fixPayerAmount: z.boolean(),
   transferKind: z.enum(LedgerTransferKind).optional(),
-  payinfo: z.record(z.string(), z.unknown()).optional(),
+  walletPayment: walletPayment.optional(),
   payerAmountFen: z.number().int().optional(),
   payeeAmountFen: z.number().int().optional(),
   failure,
@@ -89,7 +105,7 @@ export type PayoutData = z.infer<typeof payoutData>;
  */
 export const shownTransactionData = z.looseObject({
   failure: failure.catch(null),
-  payinfo: z.record(z.string(), z.unknown()).optional().catch(undefined),
+  walletPayment: walletPayment.optional().catch(undefined),
   transferKind: z.enum(LedgerTransferKind).optional().catch(undefined),
   qrCode: z.string().nullable().optional().catch(undefined),
   returnUrl: z.string().nullable().optional().catch(undefined),

@@ -12,6 +12,7 @@ const CREATE_CLIENT = `mutation($input: CreateClientInput!) {
     ... on CreateClientPayload { client { id externalRef name mobile status } }
     ... on ErrorResult { code message }
     ... on DuplicateExternalRefError { externalRef }
+    ... on InvalidInputError { fields { field message } }
   }
 }`;
 
@@ -76,18 +77,29 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
     expect(JSON.stringify(app.logs)).not.toMatch(/赵六隐私|13700001111|pgk_/);
   });
 
-  it('answers invalid input with BAD_USER_INPUT naming the field', async () => {
+  it('answers invalid mutation input with InvalidInputError naming every field', async () => {
     const response = await graphql(
       app.url,
       CREATE_CLIENT,
-      { input: { externalRef: 'bad ref with spaces', name: '', mobile: 'x' } },
+      { input: { clientMutationId: 'bad-1', externalRef: 'bad ref with spaces', name: '', mobile: 'x' } },
       seeded.apiKey,
     );
+    expect(response.body.errors).toBeUndefined();
+    const answer = response.body.data?.createClient as any;
+    expect(answer).toMatchObject({
+      __typename: 'InvalidInputError',
+      code: 'BAD_USER_INPUT',
+      clientMutationId: 'bad-1',
+    });
+    expect(answer.fields.map((f: { field: string }) => f.field).sort()).toEqual(['externalRef', 'mobile', 'name']);
+    expect(JSON.stringify(response.body)).not.toMatch(/stack|at .*\.ts/);
+  });
+
+  it('answers a variable that does not match its GraphQL type with a BAD_USER_INPUT error', async () => {
+    const response = await graphql(app.url, CREATE_CLIENT, { input: { externalRef: 42, name: 'x' } }, seeded.apiKey);
     const error = response.body.errors?.[0];
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    const fields = (error?.extensions?.fields as Array<{ field: string }>).map((f) => f.field).sort();
-    expect(fields).toEqual(['externalRef', 'mobile', 'name']);
-    expect(JSON.stringify(response.body)).not.toMatch(/stack|at .*\.ts/);
+    expect(error?.extensions?.fields).toEqual([{ field: 'input.externalRef', message: expect.any(String) }]);
   });
 
   it('pages through a connection with first/after and caps the page size', async () => {

@@ -109,7 +109,7 @@ describe('HTTP protocol and protection', () => {
     const get = await fetch(`${app.url}/graphql?query=${query}`, { headers: { authorization: `Bearer ${apiKey}` } });
     expect(get.status).toBe(200);
     expect(await get.json()).toEqual({ data: { viewer: { kind: 'PLATFORM' } } });
-    const mutation = encodeURIComponent('mutation { createApiKey(input: { label: "x" }) { secret } }');
+    const mutation = encodeURIComponent('mutation { createApiKey(input: { label: "x" }) { __typename } }');
     const getMutation = await fetch(`${app.url}/graphql?query=${mutation}`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });

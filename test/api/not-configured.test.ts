@@ -33,8 +33,7 @@ describe.each(testDatabases())('a platform with no vendor configured, on $name',
     ['syncAccountTypes', `mutation { syncAccountTypes(input: {}) { ${NOT_CONFIGURED} } }`, 'COLOURLIFE'],
     [
       'createPayment',
-      `mutation { createPayment(input: { idempotencyKey: "c", amountFen: 100, description: "x", method: CHECKOUT,
-        checkout: { action: ALIPAY } }) { ${NOT_CONFIGURED} } }`,
+      `mutation { createPayment(input: { idempotencyKey: "c", amountFen: 100, description: "x", method: { checkout: { action: ALIPAY } } }) { ${NOT_CONFIGURED} } }`,
       'CASHIER',
     ],
   ])('%s answers ProviderNotConfiguredError naming the vendor', async (name, mutation, vendor) => {

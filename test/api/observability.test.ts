@@ -30,7 +30,7 @@ describe('observability of a payout', () => {
     });
     expect(response.headers.get('x-request-id')).toBe('req-observability-1');
     const { data } = (await response.json()) as any;
-    expect(data.createPayout.__typename).toBe('PayoutPayload');
+    expect(data.createPayout.__typename).toBe('CreatePayoutPayload');
     const tagged = h.app.logs.filter((line) => line.requestId === 'req-observability-1');
     expect(tagged.some((line) => line.msg === 'vendor call' && line.vendor === 'YUNZHANGHU')).toBe(true);
     await h.settles(data.createPayout.payout.id, 'SUCCEEDED');

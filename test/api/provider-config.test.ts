@@ -4,8 +4,12 @@ import { graphql, graphqlData } from '../support/graphql-client';
 
 const CONFIGURE = `mutation($input: ConfigureProviderInput!) {
   configureProvider(input: $input) {
-    clientMutationId
-    providerConfig { vendor baseUrl options enabled credentialFields }
+    __typename
+    ... on MutationResult { clientMutationId }
+    ... on ConfigureProviderPayload {
+      providerConfig { id vendor baseUrl enabled credentialFields options { __typename ... on ShouqianbaOptions { terminalSn } } }
+    }
+    ... on InvalidInputError { code fields { field message } }
   }
 }`;
 
@@ -36,24 +40,32 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
       {
         input: {
           clientMutationId: 'cfg',
-          vendor: 'SHOUQIANBA',
           baseUrl: 'http://127.0.0.1:4000/sandbox/shouqianba/',
-          credentials: { terminalKey: secret },
-          options: { terminalSn: 'T100' },
+          settings: { shouqianba: { terminalSn: 'T100', terminalKey: secret } },
         },
       },
       alphaKey,
     );
     expect(data.configureProvider).toEqual({
+      __typename: 'ConfigureProviderPayload',
       clientMutationId: 'cfg',
       providerConfig: {
+        id: expect.any(String),
         vendor: 'SHOUQIANBA',
         baseUrl: 'http://127.0.0.1:4000/sandbox/shouqianba',
-        options: { terminalSn: 'T100' },
+        options: { __typename: 'ShouqianbaOptions', terminalSn: 'T100' },
         enabled: true,
         credentialFields: ['terminalKey'],
       },
     });
+    // A node like any other: its id opens it.
+    const opened = await graphqlData(
+      app.url,
+      'query($id: ID!) { node(id: $id) { __typename ... on ProviderConfig { vendor } } }',
+      { id: data.configureProvider.providerConfig.id },
+      alphaKey,
+    );
+    expect(opened.node).toEqual({ __typename: 'ProviderConfig', vendor: 'SHOUQIANBA' });
     const rows = await app.runtime.services.db.dataSource.query('SELECT secretsCiphertext FROM provider_configs');
     expect(JSON.stringify(rows)).not.toContain(secret);
     expect(JSON.stringify(app.logs)).not.toContain(secret);
@@ -65,7 +77,7 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
     const data = await graphqlData(
       app.url,
       CONFIGURE,
-      { input: { vendor: 'SHOUQIANBA', baseUrl: 'https://vsi-api.shouqianba.com' } },
+      { input: { baseUrl: 'https://vsi-api.shouqianba.com', settings: { shouqianba: { terminalSn: 'T100' } } } },
       alphaKey,
     );
     expect(data.configureProvider.providerConfig).toMatchObject({
@@ -77,70 +89,51 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
     expect(resolved).toMatchObject({ baseUrl: 'https://vsi-api.shouqianba.com', secrets: { terminalKey: secret } });
   });
 
-  it('names what is missing or unknown with BAD_USER_INPUT', async () => {
+  it('names what is missing or malformed in an InvalidInputError', async () => {
+    const yunzhanghu = { dealerId: 'd', brokerId: 'b' };
     const cases: Array<[Record<string, unknown>, string]> = [
+      // The first configuration needs every secret.
       [
-        {
-          vendor: 'YUNZHANGHU',
-          baseUrl: 'http://x.test',
-          credentials: { appKey: 'k' },
-          options: { dealerId: 'd', brokerId: 'b' },
-        },
-        'credentials.des3Key',
+        { baseUrl: 'http://x.test', settings: { yunzhanghu: { ...yunzhanghu, appKey: 'k' } } },
+        'settings.yunzhanghu.des3Key',
       ],
-      [
-        {
-          vendor: 'YUNZHANGHU',
-          baseUrl: 'http://x.test',
-          credentials: { appKey: 'k', des3Key: 'x' },
-          options: { dealerId: 'd' },
-        },
-        'options.brokerId',
-      ],
-      [
-        { vendor: 'CASHIER', baseUrl: 'ftp://x.test', credentials: { signKey: 'k' }, options: { merchantId: 'm' } },
-        'baseUrl',
-      ],
-      [
-        {
-          vendor: 'CASHIER',
-          baseUrl: 'http://x.test',
-          credentials: { signKey: 'k', other: 'x' },
-          options: { merchantId: 'm' },
-        },
-        'credentials.other',
-      ],
-      [
-        { vendor: 'CASHIER', baseUrl: 'http://x.test', credentials: { signKey: 7 }, options: { merchantId: 'm' } },
-        'credentials.signKey',
-      ],
+      [{ baseUrl: 'ftp://x.test', settings: { cashier: { merchantId: 'm', signKey: 'k' } } }, 'baseUrl'],
       // Checked against the vendor's typed configuration at once, not at the first vendor call.
       [
-        {
-          vendor: 'YUNZHANGHU',
-          baseUrl: 'http://x.test',
-          credentials: { appKey: 'a', des3Key: 'too-short' },
-          options: { dealerId: 'd', brokerId: 'b' },
-        },
-        'credentials.des3Key',
-      ],
-      [
-        {
-          vendor: 'YUNZHANGHU',
-          baseUrl: 'http://x.test',
-          credentials: { appKey: 'a', des3Key: '0123456789abcdefghijklmn' },
-          options: { dealerId: 'd', brokerId: 'b', endpointNames: 'tomorrow' },
-        },
-        'options.endpointNames',
+        { baseUrl: 'http://x.test', settings: { yunzhanghu: { ...yunzhanghu, appKey: 'a', des3Key: 'too-short' } } },
+        'settings.yunzhanghu.des3Key',
       ],
     ];
     for (const [input, field] of cases) {
       const response = await graphql(app.url, CONFIGURE, { input }, alphaKey);
-      expect([field, response.body.errors?.[0].extensions]).toEqual([
+      expect([field, response.body.data?.configureProvider]).toEqual([
         field,
-        { code: 'BAD_USER_INPUT', fields: [{ field, message: expect.any(String) }] },
+        {
+          __typename: 'InvalidInputError',
+          clientMutationId: null,
+          code: 'BAD_USER_INPUT',
+          fields: [{ field, message: expect.any(String) }],
+        },
       ]);
     }
+  });
+
+  it('takes the settings of exactly one vendor, typed: GraphQL refuses anything else', async () => {
+    const cases: Array<Record<string, unknown>> = [
+      { cashier: { merchantId: 'm', signKey: 'k' }, shouqianba: { terminalSn: 'T', terminalKey: 'k' } },
+      {},
+      { cashier: { merchantId: 'm', signKey: 'k', other: 'x' } },
+      { cashier: { merchantId: 'm', signKey: 7 } },
+      { yunzhanghu: { dealerId: 'd', brokerId: 'b', endpoints: 'TOMORROW' } },
+      { yunzhanghu: { dealerId: 'd' } },
+    ];
+    for (const settings of cases) {
+      const response = await graphql(app.url, CONFIGURE, { input: { baseUrl: 'http://x.test', settings } }, alphaKey);
+      expect([settings, response.body.errors?.[0]?.extensions?.code]).toEqual([settings, 'BAD_USER_INPUT']);
+    }
+    expect(
+      await app.runtime.services.db.dataSource.query("SELECT id FROM provider_configs WHERE vendor <> 'SHOUQIANBA'"),
+    ).toEqual([]);
   });
 
   it('is per platform: another platform sees none of it, and client tokens cannot touch it', async () => {
@@ -156,7 +149,7 @@ describe.each(testDatabases())('configureProvider on $name', (database) => {
     const write = await graphql(
       app.url,
       CONFIGURE,
-      { input: { vendor: 'SHOUQIANBA', baseUrl: 'http://evil.test' } },
+      { input: { baseUrl: 'http://evil.test', settings: { shouqianba: { terminalSn: 'T' } } } },
       token,
     );
     expect(write.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');

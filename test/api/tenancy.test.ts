@@ -156,7 +156,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       '{ clients { nodes { id } } }',
       '{ bizs { nodes { id } } }',
       'mutation { createClient(input: { externalRef: "x", name: "x" }) { __typename } }',
-      'mutation { createApiKey(input: { label: "x" }) { secret } }',
+      'mutation { createApiKey(input: { label: "x" }) { __typename } }',
       '{ apiKeys { nodes { id } } }',
     ]) {
       const response = await graphql(app.url, query, {}, alphaClientToken);
@@ -223,7 +223,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
   it('lists API keys by id, and stops accepting a revoked one', async () => {
     const created = await graphqlData(
       app.url,
-      'mutation { createApiKey(input: { label: "rotate", clientMutationId: "k" }) { apiKey { id label prefix revokedAt } secret clientMutationId } }',
+      'mutation { createApiKey(input: { label: "rotate", clientMutationId: "k" }) { ... on CreateApiKeyPayload { apiKey { id label prefix revokedAt } secret clientMutationId } } }',
       {},
       alpha.apiKey,
     );
@@ -240,7 +240,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
     expect(other.apiKeys.nodes).not.toContainEqual({ id: apiKey.id });
     const revoked = await graphqlData(
       app.url,
-      'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { apiKey { id revokedAt } } }',
+      'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { ... on RevokeApiKeyPayload { apiKey { id revokedAt } } } }',
       { id: apiKey.id },
       alpha.apiKey,
     );

@@ -13,6 +13,7 @@ import {
   type RunningProcess,
 } from '../support/processes';
 import { waitFor } from '../support/wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
 const INSTANCE = ['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')];
 
@@ -74,14 +75,14 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
     const doomed = await startInstance({ PAYGRAPH_FAILPOINTS: 'in-store.after-create-call' });
     await graphqlData(
       doomed.url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      CONFIGURE_PROVIDER,
       {
-        input: {
+        input: configureProviderInput({
           vendor: 'SHOUQIANBA',
           baseUrl: sandboxUrl,
           credentials: { terminalKey: terminal.terminalKey },
           options: { terminalSn: terminal.terminalSn },
-        },
+        }),
       },
       apiKey,
     );

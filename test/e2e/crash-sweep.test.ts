@@ -14,6 +14,7 @@ import {
   type RunningProcess,
 } from '../support/processes';
 import { waitFor } from '../support/wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
 const INSTANCE = ['-r', '@swc-node/register', join(PROJECT_ROOT, 'test', 'support', 'instance.ts')];
 const redisUrl = process.env.REDIS_URL;
@@ -104,8 +105,8 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
   const configure = (url: string, input: Record<string, unknown>) =>
     graphqlData(
       url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      { input },
+      CONFIGURE_PROVIDER,
+      { input: configureProviderInput(input as Parameters<typeof configureProviderInput>[0]) },
       apiKey,
     );
 
@@ -144,9 +145,8 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
   it('an in-store payment the gateway accepted is adopted by query, one order at the gateway', async () => {
     const input = {
       idempotencyKey: `pay-${++keys}`,
-      method: 'BARCODE',
+      method: { barcode: { dynamicId: '134567890123457000' } },
       amountFen: 2345,
-      barcode: { dynamicId: '134567890123457000' },
     };
     await crashDuring('in-store.after-create-call', CREATE_PAYMENT, { input });
     await restartUntil('the payment adopted', async (url) => {
@@ -168,9 +168,8 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
       {
         input: {
           idempotencyKey: `pay-${++keys}`,
-          method: 'BARCODE',
+          method: { barcode: { dynamicId: '134567890123458000' } },
           amountFen: 3000,
-          barcode: { dynamicId: '134567890123458000' },
         },
       },
       apiKey,
@@ -248,7 +247,7 @@ describeWithRedis('a crash between the vendor call and the commit, with Redis, o
     const clientAccount = opened.openLedgerAccount.account.id;
     await crashDuring(
       'ledger.after-create-call',
-      `mutation($input: CreateLedgerTransactionInput!) { fastLedgerTransaction(input: $input) { __typename } }`,
+      `mutation($input: FastLedgerTransactionInput!) { fastLedgerTransaction(input: $input) { __typename } }`,
       {
         input: {
           idempotencyKey: `ledger-${++keys}`,

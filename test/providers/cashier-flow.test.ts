@@ -7,6 +7,7 @@ import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { graphqlData } from '../support/graphql-client';
 import { CREATE_PAYMENT, checkoutInput, createCheckoutPayment, sendCreatePayment } from '../support/payments';
 import { waitFor } from '../support/wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
 const SYNC = `mutation($id: ID!) {
   syncPayment(input: { paymentId: $id }) {
@@ -31,14 +32,14 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     seeded = await seedPlatform(app.runtime.services, 'shop', 0);
     await graphqlData(
       app.url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      CONFIGURE_PROVIDER,
       {
-        input: {
+        input: configureProviderInput({
           vendor: 'CASHIER',
           baseUrl: `${app.url}/sandbox/cashier`,
           credentials: { signKey: SIGN_KEY },
           options: { merchantId: MERCHANT },
-        },
+        }),
       },
       seeded.apiKey,
     );
@@ -94,6 +95,9 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     expect(created.transaction.orderNo).toMatch(/^[0-9a-f]{32}$/);
     expect(created.checkout.url).toMatch(new RegExp(`^${app.url}/sandbox/cashier/apis/icashier\\?req=`));
     expect(created.checkout.html).toContain('document.forms[0].submit()');
+    // The form POSTs the same signed fields the URL carries.
+    const query = Object.fromEntries(new URL(created.checkout.url).searchParams);
+    expect(Object.fromEntries(created.checkout.formFields.map((f: any) => [f.name, f.value]))).toEqual(query);
 
     // The open payment carries its checkout, the same signed page createPayment answered, and
     // the cursor to follow it from without a gap.
@@ -216,7 +220,7 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
 
   it('abandoning the checkout leaves the payment open, and returns the payer to the platform page', async () => {
     const created = await createPayment('pay-abandon', 600, {
-      checkout: { action: 'BANK', returnUrl: 'https://shop.example/after-pay' },
+      method: { checkout: { action: 'BANK', returnUrl: 'https://shop.example/after-pay' } },
     });
     const { queryid } = await openCheckout(created.checkout.url);
     const abandoned = await decide(queryid, 'abandon');
@@ -233,7 +237,7 @@ describe.each(testDatabases())('cashier payments against the sandbox on $name', 
     const data = await graphqlData(
       app.url,
       CREATE_PAYMENT,
-      { input: { idempotencyKey: 'k', method: 'CHECKOUT', amountFen: 1, checkout: { action: 'BANK' } } },
+      { input: { idempotencyKey: 'k', method: { checkout: { action: 'BANK' } }, amountFen: 1 } },
       apiKey,
     );
     expect(data.createPayment).toMatchObject({

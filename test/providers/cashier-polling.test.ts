@@ -65,7 +65,7 @@ describe.each(testDatabases())('the payment poll job (in-process) on $name', (da
     const { transaction, checkout } = await createCheckoutPayment(app.url, seeded.apiKey, 'poll-1', {
       amountFen: 100,
       clientId: toGlobalId('Client', seeded.clientIds[0]),
-      checkout: { action: 'BANK' },
+      method: { checkout: { action: 'BANK' } },
     });
     await payWithoutNotification(app, sandbox, checkout.url);
     await waitFor(
@@ -103,7 +103,7 @@ describeWithMysqlAndRedis('the payment poll job on BullMQ with two instances', (
   it('runs a poll scheduled by both instances exactly once', async () => {
     const { transaction, checkout } = await createCheckoutPayment(instanceA.url, seeded.apiKey, 'bull-1', {
       amountFen: 100,
-      checkout: { action: 'BANK' },
+      method: { checkout: { action: 'BANK' } },
     });
     await payWithoutNotification(instanceA, sandbox, checkout.url);
     // Instance A scheduled the poll when the payment was created; B schedules the same job.

@@ -6,19 +6,20 @@ import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
 import { collectSubscription, graphql, graphqlData, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
-const TX_FIELDS = `id status ledgerKind payinfo vendorRef amount { fen } failure { reason vendorCode }
+const TX_FIELDS = `id status ledgerKind walletPayment { __typename ... on WeChatPayParameters { prepayId packageValue appId } } vendorRef amount { fen } failure { reason vendorCode }
   statusHistory { fromStatus toStatus source }`;
 const TX_RESULT = `__typename
   ... on LedgerTransactionPayload { replayed transaction { ${TX_FIELDS} } }
   ... on LedgerRefusedError { code message failure { reason vendorCode } affectedTransaction { ${TX_FIELDS} } }`;
 
 const CREATE = `mutation($input: CreateLedgerTransactionInput!) { createLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
-const FAST = `mutation($input: CreateLedgerTransactionInput!) { fastLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
+const FAST = `mutation($input: FastLedgerTransactionInput!) { fastLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const CONFIRM = `mutation($input: ConfirmLedgerTransactionInput!) { confirmLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const CANCEL = `mutation($input: CancelLedgerTransactionInput!) { cancelLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
 const SYNC = `mutation($input: SyncLedgerTransactionInput!) { syncLedgerTransaction(input: $input) { ${TX_RESULT} } }`;
-const ACCOUNT_RESULT = `__typename ... on LedgerAccountPayload { account { id status balance { fen } canNegative } }
+const ACCOUNT_RESULT = `__typename ... on LedgerAccountPayload { account { id status balance { fen } balanceUpdatedAt canNegative } }
   ... on LedgerRefusedError { code message failure { reason } }`;
 
 describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name', (database) => {
@@ -47,17 +48,14 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     const created = await app.runtime.services.platforms.createPlatform('ledger shop');
     apiKey = created.apiKey;
     platformId = created.platform.id;
-    await gql(
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      {
-        input: {
-          vendor: 'COLOURLIFE',
-          baseUrl: `${app.url}/sandbox/colourlife`,
-          credentials: { authAccount: ledger.authAccount, authPassword: ledger.authPassword },
-          options: { pno: ledger.pno },
-        },
-      },
-    );
+    await gql(CONFIGURE_PROVIDER, {
+      input: configureProviderInput({
+        vendor: 'COLOURLIFE',
+        baseUrl: `${app.url}/sandbox/colourlife`,
+        credentials: { authAccount: ledger.authAccount, authPassword: ledger.authPassword },
+        options: { pno: ledger.pno },
+      }),
+    });
     const synced = await gql(
       `mutation { syncAccountTypes { __typename ... on SyncAccountTypesPayload { accountTypes { id kind name } } } }`,
     );
@@ -88,7 +86,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
         `mutation($input: OpenLedgerAccountInput!) { openLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
         { input: { [isClient ? 'clientId' : 'bizId']: parties[owner], accountTypeId: types[kind], canNegative } },
       );
-      expect(data.openLedgerAccount.__typename).toBe('LedgerAccountPayload');
+      expect(data.openLedgerAccount.__typename).toBe('OpenLedgerAccountPayload');
       accounts[label] = data.openLedgerAccount.account.id;
     };
     await open('alice', 'alice', 'FANPIAO');
@@ -96,7 +94,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     await open('bob', 'bob', 'FANPIAO');
     await open('shop', 'shop', 'FANPIAO');
     await open('shopLocal', 'shop', 'LOCAL_FANPIAO');
-    await open('shopWeixin', 'shop', 'WEIXIN');
+    await open('shopWeixin', 'shop', 'WECHAT');
     await open('market', 'market', 'FANPIAO');
   });
 
@@ -107,11 +105,13 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
 
   async function balance(label: string): Promise<number> {
     const data = await gql(
-      `mutation($input: LedgerAccountInput!) { syncLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
+      `mutation($input: SyncLedgerAccountInput!) { syncLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
       {
         input: { accountId: accounts[label] },
       },
     );
+    // Read from the ledger, and it says when.
+    expect(Number.isNaN(Date.parse(data.syncLedgerAccount.account.balanceUpdatedAt))).toBe(false);
     return data.syncLedgerAccount.account.balance.fen;
   }
 
@@ -139,7 +139,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it('lists the account types and opens accounts; one user per mobile at the ledger', () => {
-    expect(Object.keys(types).sort()).toEqual(['ALIPAY', 'FANPIAO', 'LHQ', 'LOCAL_FANPIAO', 'WEIXIN']);
+    expect(Object.keys(types).sort()).toEqual(['ALIPAY', 'FANPIAO', 'LHQ', 'LOCAL_FANPIAO', 'WECHAT']);
     expect(Object.keys(platformAccounts)).toHaveLength(5);
     expect(ledger.clients.size).toBe(2);
     expect(ledger.bizs.size).toBe(2);
@@ -153,7 +153,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       amountFen: 10_000,
     });
     expect(result).toMatchObject({
-      __typename: 'LedgerTransactionPayload',
+      __typename: 'FastLedgerTransactionPayload',
       transaction: { status: 'SUCCEEDED', ledgerKind: 'RECHARGE' },
     });
     expect((await balance('alice')) - before).toBe(10_000);
@@ -189,8 +189,12 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       { payerAccountId: accounts.alice, payeeAccountId: accounts.shop, amountFen: 3_000 },
       token,
     );
-    expect(prepay.transaction).toMatchObject({ status: 'PROCESSING', payinfo: { tno: expect.any(String) } });
-    expect(prepay.transaction.payinfo.paytype).toBeUndefined();
+    // Paid from an account: the app needs no wallet parameters, only the transaction.
+    expect(prepay.transaction).toMatchObject({
+      status: 'PROCESSING',
+      vendorRef: expect.any(String),
+      walletPayment: null,
+    });
     // The app cannot confirm its own prepay: the platform does, after its own check.
     const denied = await graphql(
       app.url,
@@ -278,10 +282,9 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       },
       apiKey,
     );
-    expect(fast.body.errors?.[0]?.extensions).toMatchObject({
-      code: 'BAD_USER_INPUT',
-      fields: [{ field: 'fixPayerAmount', message: expect.any(String) }],
-    });
+    // The fast transaction's input has no such field: GraphQL itself refuses it.
+    expect(fast.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(fast.body.errors?.[0]?.message).toContain('fixPayerAmount');
     const prepay = await transfer(CREATE, {
       payerAccountId: accounts.alice,
       payeeAccountId: accounts.shopLocal,
@@ -352,17 +355,17 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
     );
     await waitFor(() => app.runtime.services.feeds.activeSubscriptions > 0, 'the subscription');
     const prepay = await transfer(CREATE, {
-      externalPayer: 'WEIXIN',
+      externalPayer: 'WECHAT',
       payeeAccountId: accounts.shopWeixin,
       amountFen: 1_288,
       remoteIp: '203.0.113.7',
     });
-    expect(prepay.transaction.payinfo).toMatchObject({
-      paytype: 'weixin',
+    expect(prepay.transaction.walletPayment).toMatchObject({
+      __typename: 'WeChatPayParameters',
       packageValue: 'Sign=WXPAY',
       prepayId: expect.any(String),
     });
-    const tno = prepay.transaction.payinfo.tno;
+    const tno = prepay.transaction.vendorRef;
     // pay refuses WeChat transactions (5.3.2).
     const pay = await act(CONFIRM, prepay.transaction.id);
     expect(pay).toMatchObject({
@@ -419,7 +422,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
 
   it('a forbidden account cannot transact until recovered', async () => {
     const forbid = await gql(
-      `mutation($input: LedgerAccountInput!) { forbidLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
+      `mutation($input: ForbidLedgerAccountInput!) { forbidLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
       { input: { accountId: accounts.bob } },
     );
     expect(forbid.forbidLedgerAccount.account.status).toBe('FORBIDDEN');
@@ -433,7 +436,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       affectedTransaction: { status: 'FAILED' },
     });
     const recover = await gql(
-      `mutation($input: LedgerAccountInput!) { recoverLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
+      `mutation($input: RecoverLedgerAccountInput!) { recoverLedgerAccount(input: $input) { ${ACCOUNT_RESULT} } }`,
       { input: { accountId: accounts.bob } },
     );
     expect(recover.recoverLedgerAccount.account.status).toBe('ACTIVE');
@@ -444,33 +447,64 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
   });
 
   it("lists an account's successful transactions, newest first, with the spec's filters", async () => {
-    const statement = (args: string) =>
+    const statementPage = (args: string) =>
       gql(
-        `query($id: ID!) { ledgerStatement(accountId: $id${args}) { tno direction amount { fen } counterparty { id } counterpartyAccountNo } }`,
+        `query($id: ID!) { node(id: $id) { ... on Account { statement${args ? `(${args})` : ''} {
+          edges { cursor node { tno direction amount { fen } counterparty { id } counterpartyAccountNo transaction { id } } }
+          pageInfo { hasNextPage hasPreviousPage endCursor } } } } }`,
         { id: accounts.alice },
-      ).then((d) => d.ledgerStatement);
+      ).then((d) => d.node.statement);
+    const statement = (args: string) => statementPage(args).then((page) => page.edges.map((e: any) => e.node));
     // Its own two transactions, the newest first; not what earlier tests happened to leave.
     await transfer(FAST, {
       payerAccountId: platformAccounts.FANPIAO,
       payeeAccountId: accounts.alice,
       amountFen: 10_000,
     });
-    await transfer(FAST, { payerAccountId: accounts.alice, payeeAccountId: accounts.bob, amountFen: 10 });
-    const all = await statement('');
-    expect(all[0]).toMatchObject({ direction: 'PAID', amount: { fen: 10 }, counterparty: { id: accounts.bob } });
+    const paid = await transfer(FAST, { payerAccountId: accounts.alice, payeeAccountId: accounts.bob, amountFen: 10 });
+    const all = await statement('first: 10');
+    expect(all[0]).toMatchObject({
+      direction: 'PAID',
+      amount: { fen: 10 },
+      counterparty: { id: accounts.bob },
+      transaction: { id: paid.transaction.id },
+    });
     expect(all[1]).toMatchObject({
       direction: 'RECEIVED',
       amount: { fen: 10_000 },
       counterparty: { id: platformAccounts.FANPIAO },
     });
-    const received = await statement(', direction: RECEIVED');
+    const received = await statement('direction: RECEIVED');
     expect(received.length).toBeGreaterThanOrEqual(1);
     expect(received.every((e: any) => e.direction === 'RECEIVED')).toBe(true);
-    const recharges = await statement(', kind: RECHARGE');
+    const recharges = await statement('kind: RECHARGE');
     expect(recharges.length).toBeGreaterThanOrEqual(1);
     expect(recharges.every((e: any) => e.counterparty.id === platformAccounts.FANPIAO)).toBe(true);
-    const page = await statement(', skip: 1, limit: 2');
-    expect(page.map((e: any) => e.tno)).toEqual(all.slice(1, 3).map((e: any) => e.tno));
+    // Pages by cursor: the ledger's offset travels inside it, opaque.
+    const first = await statementPage('first: 1');
+    expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+    const next = await statementPage(`first: 2, after: "${first.pageInfo.endCursor}"`);
+    expect(next.edges.map((e: any) => e.node.tno)).toEqual(all.slice(1, 3).map((e: any) => e.tno));
+    expect(next.pageInfo.hasPreviousPage).toBe(true);
+    const forged = await graphql(
+      app.url,
+      `
+        query ($id: ID!) {
+          node(id: $id) {
+            ... on Account {
+              statement(after: "bm90LWEtY3Vyc29y") {
+                edges {
+                  cursor
+                }
+              }
+            }
+          }
+        }
+      `,
+      { id: accounts.alice },
+      apiKey,
+    );
+    expect(forged.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refreshes an expired access token once and carries on', async () => {
@@ -562,7 +596,7 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       payeeAccountId: accounts.bob,
       amountFen: 13,
       detail: 'byte for byte',
-      payerSubaccounts: { cash: '0.13' },
+      payerSubaccounts: [{ name: 'cash', amountFen: 13 }],
     });
     sandbox.faults.nextRequestsPath = undefined;
     const orderNo = (
@@ -588,7 +622,10 @@ describe.each(testDatabases())('the Colourlife ledger through GraphQL on $name',
       payerAccountId: accounts.alice,
       payeeAccountId: accounts.shop,
       amountFen: 100,
-      payeeSubaccounts: { cash: '0.60', ticket: '0.40' },
+      payeeSubaccounts: [
+        { name: 'cash', amountFen: 60 },
+        { name: 'ticket', amountFen: 40 },
+      ],
     });
     // Sent as the spec's example shows them: JSON numbers in yuan.
     expect(sandbox.received.filter((r) => r.path === '/transaction/prepay').at(-1)?.params.destsubaccount).toBe(

@@ -6,6 +6,7 @@ import { seedPlatform, type SeededPlatform } from '../support/fixtures';
 import { collectSubscription, graphql, graphqlData, webSocketClient } from '../support/graphql-client';
 import { CREATE_PAYMENT, createCheckoutPayment } from '../support/payments';
 import { waitFor } from '../support/wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
 const TERMINAL = '100000330006';
 const TERMINAL_KEY = 'sandbox-terminal-key-0001';
@@ -66,14 +67,14 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   function configure(terminalKey: string) {
     return graphqlData(
       app.url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      CONFIGURE_PROVIDER,
       {
-        input: {
+        input: configureProviderInput({
           vendor: 'SHOUQIANBA',
           baseUrl: `${app.url}/sandbox/shouqianba`,
           credentials: { terminalKey },
           options: { terminalSn: TERMINAL },
-        },
+        }),
       },
       seeded.apiKey,
     );
@@ -82,7 +83,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   async function create(input: Record<string, unknown>): Promise<any> {
     const response = await graphql(
       app.url,
-      CREATE_PAYMENT.replace('checkout { url formAction formFields html }', 'qrCode'),
+      CREATE_PAYMENT.replace('checkout { url formAction formFields { name value } html }', 'qrCode'),
       { input: { idempotencyKey: `k${++keys}-${Date.now()}`, amountFen: 1000, ...input } },
       seeded.apiKey,
     );
@@ -91,7 +92,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   }
 
   const barcode = (dynamicId: string, extra: Record<string, unknown> = {}) =>
-    create({ method: 'BARCODE', barcode: { dynamicId }, ...extra });
+    create({ method: { barcode: { dynamicId } }, ...extra });
 
   async function transaction(id: string): Promise<any> {
     return (await graphqlData(app.url, TRANSACTION, { id }, seeded.apiKey)).node;
@@ -193,7 +194,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   });
 
   it('a QR payment returns the code; the payer scans and pays on the sandbox page', async () => {
-    const created = await create({ method: 'QR_CODE', qrCode: { wallet: 'ALIPAY' } });
+    const created = await create({ method: { qrCode: { wallet: 'ALIPAY' } } });
     expect(created.transaction.status).toBe('PROCESSING');
     expect(created.qrCode).toMatch(new RegExp(`^${app.url}/sandbox/shouqianba/qr/\\d+$`));
     const page = await fetch(created.qrCode);
@@ -206,7 +207,7 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
   });
 
   it('an unscanned QR payment is canceled at its deadline', async () => {
-    const created = await create({ method: 'QR_CODE', qrCode: { wallet: 'WECHAT' } });
+    const created = await create({ method: { qrCode: { wallet: 'WECHAT' } } });
     await settlesAs(created.transaction.id, 'CANCELED');
   });
 
@@ -311,14 +312,14 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
     });
     await graphqlData(
       app.url,
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
+      CONFIGURE_PROVIDER,
       {
-        input: {
+        input: configureProviderInput({
           vendor: 'CASHIER',
           baseUrl: `${app.url}/sandbox/cashier`,
           credentials: { signKey: 'k' },
           options: { merchantId: 'M1' },
-        },
+        }),
       },
       seeded.apiKey,
     );
@@ -367,22 +368,24 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
     const bad = await graphql(
       app.url,
       CREATE_PAYMENT,
-      { input: { idempotencyKey: 'bad-1', method: 'BARCODE', amountFen: 100 } },
+      { input: { idempotencyKey: 'bad-1', method: { barcode: {} }, amountFen: 100 } },
       seeded.apiKey,
     );
     expect(bad.body.errors?.[0]).toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'barcode' })] },
+      extensions: { code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'input.method.barcode' })] },
     });
     const tooMuch = await graphql(
       app.url,
       CREATE_PAYMENT,
       {
-        input: { idempotencyKey: 'bad-2', method: 'BARCODE', amountFen: 10_000_000_000, barcode: { dynamicId: '1' } },
+        input: { idempotencyKey: 'bad-2', method: { barcode: { dynamicId: '1' } }, amountFen: 10_000_000_000 },
       },
       seeded.apiKey,
     );
-    expect(tooMuch.body.errors?.[0]).toMatchObject({
-      extensions: { code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field: 'amountFen' })] },
+    expect(tooMuch.body.data?.createPayment).toMatchObject({
+      __typename: 'InvalidInputError',
+      code: 'BAD_USER_INPUT',
+      fields: [expect.objectContaining({ field: 'amountFen' })],
     });
   });
 

@@ -3,9 +3,10 @@ import { fromGlobalIdOf } from '../../src/graphql/global-id';
 import { seal } from '../../src/providers/yunzhanghu/crypto';
 import { SANDBOX_CAPTCHA } from '../../src/sandbox/yunzhanghu/yunzhanghu-sandbox';
 import { testDatabases } from '../support/databases';
-import { collectSubscription, graphql, webSocketClient } from '../support/graphql-client';
+import { collectSubscription, graphql, INVALID_INPUT, inputRefusal, webSocketClient } from '../support/graphql-client';
 import { waitFor } from '../support/wait-for';
 import { card, CREATE, ID_CARD, OTHER_ID, VERIFY, yunzhanghuHarness } from '../support/yunzhanghu';
+import { CONFIGURE_PROVIDER, configureProviderInput } from '../support/provider-settings';
 
 describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (database) => {
   const h = yunzhanghuHarness(database);
@@ -21,7 +22,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
     const cardNo = card('1234');
     const created = await h.bankPayout(cardNo, 12_345, { remark: '稿费' });
     expect(created).toMatchObject({
-      __typename: 'PayoutPayload',
+      __typename: 'CreatePayoutPayload',
       payout: {
         status: 'PROCESSING',
         channel: 'BANK_CARD',
@@ -106,7 +107,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
         { input: { idempotencyKey: `bad-${++h.keys}`, ...input } },
         h.apiKey,
       );
-      expect([field, response.body.errors?.[0]?.extensions]).toEqual([
+      expect([field, inputRefusal(response.body, 'createPayout')]).toEqual([
         field,
         expect.objectContaining({ code: 'BAD_USER_INPUT', fields: [expect.objectContaining({ field })] }),
       ]);
@@ -223,7 +224,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
     const verify = (mutation: string, input: Record<string, unknown>) =>
       h
         .gql(
-          `mutation($input: ${mutation === 'verifyIdentity' ? 'VerifyIdentityInput' : mutation === 'verifyBankCard' ? 'VerifyBankCardInput' : 'BankCardSmsInput'}!) { ${mutation}(input: $input) { ${VERIFY} } }`,
+          `mutation($input: ${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input!) { ${mutation}(input: $input) { ${VERIFY} } }`,
           {
             input,
           },
@@ -270,6 +271,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
         mutation ($input: VerifyIdentityInput!) {
           verifyIdentity(input: $input) {
             __typename
+            ${INVALID_INPUT}
           }
         }
       `,
@@ -278,7 +280,8 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       },
       h.apiKey,
     );
-    expect(bad.body.errors?.[0]?.extensions).toMatchObject({
+    expect(bad.body.data?.verifyIdentity).toMatchObject({
+      __typename: 'InvalidInputError',
       code: 'BAD_USER_INPUT',
       fields: [expect.objectContaining({ field: 'idCard' })],
     });
@@ -325,16 +328,13 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
   });
 
   it("speaks today's endpoint names and millisecond timestamps when configured so", async () => {
-    await h.gql(
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      {
-        input: {
-          vendor: 'YUNZHANGHU',
-          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
-          options: { dealerId: 'dealer-1', brokerId: 'yiyun73', endpointNames: 'current', timestampUnit: 'ms' },
-        },
-      },
-    );
+    await h.gql(CONFIGURE_PROVIDER, {
+      input: configureProviderInput({
+        vendor: 'YUNZHANGHU',
+        baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
+        options: { dealerId: 'dealer-1', brokerId: 'yiyun73', endpointNames: 'current', timestampUnit: 'ms' },
+      }),
+    });
     try {
       const created = await h.bankPayout(card('7777'), 100);
       const paid = await h.settles(created.payout.id, 'SUCCEEDED');
@@ -346,16 +346,13 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
       );
       expect(synced.syncPayout.payout).toMatchObject({ status: 'SUCCEEDED', vendorStatus: 1, vendorStatusDetail: 0 });
     } finally {
-      await h.gql(
-        `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-        {
-          input: {
-            vendor: 'YUNZHANGHU',
-            baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
-            options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
-          },
-        },
-      );
+      await h.gql(CONFIGURE_PROVIDER, {
+        input: configureProviderInput({
+          vendor: 'YUNZHANGHU',
+          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
+          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
+        }),
+      });
     }
     expect(fromGlobalIdOf).toBeDefined();
   });
@@ -391,14 +388,16 @@ describe.each(testDatabases())('Yunzhanghu daily reconciliation on $name', (data
           mutation ($input: ReconcilePayoutsInput!) {
             reconcilePayouts(input: $input) {
               __typename
+              ${INVALID_INPUT}
             }
           }
         `,
         { input: { day: early } },
         h.apiKey,
       );
-      expect(answer.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
-      expect(JSON.stringify(answer.body.errors?.[0]?.extensions)).toContain('"day"');
+      const refusal = inputRefusal(answer.body, 'reconcilePayouts');
+      expect(refusal).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(JSON.stringify(refusal)).toContain('"day"');
     }
     expect(await h.app.runtime.services.db.manager.count(ReconciliationReport)).toBe(0);
     // Once the day has ended, it reconciles.

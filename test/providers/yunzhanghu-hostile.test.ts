@@ -131,7 +131,7 @@ describe.each(testDatabases())('Yunzhanghu notifications that cannot be ours, on
 
   it("pays to the spec's own example card, which fails Luhn, and maps the vendor's 2006 to a typed refusal", async () => {
     const paid = await h.bankPayout('6228880199872220', 1_200);
-    expect(paid.__typename).toBe('PayoutPayload');
+    expect(paid.__typename).toBe('CreatePayoutPayload');
     await h.settles(paid.payout.id, 'SUCCEEDED');
     const refused = await h.bankPayout(card('2006'), 1_200, { idempotencyKey: 'refused-2006' });
     expect(refused).toMatchObject({

@@ -87,3 +87,14 @@ export function collectSubscription(
   );
   return { result, stop };
 }
+
+/** Select it in a mutation's answer to read the refused fields of bad input. */
+export const INVALID_INPUT = '... on InvalidInputError { code fields { field message } }';
+
+/**
+ * How bad input was answered: the mutation's InvalidInputError, or, for a variable that does
+ * not even match its GraphQL type, the error's extensions. Both carry `code` and `fields`.
+ */
+export function inputRefusal(body: GraphQLResponse['body'], mutation: string): Record<string, any> | undefined {
+  return (body.errors?.[0]?.extensions as Record<string, any> | undefined) ?? (body.data?.[mutation] as any);
+}

@@ -4,14 +4,15 @@ import { graphql, type GraphQLResponse } from './graphql-client';
 export const CREATE_PAYMENT = `mutation($input: CreatePaymentInput!) {
   createPayment(input: $input) {
     __typename
-    ... on CreatePaymentPayload { replayed transaction { id status orderNo amount { fen } } checkout { url formAction formFields html } }
+    ... on CreatePaymentPayload { replayed transaction { id status orderNo amount { fen } } checkout { url formAction formFields { name value } html } }
     ... on ErrorResult { code message }
+    ... on InvalidInputError { fields { field message } }
   }
 }`;
 
 /** A CHECKOUT payment with sensible defaults; `input` overrides any field. */
 export function checkoutInput(idempotencyKey: string, input: Record<string, unknown> = {}): Record<string, unknown> {
-  return { idempotencyKey, method: 'CHECKOUT', amountFen: 1234, checkout: { action: 'ARBI' }, ...input };
+  return { idempotencyKey, method: { checkout: { action: 'ARBI' } }, amountFen: 1234, ...input };
 }
 
 /** Sends createPayment; returns the raw response so callers can assert on errors too. */

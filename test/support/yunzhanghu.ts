@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from './app';
 import type { TestDatabase } from './databases';
 import { graphqlData } from './graphql-client';
 import { waitFor } from './wait-for';
+import { CONFIGURE_PROVIDER, configureProviderInput } from './provider-settings';
 
 export const ID_CARD = '11010519491231002X';
 export const OTHER_ID = '12010119881214214X';
@@ -18,8 +19,9 @@ export const PAYOUT_FIELDS = `id status channel orderNo vendorRef amount { fen }
   statusHistory { fromStatus toStatus source detail }`;
 export const CREATE = `mutation($input: CreatePayoutInput!) { createPayout(input: $input) {
   __typename ... on PayoutPayload { replayed payout { ${PAYOUT_FIELDS} } }
-  ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } } } }`;
-export const VERIFY = `__typename ... on VerificationPayload { verified status ref failure { reason vendorCode message } } ... on VendorRefusedError { code message }`;
+  ... on PayoutRefusedError { code message failure { reason vendorCode } affectedPayout { ${PAYOUT_FIELDS} } }
+  ... on InvalidInputError { code fields { field message } } } }`;
+export const VERIFY = `__typename ... on VerificationPayload { verified status ref failure { reason vendorCode message } } ... on VendorRefusedError { code message } ... on InvalidInputError { code fields { field message } }`;
 
 /**
  * One app with the Yunzhanghu sandbox and a configured dealer, its hooks registered in the
@@ -65,17 +67,14 @@ export function yunzhanghuHarness(database: TestDatabase) {
       notifyUrl: `${h.app.url}/callbacks/yunzhanghu/${h.platformId}`,
       balancesFen: { bankCard: 10_000_000, alipay: 1_000, wechat: 1_000_000 },
     });
-    await h.gql(
-      `mutation($input: ConfigureProviderInput!) { configureProvider(input: $input) { providerConfig { vendor } } }`,
-      {
-        input: {
-          vendor: 'YUNZHANGHU',
-          baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
-          credentials: { appKey: h.dealer.appKey, des3Key: h.dealer.des3Key },
-          options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
-        },
-      },
-    );
+    await h.gql(CONFIGURE_PROVIDER, {
+      input: configureProviderInput({
+        vendor: 'YUNZHANGHU',
+        baseUrl: `${h.app.url}/sandbox/yunzhanghu`,
+        credentials: { appKey: h.dealer.appKey, des3Key: h.dealer.des3Key },
+        options: { dealerId: 'dealer-1', brokerId: 'yiyun73' },
+      }),
+    });
   });
 
   afterAll(async () => {

@@ -16,7 +16,7 @@ export const ORDER_ID_PATTERN = /^[A-Za-z0-9]{8,32}$/;
 /** Every checkout action into the cashier's own name of it (§3.1.3 `action`). */
 const CASHIER_ACTION: Record<CheckoutAction, CashierAction> = {
   [CheckoutAction.BANK]: 'Bank',
-  [CheckoutAction.WEIXIN]: 'WeiXin',
+  [CheckoutAction.WECHAT]: 'WeiXin',
   [CheckoutAction.ALIPAY]: 'AliPay',
   [CheckoutAction.ARBI]: 'Arbi',
 };

@@ -21,7 +21,7 @@ import { callbackPathSecret } from './callbacks';
 import { storedTransferRequestSchema } from './schemas';
 import { colourlifeCredentials } from './credentials';
 import { classify, type LedgerRole } from './matrix';
-import { transferRequest } from './transfers';
+import { transferRequest, walletPaymentOf } from './transfers';
 import { transactionTypeOf } from './status-map';
 import { CODES, USER_TYPES, type ChannelType } from './wire-types';
 
@@ -34,7 +34,7 @@ import { CODES, USER_TYPES, type ChannelType } from './wire-types';
 const CHANNEL_KINDS: Record<ChannelType, AccountTypeKind> = {
   fanpiao: AccountTypeKind.FANPIAO,
   lfanpiao: AccountTypeKind.LOCAL_FANPIAO,
-  weixin: AccountTypeKind.WEIXIN,
+  weixin: AccountTypeKind.WECHAT,
   alipay: AccountTypeKind.ALIPAY,
   lhq: AccountTypeKind.LHQ,
 };
@@ -49,7 +49,7 @@ const USER_TYPE_OF: Record<AccountOwnerKind, ListParams['utype']> = {
   CLIENT: USER_TYPES.CLIENT,
 };
 /** Channels whose money arrives from outside the ledger: 5.3.1 names their payer orgtype 0. */
-const THIRD_PARTY_KINDS: readonly AccountTypeKind[] = [AccountTypeKind.WEIXIN, AccountTypeKind.ALIPAY];
+const THIRD_PARTY_KINDS: readonly AccountTypeKind[] = [AccountTypeKind.WECHAT, AccountTypeKind.ALIPAY];
 /** 5.4.4/5.5.4: an account's `status` 1 is usable; anything else is forbidden. */
 const ACTIVE_STATUS = 1;
 
@@ -217,7 +217,8 @@ export class ColourlifeLedger implements LedgerGateway {
     const params = { ...storedTransferRequestSchema.parse(request), callback: callbackUrl };
     if (mode === 'prepay') {
       const call = await this.adapter.prepay(config, params);
-      if (call.kind === 'ok') return { kind: 'ok', ref: call.content.payinfo.tno, payinfo: call.content.payinfo };
+      if (call.kind === 'ok')
+        return { kind: 'ok', ref: call.content.payinfo.tno, walletPayment: walletPaymentOf(call.content.payinfo) };
       return notMade(call);
     }
     const call = await this.adapter.fastTransaction(config, params);

@@ -1,5 +1,6 @@
 import { fenToYuan } from '../../domain/money';
-import type { TransferOrder } from '../ledger';
+import { z } from 'zod';
+import type { TransferOrder, WalletPayment } from '../ledger';
 import type { PrepayParams } from './adapter';
 
 /** One side of a transfer as the ledger knows it: its account type (atid) and account number. */
@@ -54,4 +55,48 @@ export function subaccountsJson(changes: Record<string, number> | undefined): st
   return `{${Object.entries(changes)
     .map(([name, fen]) => `${JSON.stringify(name)}:${fenToYuan(fen)}`)
     .join(',')}}`;
+}
+
+const text = z.union([z.string(), z.number()]).transform(String);
+const payinfoSchema = z.discriminatedUnion('paytype', [
+  z.looseObject({
+    paytype: z.literal('weixin'),
+    partnerId: text,
+    appId: text,
+    prepayId: text,
+    noncestr: text,
+    timestamp: text,
+    packageValue: text,
+    sign: text,
+  }),
+  z.looseObject({ paytype: z.literal('alipay'), orderInfo: text }),
+  z.looseObject({ paytype: z.literal('lhq'), merNo: text }),
+]);
+
+/**
+ * 5.3.1's payinfo, by its paytype: WeChat Pay's SDK parameters, Alipay's order string, or the
+ * Shuangqian merchant number. Only the tno (a prepay paid from an account), or a paytype this
+ * does not know, is no wallet payment: the app cannot be told how to pay it.
+ */
+export function walletPaymentOf(payinfo: Record<string, unknown>): WalletPayment | undefined {
+  const parsed = payinfoSchema.safeParse(payinfo);
+  if (!parsed.success) return undefined;
+  const info = parsed.data;
+  switch (info.paytype) {
+    case 'weixin':
+      return {
+        wallet: 'WECHAT',
+        partnerId: info.partnerId,
+        appId: info.appId,
+        prepayId: info.prepayId,
+        nonceStr: info.noncestr,
+        timestamp: info.timestamp,
+        packageValue: info.packageValue,
+        sign: info.sign,
+      };
+    case 'alipay':
+      return { wallet: 'ALIPAY', orderInfo: info.orderInfo };
+    case 'lhq':
+      return { wallet: 'SHUANGQIAN', merchantNo: info.merNo };
+  }
 }

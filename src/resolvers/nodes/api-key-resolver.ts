@@ -5,7 +5,12 @@ import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { CreateApiKeyInput, PageArgs, RevokeApiKeyInput } from '../../schema/inputs';
 import { ApiKeyConnection, ApiKeyNode } from '../../schema/object-types';
-import { CreateApiKeyPayload, RevokeApiKeyPayload } from '../../schema/results';
+import {
+  CreateApiKeyPayload,
+  CreateApiKeyResult,
+  RevokeApiKeyPayload,
+  RevokeApiKeyResult,
+} from '../../schema/tenancy-types';
 import { Role } from '../auth-checker';
 
 /** Your platform's API keys: listed, created (the secret shown once) and revoked, by id. */
@@ -31,14 +36,14 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => CreateApiKeyPayload, {
+  @Mutation(() => CreateApiKeyResult, {
     description:
       'Creates another API key for your platform (to rotate: create, deploy it, then revoke the old one). Its secret is in this answer only. Needs an API key.',
   })
   async createApiKey(
     @Arg('input', { description: 'A label for the key.' }) input: CreateApiKeyInput,
     @Ctx() context: RequestContext,
-  ): Promise<CreateApiKeyPayload> {
+  ): Promise<typeof CreateApiKeyResult> {
     const { apiKey, row } = await context.services.platforms.createApiKey(
       requireScope(context).platformId,
       input.label,
@@ -51,13 +56,13 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Mutation(() => RevokeApiKeyPayload, {
+  @Mutation(() => RevokeApiKeyResult, {
     description: 'Revokes an API key; every instance stops accepting it within 30 seconds. Needs an API key.',
   })
   async revokeApiKey(
     @Arg('input', { description: 'Which key.' }) input: RevokeApiKeyInput,
     @Ctx() context: RequestContext,
-  ): Promise<RevokeApiKeyPayload> {
+  ): Promise<typeof RevokeApiKeyResult> {
     const scope = requireScope(context);
     const id = fromGlobalIdOf('ApiKey', input.apiKeyId, 'apiKeyId');
     await context.services.platforms.revokeApiKey(scope.platformId, id);

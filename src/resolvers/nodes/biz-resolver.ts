@@ -6,7 +6,7 @@ import { toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { BizFilter, CreateBizInput, PageArgs } from '../../schema/inputs';
 import { AccountNode, BizConnection, BizNode } from '../../schema/object-types';
-import { CreateBizPayload, CreateBizResult, duplicateExternalRef } from '../../schema/results';
+import { CreateBizPayload, CreateBizResult, duplicateExternalRef } from '../../schema/tenancy-types';
 import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { Role } from '../auth-checker';
 

@@ -26,8 +26,8 @@ import {
   duplicateExternalRef,
   IssueClientTokenPayload,
   IssueClientTokenResult,
-  ResultErrorCode,
-} from '../../schema/results';
+} from '../../schema/tenancy-types';
+import { ResultErrorCode } from '../../schema/results';
 import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { Role } from '../auth-checker';
 

@@ -10,7 +10,7 @@ import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
 import { toConnection, type ConnectionShape } from '../../schema/connection';
 import { PageArgs, TransactionFilter } from '../../schema/inputs';
 import { Money } from '../../schema/money';
-import { JSONObject } from '../../schema/scalars';
+import { WalletPaymentParameters, walletPaymentParameters } from '../../schema/ledger-types';
 import { LedgerTransferKind } from '../../domain/enums';
 import { shownTransactionData, vendorDataOf } from '../../services/vendor-data';
 import { NODE_ID_DESCRIPTION } from '../../schema/node';
@@ -121,12 +121,14 @@ export class TransactionResolver {
     return failure ?? null;
   }
 
-  @FieldResolver(() => JSONObject, {
+  @FieldResolver(() => WalletPaymentParameters, {
     nullable: true,
-    description: 'Ledger prepays: what the app needs to pay (WeChat/Alipay SDK parameters, or just the tno).',
+    description:
+      "Ledger prepays paid from outside the ledger (externalPayer): what the payer's app passes to its wallet's SDK. Null for every other transaction.",
   })
-  payinfo(@Root() transaction: Transaction): Record<string, unknown> | null {
-    return vendorDataOf(transaction, shownTransactionData).payinfo ?? null;
+  walletPayment(@Root() transaction: Transaction): typeof WalletPaymentParameters | null {
+    const payment = vendorDataOf(transaction, shownTransactionData).walletPayment;
+    return payment ? walletPaymentParameters(payment) : null;
   }
 
   @FieldResolver(() => LedgerTransferKind, {

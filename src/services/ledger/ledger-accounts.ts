@@ -143,6 +143,7 @@ export class LedgerAccounts {
         bizId: owner.kind === AccountOwnerKind.BIZ ? owner.row.id : null,
         vendorRef: accountNo,
         balanceFen: balanceFen ?? 0,
+        balanceUpdatedAt: balanceFen === undefined ? null : new Date(),
         canNegative: input.canNegative,
         status: RecordStatus.ACTIVE,
       });
@@ -192,7 +193,9 @@ export class LedgerAccounts {
     if (balanceFen === undefined)
       return { ok: false, error: 'OUTCOME_UNKNOWN', failure: null, message: 'unreadable balance' };
     const status = active ? RecordStatus.ACTIVE : RecordStatus.FORBIDDEN;
-    await this.db.transaction((manager) => manager.update(Account, { id: accountId }, { balanceFen, status }));
+    await this.db.transaction((manager) =>
+      manager.update(Account, { id: accountId }, { balanceFen, balanceUpdatedAt: new Date(), status }),
+    );
     return true;
   }
 }

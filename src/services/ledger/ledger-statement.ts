@@ -1,7 +1,7 @@
 import type { Scope } from '../../auth/viewer';
 import type { Database } from '../../db/database';
 import { AccountOwnerKind, type LedgerTransferKind } from '../../domain/enums';
-import { Account } from '../../entities';
+import { Account, Transaction } from '../../entities';
 import { badUserInput } from '../../errors/app-errors';
 import type { LedgerGateway, StatementLine } from '../../providers/ledger';
 import type { ProviderRegistry } from '../../providers/capabilities';
@@ -14,7 +14,12 @@ export interface StatementEntry extends StatementLine {
   /** The other side's account number at the ledger, and our account of it if we know it. */
   counterpartyAccountNo: string;
   counterpartyAccountId: string | null;
+  /** Our transaction of this transfer, when it was made through paygraph. */
+  transactionId: string | null;
 }
+
+/** The most the ledger is asked for at once (it lists at most 100). */
+const MOST_PER_CALL = 100;
 
 /** An account's statement, live from the ledger: only successful transactions, newest first. */
 export class LedgerStatement {
@@ -33,28 +38,49 @@ export class LedgerStatement {
       transferKind?: LedgerTransferKind;
       from?: Date;
       to?: Date;
-      skip?: number;
-      limit?: number;
+      /** How many lines of the statement to pass over (the page cursor's offset). */
+      offset: number;
+      /** How many to answer (1 to 100). */
+      first: number;
     },
-  ): Promise<LedgerResult<{ entries: StatementEntry[] }>> {
+  ): Promise<LedgerResult<{ entries: StatementEntry[]; hasNextPage: boolean }>> {
     const account = await this.reads.get('Account', scope, input.accountId);
     const config = await ledgerConfig(this.providers, scope.platformId);
     if (!config) return ledgerNotConfigured();
     const ledger = await ledgerAccountOf(this.reads, scope.platformId, account);
     if (!ledger || (ledger.owner !== AccountOwnerKind.PLATFORM && !ledger.ownerRef))
       throw badUserInput('the account is not open at the ledger', 'accountId');
-    const limit = input.limit ?? 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badUserInput('limit is 1 to 100', 'limit');
+    const { offset, first } = input;
+    if (!Number.isInteger(first) || first < 1 || first > MOST_PER_CALL)
+      throw badUserInput('first is 1 to 100', 'first');
+    // One more than asked tells whether a next page exists, within what the ledger answers at once.
+    const limit = Math.min(first + 1, MOST_PER_CALL);
     const call = await this.ledger.statement(config, ledger, {
       direction: input.direction,
       transferKind: input.transferKind,
       from: input.from,
       to: input.to,
-      skip: input.skip ?? 0,
+      skip: offset,
       limit,
     });
     if (call.kind !== 'ok') return refusalOf(call);
-    const refs = [...new Set(call.content.flatMap((line) => [line.payerAccountNo, line.payeeAccountNo]))];
+    const lines = call.content.slice(0, first);
+    const hasNextPage = call.content.length > first || (limit === first && call.content.length === first);
+    const tnos = lines.map((line) => line.tno);
+    const transactions = tnos.length
+      ? await this.db.manager
+          .getRepository(Transaction)
+          .createQueryBuilder('t')
+          .select(['t.id', 't.vendorRef'])
+          .where('t.platformId = :platformId AND t.vendor = :vendor AND t.vendorRef IN (:...tnos)', {
+            platformId: scope.platformId,
+            vendor: this.ledger.vendor,
+            tnos,
+          })
+          .getMany()
+      : [];
+    const transactionIds = new Map(transactions.map((row) => [row.vendorRef as string, row.id]));
+    const refs = [...new Set(lines.flatMap((line) => [line.payerAccountNo, line.payeeAccountNo]))];
     const locals = refs.length
       ? await this.db.manager
           .getRepository(Account)
@@ -65,7 +91,8 @@ export class LedgerStatement {
     const localAccountIds = new Map(locals.map((local) => [local.vendorRef as string, local.id]));
     return {
       ok: true,
-      entries: call.content.map((line) => {
+      hasNextPage,
+      entries: lines.map((line) => {
         const paid = line.payerAccountNo === account.vendorRef;
         const counterpartyAccountNo = paid ? line.payeeAccountNo : line.payerAccountNo;
         return {
@@ -73,6 +100,7 @@ export class LedgerStatement {
           direction: paid ? ('PAID' as const) : ('RECEIVED' as const),
           counterpartyAccountNo,
           counterpartyAccountId: localAccountIds.get(counterpartyAccountNo) ?? null,
+          transactionId: transactionIds.get(line.tno) ?? null,
         };
       }),
     };

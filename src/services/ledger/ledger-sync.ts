@@ -120,7 +120,7 @@ export class LedgerSync {
         });
         return;
       }
-      const vendorData = mode === 'prepay' ? { payinfo: sent.payinfo } : {};
+      const vendorData = sent.walletPayment ? { walletPayment: sent.walletPayment } : {};
       const detail = { step: mode };
       await changeTransaction(this.statusWriter, ref, TransactionStatus.PROCESSING, source, detail, {
         vendorRef: tno,

@@ -35,7 +35,7 @@ export interface TransferInput extends Omit<TransferOrder, 'orderNo'> {
   idempotencyKey: string;
   payerAccountId?: string;
   /** A WeChat or Alipay payment into the ledger (4.1): no payer account. */
-  externalPayer?: 'WEIXIN' | 'ALIPAY';
+  externalPayer?: 'WECHAT' | 'ALIPAY';
   payeeAccountId: string;
 }
 
@@ -98,11 +98,11 @@ export class LedgerTransfers {
         const failure = { reason: FailureReason.TRANSFER_NOT_ALLOWED, vendorCode: '', message: verdict.reason };
         return { ok: false, error: 'NOT_ALLOWED', failure, message: verdict.reason };
       }
-      if ([AccountTypeKind.WEIXIN, AccountTypeKind.ALIPAY].includes(payerAt.kind) && mode === 'fast') {
+      if ([AccountTypeKind.WECHAT, AccountTypeKind.ALIPAY].includes(payerAt.kind) && mode === 'fast') {
         throw badUserInput('WeChat and Alipay accounts cannot pay by fast transaction', 'payerAccountId');
       }
     } else {
-      const expected = input.externalPayer === 'WEIXIN' ? AccountTypeKind.WEIXIN : AccountTypeKind.ALIPAY;
+      const expected = input.externalPayer === 'WECHAT' ? AccountTypeKind.WECHAT : AccountTypeKind.ALIPAY;
       if (payeeAt.kind !== expected) {
         throw badUserInput(`a ${input.externalPayer} payment goes into an account of that channel`, 'payeeAccountId');
       }

@@ -15,6 +15,8 @@ export interface ConfigureProviderInput {
   credentials?: Record<string, unknown> | null;
   options?: Record<string, unknown> | null;
   enabled?: boolean | null;
+  /** How a refused credential or option is named to the caller; `credentials.x` / `options.x` by default. */
+  fieldOf?: (name: string, kind: 'credentials' | 'options') => string;
 }
 
 export type { ResolvedProviderConfig } from '../../providers/config';
@@ -58,6 +60,7 @@ export class ProviderConfigService {
 
   async configure(scope: Scope, input: ConfigureProviderInput): Promise<ProviderConfig> {
     const descriptor = VENDORS[input.vendor];
+    const fieldOf = input.fieldOf ?? ((name: string, kind: string) => `${kind}.${name}`);
     const baseUrl = assertBaseUrl(input.baseUrl);
     const given = input.credentials ? assertStringMap(input.credentials, 'credentials') : undefined;
     for (const key of Object.keys(given ?? {})) {
@@ -79,12 +82,15 @@ export class ProviderConfigService {
       const secrets = { ...(existing ? this.openSecrets(existing) : {}), ...(given ?? {}) };
       const missingSecrets = descriptor.secretFields.filter((field) => !secrets[field]);
       if (missingSecrets.length > 0) {
-        throw badUserInput(`credentials must include ${missingSecrets.join(', ')}`, `credentials.${missingSecrets[0]}`);
+        throw badUserInput(
+          `credentials must include ${missingSecrets.join(', ')}`,
+          fieldOf(missingSecrets[0], 'credentials'),
+        );
       }
       const mergedOptions = options ?? existing?.options ?? {};
       const missingOptions = descriptor.requiredOptions.filter((field) => mergedOptions[field] === undefined);
       if (missingOptions.length > 0) {
-        throw badUserInput(`options must include ${missingOptions.join(', ')}`, `options.${missingOptions[0]}`);
+        throw badUserInput(`options must include ${missingOptions.join(', ')}`, fieldOf(missingOptions[0], 'options'));
       }
       // Fail fast: the configuration must parse as the vendor's typed one (the adapters' view).
       try {
@@ -94,7 +100,7 @@ export class ProviderConfigService {
         const field = message.split(' ', 1)[0];
         throw badUserInput(
           message,
-          descriptor.secretFields.includes(field) ? `credentials.${field}` : `options.${field}`,
+          fieldOf(field, descriptor.secretFields.includes(field) ? 'credentials' : 'options'),
         );
       }
       const row = Object.assign(existing ?? new ProviderConfig(), {

@@ -1,7 +1,17 @@
 import { Brackets, type EntityTarget, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import type { Database } from '../../db/database';
-import { Account, AccountType, ApiKey, Biz, Client, Payout, ReconciliationReport, Transaction } from '../../entities';
+import {
+  Account,
+  AccountType,
+  ApiKey,
+  Biz,
+  Client,
+  Payout,
+  ProviderConfig,
+  ReconciliationReport,
+  Transaction,
+} from '../../entities';
 import { badUserInput, notFound } from '../../errors/app-errors';
 
 /**
@@ -31,6 +41,8 @@ export const SCOPE_RULES = {
   // The platform's own credentials: no client token sees one.
   ApiKey: { target: ApiKey, label: 'ApiKey' },
   ReconciliationReport: { target: ReconciliationReport, label: 'ReconciliationReport' },
+  // Holds sealed credentials: only the platform's own API key reads one (never a client token).
+  ProviderConfig: { target: ProviderConfig, label: 'ProviderConfig' },
 } satisfies Record<string, ScopeRule>;
 
 export type ScopedEntityName = keyof typeof SCOPE_RULES;
