@@ -15,7 +15,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 const SMALL_QUERY = '{ viewer { kind } }';
 const NESTED_QUERY = `{ transactions(first: 50) { nodes { id amount { yuan }
-  client { id name accounts { id balance { fen } accountType { id kind name } } } } } }`;
+  client { id name accounts { nodes { id balance { fen } accountType { id kind name } } } } } } }`;
 
 interface Target {
   child: ChildProcess;

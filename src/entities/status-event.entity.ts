@@ -19,6 +19,8 @@ export class StatusEvent {
   /** Denormalised owner ids so subscription filters and client-token checks need no join. */
   @ForeignIdColumn({ nullable: true }) clientId: string | null;
   @ForeignIdColumn({ nullable: true }) bizId: string | null;
+  /** A refund's payment: a subscription to the payment hears its refunds too. */
+  @ForeignIdColumn({ nullable: true }) parentId: string | null;
   @StringColumn(24, { nullable: true }) fromStatus: string | null;
   @StringColumn(24) toStatus: string;
   @StringColumn(16) source: EventSource;

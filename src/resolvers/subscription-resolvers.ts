@@ -14,7 +14,11 @@ const AFTER_DESCRIPTION =
 
 @InputType({ description: 'Narrows a subscription; all given fields must match.' })
 export class UpdateFilter {
-  @Field(() => ID, { nullable: true, description: 'Only this transaction or payout.' }) id?: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only this transaction or payout; for a payment, its refunds too.',
+  })
+  id?: string;
   @Field(() => ID, { nullable: true, description: "Only this client's transactions or payouts." }) clientId?: string;
   @Field(() => ID, { nullable: true, description: "Only this merchant's transactions." }) bizId?: string;
 }
@@ -55,7 +59,8 @@ function decodeFilter(kind: EntityKind, filter: UpdateFilter | undefined): Decod
 function matches(message: StatusEventMessage, kind: EntityKind, scope: Scope, filter: DecodedFilter): boolean {
   if (message.entityKind !== kind) return false;
   if (scope.clientId && message.clientId !== scope.clientId) return false;
-  if (filter.entityId && message.entityId !== filter.entityId) return false;
+  // A payment's id selects its refunds too: a screen following a payment sees them settle.
+  if (filter.entityId && message.entityId !== filter.entityId && message.parentId !== filter.entityId) return false;
   if (filter.clientId && message.clientId !== filter.clientId) return false;
   if (filter.bizId && message.bizId !== filter.bizId) return false;
   return true;

@@ -1,5 +1,11 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
-import { encodeCursor, type Page } from '../services/tenancy/scoped-reads';
+import {
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  type Page,
+  type PageArgs,
+} from '../services/tenancy/scoped-reads';
 
 @ObjectType({ description: 'Where a page of a connection sits in the whole list.' })
 export class PageInfo {
@@ -66,4 +72,17 @@ export function toConnection<T extends { id: string }>(
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
   };
+}
+
+/**
+ * A connection over a short list loaded whole (a DataLoader batches it across parents), in
+ * descending id order like every table connection: paged in memory with the same cursors, and
+ * like them by position in that order, so a cursor whose item is gone still continues.
+ */
+export function connectionOfLoaded<T extends { id: string }>(byIdDescending: T[], page: PageArgs): ConnectionShape<T> {
+  const afterId = page.after ? decodeCursor(page.after) : undefined;
+  const start = afterId === undefined ? 0 : byIdDescending.filter((item) => item.id >= afterId).length;
+  const first = page.first ?? DEFAULT_PAGE_SIZE;
+  const items = byIdDescending.slice(start, start + first);
+  return toConnection({ items, hasNextPage: start + first < byIdDescending.length }, Boolean(page.after));
 }

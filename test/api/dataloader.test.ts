@@ -8,7 +8,7 @@ const NESTED = `query($first: Int!) {
     nodes {
       id
       amount { yuan }
-      client { id name accounts { id balance { fen } accountType { id kind name } } }
+      client { id name accounts { nodes { id balance { fen } accountType { id kind name } } } }
       biz { name }
       statusHistory { toStatus }
     }
@@ -43,7 +43,7 @@ describe.each(testDatabases())('DataLoader batching on $name', (database) => {
     const response = await graphql(app.url, NESTED, { first }, seeded.apiKey);
     const data = response.body.data as any;
     expect(data.transactions.nodes).toHaveLength(first);
-    expect(data.transactions.nodes[0].client.accounts[0].accountType.kind).toBe('FANPIAO');
+    expect(data.transactions.nodes[0].client.accounts.nodes[0].accountType.kind).toBe('FANPIAO');
     // The server counts the statements run in this request's own async context.
     const match = /sql;desc="(\d+) statements"/.exec(response.headers['server-timing'] ?? '');
     if (!match) throw new Error('no server-timing header');

@@ -16,6 +16,7 @@ function message(platformId: string, sequence: number): StatusEventMessage {
     entityId: newId(),
     clientId: null,
     bizId: null,
+    parentId: null,
     fromStatus: 'PROCESSING',
     toStatus: 'SUCCEEDED',
     source: 'CALLBACK',

@@ -119,6 +119,7 @@ describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name'
             {
               platformId: seeded.platformId,
               entityKind: EntityKind.TRANSACTION,
+              parentId: null,
               entityId: transactionId,
               clientId: seeded.clientIds[0],
               bizId: seeded.bizId,
@@ -155,6 +156,7 @@ describe.each(testDatabases({ sqlJs: true }))('lossless event delivery on $name'
         {
           platformId: seeded.platformId,
           entityKind: EntityKind.TRANSACTION,
+          parentId: null,
           entityId: transactionId,
           clientId: seeded.clientIds[0],
           bizId: seeded.bizId,

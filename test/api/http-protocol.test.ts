@@ -93,7 +93,7 @@ describe('HTTP protocol and protection', () => {
   it('refuses operations over the depth, alias, cost and token limits', async () => {
     const deep = `{ transactions { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { id } } } } } } } } } } } } }`;
     const aliases = `{ ${Array.from({ length: 20 }, (_, i) => `a${i}: viewer { kind }`).join(' ')} }`;
-    const costly = `{ transactions(first: 100) { nodes { client { accounts { accountType { id name kind } balance { fen yuan } } } refunds { id amount { fen } } } } }`;
+    const costly = `{ transactions(first: 100) { nodes { client { accounts { nodes { accountType { id name kind } balance { fen yuan } } } } refunds { id amount { fen } } } } }`;
     const tokens = `{ viewer { ${Array.from({ length: 2100 }, () => 'kind').join(' ')} } }`;
     for (const [name, query] of Object.entries({ deep, aliases, costly, tokens })) {
       const response = await post(JSON.stringify({ query }));

@@ -124,7 +124,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
       app.url,
       `{ viewer { kind ... on ClientViewer { client { id payouts { nodes { id } } } expiresAt } }
          accounts { nodes { id } }
-         transactions { nodes { id client { id } biz { name accounts { id } } payerAccount { id } payeeAccount { id } } }
+         transactions { nodes { id client { id } biz { name accounts { nodes { id } } } payerAccount { id } payeeAccount { id } } }
          payouts { nodes { id } } }`,
       {},
       alphaClientToken,
@@ -144,7 +144,7 @@ describe.each(testDatabases())('tenancy and auth on $name', (database) => {
         id: toGlobalId('Transaction', alpha.transactionIds[0]),
         client: { id: toGlobalId('Client', alpha.clientIds[0]) },
         // The merchant it paid is visible by name, but never the merchant's accounts.
-        biz: { name: 'Shop of alpha', accounts: [] },
+        biz: { name: 'Shop of alpha', accounts: { nodes: [] } },
         payerAccount: { id: toGlobalId('Account', alpha.clientAccountIds[0]) },
         payeeAccount: null,
       },

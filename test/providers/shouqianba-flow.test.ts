@@ -228,7 +228,30 @@ describe.each(testDatabases())('Shouqianba payments against the sandbox on $name
         )
       ).node.refundableAmount.fen;
     expect(await refundable()).toBe(1000);
+    // A screen following the payment by its id hears its refunds too, and nothing else.
+    const socket = webSocketClient(app.url, seeded.apiKey);
+    sockets.push(socket);
+    const watching = app.runtime.services.feeds.activeSubscriptions;
+    const follower = collectSubscription(
+      socket,
+      `subscription($id: ID!) { transactionUpdated(filter: { id: $id }) { event { entityId toStatus } transaction { id kind } } }`,
+      { id: paymentId },
+    );
+    await waitFor(() => app.runtime.services.feeds.activeSubscriptions > watching, 'the subscription');
     const first = await refund(300, 'refund-first');
+    await waitFor(
+      () =>
+        follower.result.events.some(
+          (e) =>
+            e.transactionUpdated.transaction.id === first.refund.id &&
+            e.transactionUpdated.event.toStatus === 'SUCCEEDED',
+        ),
+      'the refund on the payment subscription',
+    );
+    expect(
+      follower.result.events.every((e) => [paymentId, first.refund.id].includes(e.transactionUpdated.transaction.id)),
+    ).toBe(true);
+    follower.stop();
     expect(first).toMatchObject({
       __typename: 'RefundPaymentPayload',
       replayed: false,

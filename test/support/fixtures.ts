@@ -142,6 +142,7 @@ export async function insertTransaction(
       {
         platformId,
         entityKind: EntityKind.TRANSACTION,
+        parentId: null,
         entityId: id,
         clientId: parties.clientId,
         bizId: parties.bizId,
@@ -186,6 +187,7 @@ export async function insertPayout(
       {
         platformId,
         entityKind: EntityKind.PAYOUT,
+        parentId: null,
         entityId: id,
         clientId,
         bizId: null,

@@ -93,8 +93,6 @@ const LISTS_ALLOWED: Record<string, string> = {
   'Query.payoutBalances': "one per broker of the platform's dealer: a handful",
   'InvalidInputError.fields': 'the refused fields of one input',
   'Checkout.formFields': 'the fields of one signed form: a handful',
-  'Client.accounts': "#15: one per account type; becomes a connection with the benchmark's nested query",
-  'Biz.accounts': "#15: one per account type; becomes a connection with the benchmark's nested query",
   'Transaction.statusHistory': "an entity's whole history, a few events; subscriptions carry more",
   'Payout.statusHistory': "an entity's whole history, a few events; subscriptions carry more",
   'Transaction.refunds': 'the refunds of one payment: bounded by its amount',

@@ -3,9 +3,9 @@ import { Biz } from '../../entities';
 import type { Account } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { toGlobalId } from '../../graphql/global-id';
-import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { connectionOfLoaded, toConnection, type ConnectionShape } from '../../schema/connection';
 import { BizFilter, CreateBizInput, PageArgs } from '../../schema/inputs';
-import { AccountNode, BizConnection, BizNode } from '../../schema/object-types';
+import { AccountConnection, BizConnection, BizNode } from '../../schema/object-types';
 import { CreateBizPayload, CreateBizResult, duplicateExternalRef } from '../../schema/tenancy-types';
 import { NODE_ID_DESCRIPTION } from '../../schema/node';
 import { Role } from '../auth-checker';
@@ -19,9 +19,15 @@ export class BizResolver {
     return toGlobalId('Biz', biz.id);
   }
 
-  @FieldResolver(() => [AccountNode], { description: "The biz's accounts; empty for a client token." })
-  accounts(@Root() biz: Biz, @Ctx() context: RequestContext): Promise<Account[]> {
-    return context.loaders.bizAccounts(biz.id);
+  @FieldResolver(() => AccountConnection, {
+    description: "The merchant's ledger accounts, newest first; empty for a client token.",
+  })
+  async accounts(
+    @Root() biz: Biz,
+    @Args() page: PageArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<Account>> {
+    return connectionOfLoaded((await context.loaders.bizAccounts(biz.id)).toReversed(), page);
   }
 
   @Authorized(Role.PLATFORM)

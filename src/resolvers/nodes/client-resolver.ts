@@ -3,7 +3,7 @@ import { Client } from '../../entities';
 import type { Account } from '../../entities';
 import { requireScope, type RequestContext } from '../../graphql/context';
 import { fromGlobalIdOf, toGlobalId } from '../../graphql/global-id';
-import { toConnection, type ConnectionShape } from '../../schema/connection';
+import { connectionOfLoaded, toConnection, type ConnectionShape } from '../../schema/connection';
 import {
   ClientFilter,
   CreateClientInput,
@@ -13,7 +13,7 @@ import {
 } from '../../schema/inputs';
 import { transactionFilter } from './transaction-resolver';
 import {
-  AccountNode,
+  AccountConnection,
   ClientConnection,
   ClientNode,
   PayoutConnection,
@@ -50,9 +50,15 @@ export class ClientResolver {
     return context.services.parties.clientMobile(client);
   }
 
-  @FieldResolver(() => [AccountNode], { description: "The user's ledger accounts, one per account type." })
-  accounts(@Root() client: Client, @Ctx() context: RequestContext): Promise<Account[]> {
-    return context.loaders.clientAccounts(client.id);
+  @FieldResolver(() => AccountConnection, {
+    description: "The user's ledger accounts (at most one per account type), newest first.",
+  })
+  async accounts(
+    @Root() client: Client,
+    @Args() page: PageArgs,
+    @Ctx() context: RequestContext,
+  ): Promise<ConnectionShape<Account>> {
+    return connectionOfLoaded((await context.loaders.clientAccounts(client.id)).toReversed(), page);
   }
 
   @FieldResolver(() => TransactionConnection, {

@@ -17,6 +17,8 @@ export interface StatusEventMessage {
   entityId: string;
   clientId: string | null;
   bizId: string | null;
+  /** A refund's payment, so that a subscription to the payment hears its refunds too. */
+  parentId: string | null;
   fromStatus: string | null;
   toStatus: string;
   source: string;
@@ -35,6 +37,7 @@ export function toMessage(event: StatusEvent): StatusEventMessage {
     entityId: event.entityId,
     clientId: event.clientId,
     bizId: event.bizId,
+    parentId: event.parentId ?? null,
     fromStatus: event.fromStatus,
     toStatus: event.toStatus,
     source: event.source,

@@ -200,6 +200,7 @@ class PlatformFeed {
     this.position = message.sequence;
     for (const stream of this.everything) stream.offer(message);
     offerAll(this.byEntity.get(message.entityId), message);
+    if (message.parentId) offerAll(this.byEntity.get(message.parentId), message);
     if (message.clientId) offerAll(this.byClient.get(message.clientId), message);
     if (message.bizId) offerAll(this.byBiz.get(message.bizId), message);
   }

@@ -139,6 +139,7 @@ export function eventOf(
     entityId: row.id,
     clientId: row.clientId,
     bizId: 'bizId' in row ? row.bizId : null,
+    parentId: 'parentId' in row ? row.parentId : null,
     source,
     detail: detail ?? null,
   };

@@ -88,6 +88,7 @@ export async function insertTransaction(
     platformId: fields.platformId,
     entityKind: EntityKind.TRANSACTION,
     entityId: fields.id,
+    parentId: fields.parentId ?? null,
     clientId: fields.clientId,
     bizId: fields.bizId,
     fromStatus: null,

@@ -170,6 +170,7 @@ export class PayoutService {
             {
               platformId: scope.platformId,
               entityKind: EntityKind.PAYOUT,
+              parentId: null,
               entityId: id,
               clientId: input.clientId ?? null,
               bizId: null,

@@ -1,6 +1,6 @@
 // Generated list: scripts/generate-migration.ts appends each new migration here.
+import { SchemaReview1796200065585 } from './1796200065585-SchemaReview';
 import { OneWordForWeChat1796199768941 } from './1796199768941-OneWordForWeChat';
-import { SchemaReview1796199768940 } from './1796199768940-SchemaReview';
 import { ReconciliationReports1795314595838 } from './1795314595838-ReconciliationReports';
 import { IdempotencyAndInbox1795306368006 } from './1795306368006-IdempotencyAndInbox';
 import { EventPublishedAt1795305991783 } from './1795305991783-EventPublishedAt';
@@ -10,6 +10,6 @@ export const SQLITE_MIGRATIONS: Function[] = [
   EventPublishedAt1795305991783,
   IdempotencyAndInbox1795306368006,
   ReconciliationReports1795314595838,
-  SchemaReview1796199768940,
   OneWordForWeChat1796199768941,
+  SchemaReview1796200065585,
 ];
