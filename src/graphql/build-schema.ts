@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { getNamedType, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../resolvers/auth-checker';
 import { answerInputErrorsAsResults } from './input-errors';
@@ -73,8 +73,18 @@ function buildOnce(): GraphQLSchema {
     validate: { forbidUnknownValues: false },
   });
   applyOneOfInputs(schema);
+  describeMutationInputs(schema);
   answerInputErrorsAsResults(schema);
   return schema;
+}
+
+/** Every mutation takes one `input`, described by its own type; the argument says where to look. */
+function describeMutationInputs(schema: GraphQLSchema): void {
+  for (const field of Object.values(schema.getMutationType()?.getFields() ?? {})) {
+    for (const arg of field.args)
+      if (arg.name === 'input' && !arg.description)
+        arg.description = `Everything ${field.name} needs: see ${getNamedType(arg.type).name}.`;
+  }
 }
 
 /** The schema is the same for every instance and request, so it is built once per process. */

@@ -25,7 +25,11 @@ async function loadNode(context: RequestContext, globalId: string): Promise<obje
 @Resolver()
 export class NodeResolver {
   @Authorized()
-  @Query(() => Node, { nullable: true, description: 'Any object by its global id; null if it is not visible to you.' })
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'Any object by its global id; null if it is not visible to you. Needs an API key or a client token (which sees only its own).',
+  })
   async node(
     @Arg('id', () => ID, { description: 'Any object id from this API.' }) id: string,
     @Ctx() context: RequestContext,
@@ -34,7 +38,11 @@ export class NodeResolver {
   }
 
   @Authorized()
-  @Query(() => [Node], { nullable: 'items', description: 'Up to 100 objects by global id, in order.' })
+  @Query(() => [Node], {
+    nullable: 'items',
+    description:
+      'Up to 100 objects by global id, in order. Needs an API key or a client token (which sees only its own).',
+  })
   async nodes(
     @Arg('ids', () => [ID], {
       description: 'Object ids from this API; each answer is in the same place, null where not found.',

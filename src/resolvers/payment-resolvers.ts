@@ -32,7 +32,8 @@ export class CheckoutResolver {
 export class PaymentResolver {
   @Authorized()
   @Mutation(() => CreatePaymentResult, {
-    description: 'Creates a payment. CHECKOUT returns the hosted checkout to send the payer to.',
+    description:
+      'Takes a payment (after configureProvider for its vendor): on the hosted checkout page, or in store by barcode or QR code. Answers at once with the payment (and, for the checkout, where to send the payer); follow it on transactionUpdated, or ask with syncPayment. The same idempotencyKey never takes a second payment. Needs an API key or a client token (paying as that client).',
   })
   async createPayment(
     @Arg('input') input: CreatePaymentInput,
@@ -86,7 +87,10 @@ export class PaymentResolver {
   }
 
   @Authorized()
-  @Mutation(() => SyncPaymentResult, { description: "Asks the vendor for the payment's current state and applies it." })
+  @Mutation(() => SyncPaymentResult, {
+    description:
+      "Asks the payment's vendor for its state now and applies it (paygraph also asks on its own while a payment is open). Needs an API key or a client token (its own payments).",
+  })
   async syncPayment(
     @Arg('input') input: SyncPaymentInput,
     @Ctx() context: RequestContext,

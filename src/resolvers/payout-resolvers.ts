@@ -230,7 +230,8 @@ export class PayoutMutationResolver {
 
   @Authorized(Role.PLATFORM)
   @Mutation(() => ReconcilePayoutsResult, {
-    description: "Compares a day's payouts with Yunzhanghu's order and bill files.",
+    description:
+      "Compares one day's payouts with the payout vendor's records of that day (its daily order and bill files) and stores the report; run it once a day has ended. Needs an API key.",
   })
   async reconcilePayouts(
     @Arg('input') input: ReconcilePayoutsInput,

@@ -42,7 +42,7 @@ describeEnum(CancelRefusalReason, 'CancelRefusalReason', 'Why a payment cannot b
   ALREADY_PAID: 'A paid payment is refunded with refundPayment, never canceled.',
 });
 
-@InputType()
+@InputType({ description: 'Which payment to refund, and how much of it.' })
 export class RefundPaymentInput extends MutationInput {
   @Field({ description: 'Retrying with the same key and input returns the same refund, never a second one.' })
   @Length(1, 128)
@@ -51,22 +51,30 @@ export class RefundPaymentInput extends MutationInput {
   @Field(() => SafeInt, { description: 'Any part of what is left; refunds repeat until nothing is.' })
   @Min(1)
   amountFen: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 64) operator?: string;
+  @Field(() => String, { nullable: true, description: "Who refunds, for the vendor's records (your staff id)." })
+  @IsOptional()
+  @Length(1, 64)
+  operator?: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What refundPayment answers when it succeeds.' })
 export class RefundPaymentPayload extends MutationResult {
   @Field(() => TransactionNode, { description: 'The refund: SUCCEEDED, FAILED, or NEEDS_ATTENTION while retried.' })
   refund: unknown;
-  @Field(() => TransactionNode) payment: unknown;
-  @Field() replayed: boolean;
+  @Field(() => TransactionNode, { description: 'The payment, with its refunded amount.' }) payment: unknown;
+  @Field({ description: 'True when this answered a repeated idempotencyKey (nothing was refunded again).' })
+  replayed: boolean;
 }
 
-@ObjectType({ implements: [MutationResult, ErrorResult] })
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description: 'The refund was refused before anything was sent: `reason` says why.',
+})
 export class RefundNotPossibleError extends ErrorResult {
-  @Field(() => RefundRefusalReason) reason: RefundRefusalReason;
+  @Field(() => RefundRefusalReason, { description: 'Why the payment cannot be refunded.' })
+  reason: RefundRefusalReason;
   @Field(() => Money, { description: 'What can still be refunded.' }) refundable: Money;
-  @Field(() => TransactionNode) payment: unknown;
+  @Field(() => TransactionNode, { description: 'The payment.' }) payment: unknown;
 }
 
 export const RefundPaymentResult = mutationResult('refundPayment', RefundPaymentPayload, [
@@ -74,25 +82,30 @@ export const RefundPaymentResult = mutationResult('refundPayment', RefundPayment
   ProviderNotConfiguredError,
 ]);
 
-@InputType()
+@InputType({ description: 'Which unpaid payment to cancel.' })
 export class CancelPaymentInput extends MutationInput {
-  @Field() @Length(1, 128) idempotencyKey: string;
+  @Field({ description: 'The same key makes a retry return the first answer instead of canceling twice.' })
+  @Length(1, 128)
+  idempotencyKey: string;
   @Field(() => ID, { description: 'The unpaid payment to cancel.' }) paymentId: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What cancelPayment answers when it succeeds.' })
 export class CancelPaymentPayload extends MutationResult {
   @Field(() => TransactionNode, {
     description: 'CANCELED, FAILED (nothing to cancel), or NEEDS_ATTENTION when the gateway could not confirm.',
   })
   transaction: unknown;
-  @Field() replayed: boolean;
+  @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
 }
 
-@ObjectType({ implements: [MutationResult, ErrorResult] })
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description: 'The payment cannot be canceled: `reason` says why.',
+})
 export class CancelNotPossibleError extends ErrorResult {
-  @Field(() => CancelRefusalReason) reason: CancelRefusalReason;
-  @Field(() => TransactionNode) transaction: unknown;
+  @Field(() => CancelRefusalReason, { description: 'Why not.' }) reason: CancelRefusalReason;
+  @Field(() => TransactionNode, { description: 'The payment.' }) transaction: unknown;
 }
 
 export const CancelPaymentResult = mutationResult('cancelPayment', CancelPaymentPayload, [
@@ -116,7 +129,7 @@ export class RefundCancelResolver {
   @Authorized(Role.PLATFORM)
   @Mutation(() => RefundPaymentResult, {
     description:
-      "Refunds part or all of what is left of a paid payment. Platform API keys only: a refund is the platform's decision, made server-side; a client token gets FORBIDDEN.",
+      "Refunds part or all of what is left of a paid payment. Follow the refund on transactionUpdated (a subscription to the payment hears it too). Needs an API key: a refund is the platform's decision, made server-side; a client token gets FORBIDDEN.",
   })
   async refundPayment(
     @Arg('input') input: RefundPaymentInput,
@@ -152,7 +165,8 @@ export class RefundCancelResolver {
 
   @Authorized()
   @Mutation(() => CancelPaymentResult, {
-    description: 'Cancels a payment that is not paid (yet) at the gateway; a paid one is refunded instead.',
+    description:
+      'Cancels a payment that is not paid yet; a paid one is refunded with refundPayment instead. Needs an API key or a client token (its own payments).',
   })
   async cancelPayment(
     @Arg('input') input: CancelPaymentInput,

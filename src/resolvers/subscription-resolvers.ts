@@ -28,7 +28,8 @@ export class TransactionUpdate {
   @Field(() => TransactionStatusEvent, { description: 'The committed status change; its cursor resumes after it.' })
   event: StatusEvent;
   /** Loaded only when the subscriber selects `transaction` (see TransactionUpdateResolver). */
-  @Field(() => TransactionNode) transaction: unknown;
+  @Field(() => TransactionNode, { description: 'The transaction as it is when the update is delivered.' })
+  transaction: unknown;
 }
 
 @ObjectType({ description: 'A status change together with the current state of the payout.' })
@@ -36,7 +37,7 @@ export class PayoutUpdate {
   @Field(() => PayoutStatusEvent, { description: 'The committed status change; its cursor resumes after it.' })
   event: StatusEvent;
   /** Loaded only when the subscriber selects `payout` (see PayoutUpdateResolver). */
-  @Field(() => PayoutNode) payout: unknown;
+  @Field(() => PayoutNode, { description: 'The payout as it is when the update is delivered.' }) payout: unknown;
 }
 
 interface DecodedFilter {
@@ -91,7 +92,8 @@ function asEvent(message: StatusEventMessage): StatusEvent {
 export class SubscriptionResolver {
   @Subscription(() => TransactionUpdate, {
     subscribe: subscribeTo(EntityKind.TRANSACTION) as never,
-    description: 'Status changes of transactions you can see, as they are committed.',
+    description:
+      'Status changes of transactions you can see, as they are committed, over graphql-ws. Pass `after` to resume with no gap. Needs an API key or a client token (in connection_init; a client token hears only its own).',
   })
   transactionUpdated(
     @Root() message: StatusEventMessage,
@@ -108,7 +110,8 @@ export class SubscriptionResolver {
 
   @Subscription(() => PayoutUpdate, {
     subscribe: subscribeTo(EntityKind.PAYOUT) as never,
-    description: 'Status changes of payouts you can see, as they are committed.',
+    description:
+      'Status changes of payouts you can see, as they are committed, over graphql-ws. Pass `after` to resume with no gap. Needs an API key or a client token (in connection_init; a client token hears only its own).',
   })
   payoutUpdated(
     @Root() message: StatusEventMessage,

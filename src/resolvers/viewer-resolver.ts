@@ -6,7 +6,10 @@ import { ClientNode, ClientViewer, PlatformNode, PlatformViewer, Viewer, ViewerK
 @Resolver()
 export class ViewerResolver {
   @Authorized()
-  @Query(() => Viewer, { description: 'Who your credential belongs to, and what it may see.' })
+  @Query(() => Viewer, {
+    description:
+      'Who your credential belongs to, and what it may see: a PlatformViewer or a ClientViewer. Needs an API key or a client token.',
+  })
   viewer(@Ctx() context: RequestContext): Viewer {
     const viewer = requireViewer(context);
     // platform and client are field resolvers, so `{ viewer { kind } }` costs no SQL at all.

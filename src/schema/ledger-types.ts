@@ -36,7 +36,8 @@ describeEnum(StatementDirection, 'StatementDirection', "Which of an account's tr
 
 @ObjectType({ implements: [MutationResult, ErrorResult], description: 'The ledger refused, or could not be reached.' })
 export class LedgerRefusedError extends ErrorResult {
-  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
+  @Field(() => TransactionFailure, { nullable: true, description: 'Why, when the ledger said so.' })
+  failure: TransactionFailure | null;
   @Field(() => TransactionNode, { nullable: true, description: 'The transaction concerned, when one exists.' })
   affectedTransaction: unknown;
 }

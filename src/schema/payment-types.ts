@@ -121,9 +121,9 @@ export class Checkout {
   @Field({ description: 'An auto-submitting HTML form doing the POST, for a web view.' }) html: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What createPayment answers when it succeeds.' })
 export class CreatePaymentPayload extends MutationResult {
-  @Field(() => TransactionNode) transaction: unknown;
+  @Field(() => TransactionNode, { description: 'The payment, as it stands after this call.' }) transaction: unknown;
   @Field(() => Checkout, { nullable: true, description: 'CHECKOUT: where to send the payer.' })
   checkout: Checkout | null;
   @Field(() => String, { nullable: true, description: 'QR_CODE: the content to show as a QR code.' })
@@ -133,20 +133,23 @@ export class CreatePaymentPayload extends MutationResult {
 
 export const CreatePaymentResult = mutationResult('createPayment', CreatePaymentPayload, [ProviderNotConfiguredError]);
 
-@InputType()
+@InputType({ description: 'Which payment to ask its vendor about.' })
 export class SyncPaymentInput extends MutationInput {
   @Field(() => ID, { description: 'The payment to ask its vendor about.' }) paymentId: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What syncPayment answers when it succeeds.' })
 export class SyncPaymentPayload extends MutationResult {
-  @Field(() => TransactionNode) transaction: unknown;
+  @Field(() => TransactionNode, { description: 'The payment with what the vendor said applied.' }) transaction: unknown;
   @Field({ description: 'Whether the vendor reported a change.' }) changed: boolean;
 }
 
-@ObjectType({ implements: [MutationResult, ErrorResult] })
+@ObjectType({
+  implements: [MutationResult, ErrorResult],
+  description: 'The vendor could not be asked, or gave no answer to trust; the payment is unchanged.',
+})
 export class VendorQueryFailedError extends ErrorResult {
-  @Field(() => TransactionNode) transaction: unknown;
+  @Field(() => TransactionNode, { description: 'The payment, unchanged.' }) transaction: unknown;
 }
 
 export const SyncPaymentResult = mutationResult('syncPayment', SyncPaymentPayload, [VendorQueryFailedError]);

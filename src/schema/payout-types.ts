@@ -19,16 +19,17 @@ import { CalendarDate, DateTime, SafeInt } from './scalars';
 
 @ObjectType({ description: 'The payee as the API shows it: masked, never whole.' })
 export class MaskedPayee {
-  @Field() realName: string;
-  @Field({ description: 'e.g. 1201**********2146' }) idCard: string;
+  @Field({ description: 'The real name, masked after its first character (张*).' }) realName: string;
+  @Field({ description: 'The ID card number, masked: 1201**********2146.' }) idCard: string;
   @Field(() => String, { nullable: true, description: 'Card (6228********2220), Alipay account or openid, masked.' })
   account: string | null;
-  @Field(() => String, { nullable: true }) phoneNo: string | null;
+  @Field(() => String, { nullable: true, description: 'The mobile number, masked (134****5491); null if not given.' })
+  phoneNo: string | null;
 }
 
-@InputType()
+@InputType({ description: 'The person paid. Stored encrypted; the API only ever shows it masked.' })
 export class PayeeInput {
-  @Field() @Length(1, 64) realName: string;
+  @Field({ description: 'The real name on the ID card.' }) @Length(1, 64) realName: string;
   @Field({ description: 'The ID card number (for tax); stored encrypted, shown masked.' })
   @Length(15, 18)
   idCard: string;
@@ -36,32 +37,41 @@ export class PayeeInput {
   @IsOptional()
   @MaxLength(64)
   account?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(20) phoneNo?: string;
+  @Field(() => String, { nullable: true, description: "The payee's mobile number, if you have it." })
+  @IsOptional()
+  @MaxLength(20)
+  phoneNo?: string;
   @Field(() => String, { nullable: true, description: "WECHAT: the payee's openid under your app." })
   @IsOptional()
   @MaxLength(64)
   openid?: string;
 }
 
-@InputType()
+@InputType({ description: 'A payout to make: to whom, through which channel, and how much.' })
 export class CreatePayoutInput extends MutationInput {
   @Field({ description: 'Same key and input within 24 hours: the same payout, never a second one.' })
   @Length(1, 128)
   idempotencyKey: string;
-  @Field(() => PayoutChannel) channel: PayoutChannel;
+  @Field(() => PayoutChannel, { description: 'Where the money goes: a bank card, Alipay or WeChat.' })
+  channel: PayoutChannel;
   @Field(() => SafeInt, {
-    description: 'BANK_CARD 1-500000000, ALIPAY 1-100000000, WECHAT 100-20000 (or your granted limit).',
+    description:
+      'The amount in fen. BANK_CARD 1 to 500000000, ALIPAY 1 to 100000000, WECHAT 100 to 20000 (or the limit you were granted).',
   })
   amountFen: number;
   @Field(() => ID, { nullable: true, description: 'The client being paid, if it is one.' }) clientId?: string;
   // Nested inputs are validated only when asked (class-validator's ValidateNested).
-  @Field(() => PayeeInput) @ValidateNested() payee: PayeeInput;
+  @Field(() => PayeeInput, { description: 'The person paid.' }) @ValidateNested() payee: PayeeInput;
   @Field(() => String, {
     nullable: true,
-    description: 'pay_remark: at most 20 (a Chinese character counts 2), no \' " & | @ % * ( ) - : # ¥.',
+    description:
+      'Shown to the payee with the money: at most 20 characters (a Chinese character counts 2), none of \' " & | @ % * ( ) - : # ¥.',
   })
   remark?: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) notes?: string;
+  @Field(() => String, { nullable: true, description: 'A note of yours, kept with the payout (at most 256).' })
+  @IsOptional()
+  @MaxLength(256)
+  notes?: string;
 }
 
 @InterfaceType({
@@ -69,7 +79,7 @@ export class CreatePayoutInput extends MutationInput {
   description: 'What createPayout and syncPayout answer on success: a fragment on it fits both.',
 })
 export class PayoutPayload extends MutationResult {
-  @Field(() => PayoutNode) payout: unknown;
+  @Field(() => PayoutNode, { description: 'The payout as it stands after this call.' }) payout: unknown;
   @Field({ description: 'True when this answered a repeated idempotencyKey.' }) replayed: boolean;
 }
 
@@ -79,34 +89,40 @@ export class PayoutPayload extends MutationResult {
     'The payout vendor refused the payout, or could not be reached; `affectedPayout` is the payout as it stands.',
 })
 export class PayoutRefusedError extends ErrorResult {
-  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
-  @Field(() => PayoutNode, { nullable: true }) affectedPayout: unknown;
+  @Field(() => TransactionFailure, { nullable: true, description: 'Why, when the vendor said so.' })
+  failure: TransactionFailure | null;
+  @Field(() => PayoutNode, {
+    nullable: true,
+    description:
+      'The payout concerned (FAILED, or NEEDS_ATTENTION when the outcome is unknown); null if none was made.',
+  })
+  affectedPayout: unknown;
 }
 
 const PAYOUT_ERRORS = [PayoutRefusedError, ProviderNotConfiguredError] as const;
 export const CreatePayoutResult = mutationResult('createPayout', PayoutPayload, PAYOUT_ERRORS);
 export const SyncPayoutResult = mutationResult('syncPayout', PayoutPayload, PAYOUT_ERRORS);
 
-@InputType()
+@InputType({ description: 'Which payout to ask the vendor about.' })
 export class SyncPayoutInput extends MutationInput {
   @Field(() => ID, { description: 'The payout to ask its vendor about.' }) payoutId: string;
 }
 
-@InputType()
+@InputType({ description: 'The bank card and the person to check it against.' })
 export class VerifyBankCardInput extends MutationInput {
-  @Field() @Length(12, 19) cardNo: string;
-  @Field() @Length(18, 18) idCard: string;
-  @Field() @Length(1, 64) realName: string;
+  @Field({ description: 'The bank card number (12-19 digits).' }) @Length(12, 19) cardNo: string;
+  @Field({ description: "The card holder's ID card number (18 characters)." }) @Length(18, 18) idCard: string;
+  @Field({ description: "The card holder's real name." }) @Length(1, 64) realName: string;
   @Field(() => String, { nullable: true, description: 'With it: four factors; without: three.' })
   @IsOptional()
   @Length(11, 11)
   mobile?: string;
 }
 
-@InputType()
+@InputType({ description: 'The ID card number and name to check against each other.' })
 export class VerifyIdentityInput extends MutationInput {
-  @Field() @Length(18, 18) idCard: string;
-  @Field() @Length(1, 64) realName: string;
+  @Field({ description: 'The ID card number (18 characters).' }) @Length(18, 18) idCard: string;
+  @Field({ description: 'The real name on it.' }) @Length(1, 64) realName: string;
 }
 
 /** The four factors of an SMS verification, sent in both of its steps. */
@@ -135,7 +151,7 @@ export class ConfirmBankCardVerificationInput extends BankCardFactorsInput {
 })
 export class VerificationPayload extends MutationResult {
   @Field({ description: 'True only once the vendor confirmed the details (status VERIFIED).' }) verified: boolean;
-  @Field(() => VerificationStatus) status: VerificationStatus;
+  @Field(() => VerificationStatus, { description: 'Where the verification stands.' }) status: VerificationStatus;
   @Field(() => TransactionFailure, { nullable: true, description: 'Why not, in our terms and the vendor’s.' })
   failure: TransactionFailure | null;
   @Field(() => String, { nullable: true, description: 'The SMS request: pass to confirmBankCardVerification.' }) ref:
@@ -159,33 +175,40 @@ export const UploadIdCardImagesResult = mutationResult('uploadIdCardImages', Ver
 /** Any verification mutation's answer: they share a payload class. */
 export type VerificationResult = typeof VerifyBankCardResult;
 
-@InputType()
+@InputType({ description: "A payee's ID card images, with the name and number they show." })
 export class UploadIdCardInput extends MutationInput {
-  @Field() @Length(1, 64) realName: string;
-  @Field() @Length(18, 18) idCard: string;
+  @Field({ description: 'The real name on the card.' }) @Length(1, 64) realName: string;
+  @Field({ description: 'The ID card number (18 characters).' }) @Length(18, 18) idCard: string;
   @Field({ description: 'The front image, base64 (JPEG).' }) @MaxLength(4_000_000) frontBase64: string;
   @Field({ description: 'The back image, base64 (JPEG).' }) @MaxLength(4_000_000) backBase64: string;
 }
 
-@InputType()
+@InputType({ description: 'A payout you made elsewhere, for the vendor to record.' })
 export class ReportPayoutInput extends MutationInput {
-  @Field(() => PayoutChannel) channel: PayoutChannel;
+  @Field(() => PayoutChannel, { description: 'Where the money went.' }) channel: PayoutChannel;
   @Field({ description: 'Your order number of the payout made elsewhere.' }) @Length(1, 64) orderId: string;
-  @Field() @Length(1, 64) realName: string;
-  @Field() @Length(15, 18) idCard: string;
+  @Field({ description: "The payee's real name." }) @Length(1, 64) realName: string;
+  @Field({ description: "The payee's ID card number." }) @Length(15, 18) idCard: string;
   @Field({ description: 'Card number, Alipay account, or WeChat openid.' }) @Length(1, 64) account: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(20) phoneNo?: string;
-  @Field(() => SafeInt) amountFen: number;
-  @Field(() => DateTime) paidAt: Date;
-  @Field() succeeded: boolean;
-  @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(256) notes?: string;
+  @Field(() => String, { nullable: true, description: "The payee's mobile number, if you have it." })
+  @IsOptional()
+  @MaxLength(20)
+  phoneNo?: string;
+  @Field(() => SafeInt, { description: 'The amount paid, in fen.' }) amountFen: number;
+  @Field(() => DateTime, { description: 'When it was paid.' }) paidAt: Date;
+  @Field({ description: 'Whether the payout succeeded.' }) succeeded: boolean;
+  @Field(() => String, { nullable: true, description: 'A note of yours (at most 256).' })
+  @IsOptional()
+  @MaxLength(256)
+  notes?: string;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What reportPayout answers when it succeeds.' })
 export class ReportPayoutPayload extends MutationResult {
-  @Field() accepted: boolean;
+  @Field({ description: 'Whether the vendor recorded the report.' }) accepted: boolean;
   @Field({ description: "The vendor's reference ('' when not accepted)." }) ref: string;
-  @Field(() => TransactionFailure, { nullable: true }) failure: TransactionFailure | null;
+  @Field(() => TransactionFailure, { nullable: true, description: 'Why not, when it was not accepted.' })
+  failure: TransactionFailure | null;
 }
 
 export const ReportPayoutResult = mutationResult('reportPayout', ReportPayoutPayload, [
@@ -193,16 +216,19 @@ export const ReportPayoutResult = mutationResult('reportPayout', ReportPayoutPay
   ProviderNotConfiguredError,
 ]);
 
-@ObjectType({ description: "One broker's balances at Yunzhanghu (2.1 6)." })
+@ObjectType({
+  description:
+    'Your balances at the payout vendor with one broker (the licensed company that pays on your behalf): what each channel can still pay out.',
+})
 export class BrokerBalanceNode {
-  @Field() brokerId: string;
-  @Field(() => Money) bankCard: Money;
-  @Field(() => Money) alipay: Money;
-  @Field(() => Money) wechat: Money;
-  @Field(() => Money) rebateFee: Money;
-  @Field() bankCardOpen: boolean;
-  @Field() alipayOpen: boolean;
-  @Field() wechatOpen: boolean;
+  @Field({ description: 'The broker id.' }) brokerId: string;
+  @Field(() => Money, { description: 'Left for bank card payouts.' }) bankCard: Money;
+  @Field(() => Money, { description: 'Left for Alipay payouts.' }) alipay: Money;
+  @Field(() => Money, { description: 'Left for WeChat payouts.' }) wechat: Money;
+  @Field(() => Money, { description: 'Service fee rebates credited to you.' }) rebateFee: Money;
+  @Field({ description: 'Whether bank card payouts are open to you.' }) bankCardOpen: boolean;
+  @Field({ description: 'Whether Alipay payouts are open to you.' }) alipayOpen: boolean;
+  @Field({ description: 'Whether WeChat payouts are open to you.' }) wechatOpen: boolean;
 }
 
 @ObjectType({ description: "What a reconciliation compared: counts of our payouts and of the vendor's records." })
@@ -258,14 +284,15 @@ export class ReconciliationReportNode extends Node {
 
 export const ReconciliationReportConnection = connectionTypes(ReconciliationReportNode, 'ReconciliationReport');
 
-@InputType()
+@InputType({ description: 'The day to reconcile.' })
 export class ReconcilePayoutsInput extends MutationInput {
   @Field(() => CalendarDate, { description: 'The day to reconcile (China time); it must have ended.' }) day: Date;
 }
 
-@ObjectType({ implements: MutationResult })
+@ObjectType({ implements: MutationResult, description: 'What reconcilePayouts answers when it succeeds.' })
 export class ReconcilePayoutsPayload extends MutationResult {
-  @Field(() => ReconciliationReportNode) report: ReconciliationReport;
+  @Field(() => ReconciliationReportNode, { description: "The day's report (stored: reconciliationReports lists it)." })
+  report: ReconciliationReport;
 }
 
 export const ReconcilePayoutsResult = mutationResult('reconcilePayouts', ReconcilePayoutsPayload, [

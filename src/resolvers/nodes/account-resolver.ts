@@ -123,7 +123,10 @@ export class AccountResolver {
   }
 
   @Authorized()
-  @Query(() => AccountConnection, { description: 'Accounts visible to you; a client token sees only its own.' })
+  @Query(() => AccountConnection, {
+    description:
+      'Ledger accounts visible to you, newest first. Needs an API key or a client token (which sees only its own).',
+  })
   async accounts(
     @Args() page: PageArgs,
     @Arg('filter', () => AccountFilter, { nullable: true, description: 'Only the accounts that match.' })

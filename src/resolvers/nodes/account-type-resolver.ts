@@ -15,7 +15,10 @@ export class AccountTypeResolver {
   }
 
   @Authorized()
-  @Query(() => [AccountTypeNode], { description: 'The payment channels the platform has opened.' })
+  @Query(() => [AccountTypeNode], {
+    description:
+      "Your platform's ledger account types (syncAccountTypes reads them from the ledger): each is one kind of money. Needs an API key or a client token.",
+  })
   async accountTypes(@Ctx() context: RequestContext): Promise<AccountType[]> {
     const builder = context.services.reads.query('AccountType', requireScope(context));
     return builder ? builder.orderBy('row.id', 'ASC').getMany() : [];

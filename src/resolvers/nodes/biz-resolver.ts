@@ -31,7 +31,7 @@ export class BizResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Query(() => BizConnection, { description: "The platform's merchants, newest first." })
+  @Query(() => BizConnection, { description: "Your platform's merchants (bizs), newest first. Needs an API key." })
   async bizs(
     @Args() page: PageArgs,
     @Arg('filter', () => BizFilter, { nullable: true, description: 'Only the merchants that match.' })

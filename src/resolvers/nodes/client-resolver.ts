@@ -96,7 +96,9 @@ export class ClientResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Query(() => ClientConnection, { description: "The platform's end users, newest first." })
+  @Query(() => ClientConnection, {
+    description: "Your platform's end users (clients), newest first. Needs an API key.",
+  })
   async clients(
     @Args() page: PageArgs,
     @Arg('filter', () => ClientFilter, { nullable: true, description: 'Only the clients that match.' })
@@ -130,7 +132,8 @@ export class ClientResolver {
 
   @Authorized(Role.PLATFORM)
   @Mutation(() => IssueClientTokenResult, {
-    description: "Issues a short-lived token with which a client's mobile app sees only that client's data.",
+    description:
+      "Issues a short-lived token for a client's mobile app: with it, the app sees only that client's data and may pay as it. Needs an API key (never give the key to an app).",
   })
   async issueClientToken(
     @Arg('input') input: IssueClientTokenInput,

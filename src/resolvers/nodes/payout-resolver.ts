@@ -53,7 +53,9 @@ export class PayoutResolver {
   }
 
   @Authorized()
-  @Query(() => PayoutConnection, { description: 'Payouts visible to you, newest first.' })
+  @Query(() => PayoutConnection, {
+    description: 'Payouts visible to you, newest first. Needs an API key or a client token (which sees only its own).',
+  })
   async payouts(
     @Args() page: PageArgs,
     @Arg('filter', () => PayoutFilter, { nullable: true, description: 'Only the payouts that match.' })

@@ -92,7 +92,9 @@ export class ProviderConfigResolver {
   }
 
   @Authorized(Role.PLATFORM)
-  @Query(() => [ProviderConfigNode], { description: "Your platform's vendor configurations." })
+  @Query(() => [ProviderConfigNode], {
+    description: "Your platform's vendor configurations (configureProvider sets them). Needs an API key.",
+  })
   providerConfigs(@Ctx() context: RequestContext): Promise<ProviderConfig[]> {
     return context.services.providerConfigs.list(requireScope(context));
   }

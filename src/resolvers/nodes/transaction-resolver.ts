@@ -152,7 +152,10 @@ export class TransactionResolver {
   }
 
   @Authorized()
-  @Query(() => TransactionConnection, { description: 'Transactions visible to you, newest first.' })
+  @Query(() => TransactionConnection, {
+    description:
+      'Payments, refunds and ledger transfers visible to you, newest first. Needs an API key or a client token (which sees only its own).',
+  })
   async transactions(
     @Args() page: PageArgs,
     @Arg('filter', () => TransactionFilter, { nullable: true, description: 'Only the transactions that match.' })
