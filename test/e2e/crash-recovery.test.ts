@@ -88,9 +88,8 @@ describe.each(testDatabases())('a crash between the vendor call and the commit, 
     );
     const input = {
       idempotencyKey: 'crash-1',
-      method: 'BARCODE',
+      method: { barcode: { dynamicId: '134567890123456000' } },
       amountFen: 4321,
-      barcode: { dynamicId: '134567890123456000' },
     };
     const request = graphqlData(doomed.url, CREATE_PAYMENT, { input }, apiKey).then(
       () => 'answered',
