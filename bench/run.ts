@@ -4,16 +4,20 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 import { measureCallbackLatency } from './callback-latency';
+import { measureFanOut } from './fan-out';
 
 /**
  * `npm run bench`: requests per second and latency of paygraph against a raw node:http
  * baseline measured in the same run, printed as ratios (absolute numbers vary by machine;
  * ratios much less). Never used as a pass/fail test.
  */
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** BENCH_QUICK=1: short runs, one callback rate and 1,000 subscribers (under 3 minutes). */
+const QUICK = process.env.BENCH_QUICK === '1';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? (QUICK ? 3 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 const SMALL_QUERY = '{ viewer { kind } }';
+const SMALL_READ_QUERY = '{ clients(first: 5) { nodes { id name } } }';
 const NESTED_QUERY = `{ transactions(first: 50) { nodes { id amount { yuan }
   client { id name accounts { nodes { id balance { fen } accountType { id kind name } } } } } } }`;
 
@@ -66,7 +70,7 @@ async function measure(
     headers: request.headers,
     body: request.body,
   };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, caches, pool connections
+  await autocannon({ ...options, duration: QUICK ? 1 : 2 }); // warm-up: JIT, caches, pool connections
   const result = await autocannon({ ...options, duration: SECONDS });
   return {
     name,
@@ -91,6 +95,7 @@ async function appScenarios(label: string, args: string[]): Promise<Measured[]> 
   try {
     return [
       await measure(`(b) small authenticated query, ${label}`, target.port, graphqlRequest(target.apiKey, SMALL_QUERY)),
+      await measure(`(d) clients(first: 5), ${label}`, target.port, graphqlRequest(target.apiKey, SMALL_READ_QUERY)),
       await measure(`(c) nested list, 50 rows, ${label}`, target.port, graphqlRequest(target.apiKey, NESTED_QUERY)),
     ];
   } finally {
@@ -127,14 +132,17 @@ function printTable(columns: Array<[title: string, width: number]>, rows: string
 }
 
 async function main(): Promise<void> {
-  // BENCH_ONLY=latency skips the request/response scenarios (to iterate on the callback path).
-  if (process.env.BENCH_ONLY !== 'latency') await requestScenarios();
-  await latencyScenarios();
+  // BENCH_ONLY=requests|latency runs one group (to iterate on one path).
+  const only = process.env.BENCH_ONLY;
+  if (!only || only === 'requests') await requestScenarios();
+  if (!only || only === 'fanout') await fanOutScenarios();
+  if (!only || only === 'latency') await latencyScenarios();
 }
 
 async function requestScenarios(): Promise<void> {
   const raw = await startTarget(['raw']);
-  const baseline = await measure('(a) raw node:http, small JSON', raw.port, { method: 'GET', path: '/' });
+  // The same request as (b), body and all: the raw server reads it too.
+  const baseline = await measure('(a) raw node:http, reads the body', raw.port, graphqlRequest('-', SMALL_QUERY));
   await stopTarget(raw);
   const results = [baseline, ...(await appScenarios('SQLite', ['app', 'sqlite']))];
   if (process.env.DATABASE_URL) {
@@ -161,12 +169,44 @@ async function requestScenarios(): Promise<void> {
       String(row.errors),
     ]),
   );
-  console.log('\nratio = req/s of the scenario / req/s of (a), measured in this run. Target for (b)/(a): >= 0.5.');
+  console.log(
+    '\nratio = req/s of the scenario / req/s of (a), measured in this run. Targets: (b) >= 0.5, (d) >= 0.35.',
+  );
+}
+
+async function fanOutScenarios(): Promise<void> {
+  const counts = (process.env.BENCH_FANOUT ?? (QUICK ? '1000' : '1000,10000')).split(',').map(Number);
+  const rows = [];
+  for (const count of counts) rows.push(await measureFanOut(count));
+  console.log('\nfan-out: one status event to N platform-wide subscribers on one embedded instance\n');
+  printTable(
+    [
+      ['subscribers', 12],
+      ['recv', 7],
+      ['p50 ms', 8],
+      ['p99 ms', 8],
+      ['max ms', 8],
+      ['mutation ms', 12],
+      ['KiB/sub', 8],
+    ],
+    rows.map((row) => [
+      String(row.subscribers),
+      String(row.received),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      row.max.toFixed(1),
+      row.mutationMs.toFixed(1),
+      row.kibPerSubscriber.toFixed(1),
+    ]),
+  );
+  console.log(
+    '\nTargets at 10,000: p99 <= 250 ms, the mutation sent meanwhile <= 50 ms, <= 40 KiB per idle subscriber.',
+  );
 }
 
 async function latencyScenarios(): Promise<void> {
   // The target rate last; the lower ones show up to where the latency target holds.
-  const rates = (process.env.BENCH_CALLBACK_RATES ?? '250,500,1000').split(',').map(Number);
+  const rates = (process.env.BENCH_CALLBACK_RATES ?? (QUICK ? '1000' : '250,500,1000')).split(',').map(Number);
   const latency = [];
   for (const rate of rates) {
     if (!process.env.BENCH_SKIP_EMBEDDED)

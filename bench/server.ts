@@ -4,24 +4,33 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
-import { createRuntime } from '../src/runtime';
+import { createRuntime, type Runtime } from '../src/runtime';
 import { insertTransaction, seedPlatform } from '../test/support/fixtures';
 import { exitOnSigterm, targetDatabase } from './target-database';
 
 /**
  * One benchmark target, run in its own process so the load generator (the parent) does not
  * share its event loop. Prints `READY <port> <apiKey>` when it can take traffic.
- *   raw              node:http returning a small JSON body (the baseline)
+ *   raw              node:http reading the request body and returning a small JSON body (the baseline)
  *   app sqlite       paygraph on an embedded SQLite file
  *   app mysql <url>  paygraph on a fresh MySQL database
+ * An app target also prints the port of a control server of the bench's own, beside the API:
+ *   POST /emit   commits one status event visible platform-wide (a new transaction)
+ *   GET  /state  { subscriptions, rssBytes } after a garbage collection (when --expose-gc)
  */
 async function main(): Promise<void> {
   const [mode, kind, url] = process.argv.slice(2);
   if (mode === 'raw') {
     const body = JSON.stringify({ data: { viewer: { kind: 'PLATFORM' } } });
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
+    // Reads the request body before answering, as every real server must: the fair floor.
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
     });
     server.listen(0, '127.0.0.1', () => console.log(`READY ${(server.address() as AddressInfo).port} -`));
     return;
@@ -34,6 +43,12 @@ async function main(): Promise<void> {
   };
   const runtime = await createRuntime(config, createLogger('warn'));
   const seeded = await seedPlatform(runtime.services, 'bench', 0);
+  // Five clients in all, so that (d) reads a full page of five.
+  for (const index of [3, 4, 5])
+    await runtime.services.parties.createClient(seeded.platformId, {
+      externalRef: `bench-${index}`,
+      name: `Client ${index}`,
+    });
   for (let n = 0; n < 50; n += 1) {
     await insertTransaction(runtime.services, seeded.platformId, {
       clientId: seeded.clientIds[n % 2],
@@ -43,8 +58,32 @@ async function main(): Promise<void> {
     });
   }
   const http = await runtime.startHttp(0, '127.0.0.1');
-  console.log(`READY ${http.port} ${seeded.apiKey}`);
+  const control = await startControl(runtime, seeded.platformId, seeded.clientIds[0]);
+  console.log(`READY ${http.port} ${seeded.apiKey} ${control}`);
   exitOnSigterm(runtime, cleanUp);
+}
+
+async function startControl(runtime: Runtime, platformId: string, clientId: string): Promise<number> {
+  const server = createServer((req, res) => {
+    const answer = (body: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.method === 'POST' && req.url === '/emit') {
+      void insertTransaction(runtime.services, platformId, {
+        clientId,
+        bizId: null,
+        payerAccountId: null,
+        payeeAccountId: null,
+      }).then((id) => answer({ id }));
+      return;
+    }
+    (globalThis as { gc?: () => void }).gc?.();
+    answer({ subscriptions: runtime.services.feeds.activeSubscriptions, rssBytes: process.memoryUsage().rss });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  server.unref();
+  return (server.address() as AddressInfo).port;
 }
 
 void main();

@@ -12,7 +12,7 @@ import { GraphQLError, type ValidationContext, type ValidationRule } from 'graph
 export const OPERATION_LIMITS = {
   maxDepth: 12,
   /** armor's cost multiplies by list sizes (`first`), so this bounds rows × fields. */
-  maxCost: 5000,
+  maxCost: 10_000,
   maxAliases: 15,
   maxDirectives: 20,
   /** Enforced by graphql-js's own parser (parseOptions.maxTokens). */

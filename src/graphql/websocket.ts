@@ -6,6 +6,7 @@ import type { Services } from '../services/services';
 import { createRequestContext, type RequestContext } from './context';
 import { createErrorFormatter } from './format-error';
 import { OPERATION_LIMITS, protectionRules } from './protection';
+import { SharedSubscriptionExecution } from './shared-subscriptions';
 
 /**
  * graphql-ws on the same path as HTTP. The credential goes in `connection_init`:
@@ -16,9 +17,11 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   const webSocketServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const format = createErrorFormatter(services.logger);
   const rules = [...specifiedRules, ...protectionRules()];
+  const shared = new SharedSubscriptionExecution();
   const disposable = useServer<Record<string, unknown> | undefined, { viewerContext?: RequestContext }>(
     {
       schema,
+      subscribe: shared.subscribe,
       onConnect: async (ctx) => {
         const header = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         try {
@@ -71,6 +74,10 @@ export function attachWebSocketServer(httpServer: Server, schema: GraphQLSchema,
   );
   return {
     webSocketServer,
+    /** How many subscription payloads were executed (one per event and group of subscribers). */
+    get subscriptionExecutions(): number {
+      return shared.executions;
+    },
     async close(): Promise<void> {
       await disposable.dispose();
       await new Promise<void>((resolve) => webSocketServer.close(() => resolve()));

@@ -18,6 +18,8 @@ export interface RunningHttpServer {
   port: number;
   /** The port of METRICS_PORT's server, when there is one. */
   metricsPort?: number;
+  /** Subscription payloads executed so far: one per event and group of like subscribers. */
+  subscriptionExecutions(): number;
   close(): Promise<void>;
 }
 
@@ -133,6 +135,7 @@ export async function startHttpServer(
     port: actualPort,
     url: `http://127.0.0.1:${actualPort}`,
     metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : undefined,
+    subscriptionExecutions: () => webSockets.subscriptionExecutions,
     async close() {
       await webSockets.close();
       await apollo.stop();

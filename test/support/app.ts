@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { createLogger } from '../../src/logging/logger';
+import type { RunningHttpServer } from '../../src/http/app';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import type { OutboxSettings } from '../../src/services/events/outbox-relay';
 import type { TestDatabase } from './databases';
@@ -9,6 +10,7 @@ import type { TestDatabase } from './databases';
 export interface TestApp {
   runtime: Runtime;
   url: string;
+  http: RunningHttpServer;
   /** Every log line the app wrote, parsed, so tests can assert what was (not) logged. */
   logs: Array<Record<string, unknown>>;
   stop(): Promise<void>;
@@ -40,6 +42,7 @@ export async function startTestApp(
   return {
     runtime,
     url: http.url,
+    http,
     logs,
     async stop() {
       await runtime.stop();

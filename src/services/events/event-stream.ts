@@ -181,7 +181,7 @@ class PlatformFeed {
   private async fillFromLog(until?: number): Promise<void> {
     for (;;) {
       const page: StatusEvent[] = await this.events.eventsFrom(this.platformId, this.position + 1, until, LOG_PAGE);
-      for (const event of page) this.dispatch(toMessage(event));
+      for (const event of page) await this.dispatch(toMessage(event));
       if (page.length < LOG_PAGE) return;
     }
   }
@@ -192,22 +192,33 @@ class PlatformFeed {
     // Unreachable while sequences stay gap-free; if the log ever lacked a range, skipping it
     // beats stalling every subscriber of the platform forever.
     if (message.sequence > this.position + 1) this.position = message.sequence - 1;
-    this.dispatch(message);
+    await this.dispatch(message);
   }
 
-  private dispatch(message: StatusEventMessage): void {
+  /**
+   * Offers a message to every subscription its route selects, in chunks that yield to the event
+   * loop between them: ten thousand subscribers of one platform must not hold up a mutation
+   * (or the next callback) for the whole fan-out.
+   */
+  private async dispatch(message: StatusEventMessage): Promise<void> {
     if (message.sequence !== this.position + 1) return;
     this.position = message.sequence;
-    for (const stream of this.everything) stream.offer(message);
-    offerAll(this.byEntity.get(message.entityId), message);
-    if (message.parentId) offerAll(this.byEntity.get(message.parentId), message);
-    if (message.clientId) offerAll(this.byClient.get(message.clientId), message);
-    if (message.bizId) offerAll(this.byBiz.get(message.bizId), message);
+    const targets = [...this.everything, ...(this.byEntity.get(message.entityId) ?? [])];
+    if (message.parentId) targets.push(...(this.byEntity.get(message.parentId) ?? []));
+    if (message.clientId) targets.push(...(this.byClient.get(message.clientId) ?? []));
+    if (message.bizId) targets.push(...(this.byBiz.get(message.bizId) ?? []));
+    for (let start = 0; start < targets.length; start += FAN_OUT_CHUNK) {
+      if (start > 0) await yieldToEventLoop();
+      for (const stream of targets.slice(start, start + FAN_OUT_CHUNK)) stream.offer(message);
+    }
   }
 }
 
-function offerAll(streams: Set<EventStream> | undefined, message: StatusEventMessage): void {
-  if (streams) for (const stream of streams) stream.offer(message);
+/** How many subscriptions are offered an event before the fan-out lets other work run. */
+export const FAN_OUT_CHUNK = 64;
+
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
