@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { getNamedType, type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchemaSync } from 'type-graphql';
+import { type ValidationError, validateOrReject } from 'class-validator';
+import { ArgumentValidationError, buildSchemaSync } from 'type-graphql';
 import { authChecker } from '../resolvers/auth-checker';
 import { answerInputErrorsAsResults } from './input-errors';
 import { applyOneOfInputs } from '../schema/one-of';
@@ -56,6 +57,32 @@ export const RESOLVERS = [
 
 let cached: GraphQLSchema | undefined;
 
+/**
+ * class-validator on every input object and ArgsType, as type-graphql's own `validate` does
+ * (missing properties skipped: GraphQL already checked them; unknown values allowed), but
+ * with class-validator imported once: type-graphql's built-in path `require`s it on every
+ * validation, a module resolution per argument that was 5% of a nested query's CPU.
+ */
+async function validateInput(argValue: unknown): Promise<void> {
+  if (argValue === null || typeof argValue !== 'object') return;
+  // Nothing given (a connection field asked without arguments): nothing a skipped missing
+  // property could fail, and class-validator's metadata walk costs as much as a resolver.
+  if (!Array.isArray(argValue) && Object.values(argValue).every((value) => value === undefined || value === null))
+    return;
+  const options = { skipMissingProperties: true, forbidUnknownValues: false };
+  try {
+    if (Array.isArray(argValue))
+      await Promise.all(
+        argValue
+          .filter((item) => item !== null && typeof item === 'object')
+          .map((item) => validateOrReject(item, options)),
+      );
+    else await validateOrReject(argValue, options);
+  } catch (errors) {
+    throw new ArgumentValidationError(errors as ValidationError[]);
+  }
+}
+
 function buildOnce(): GraphQLSchema {
   const schema = buildSchemaSync({
     resolvers: RESOLVERS,
@@ -70,7 +97,7 @@ function buildOnce(): GraphQLSchema {
         throw new Error('Subscriptions supply their own subscribe function');
       },
     },
-    validate: { forbidUnknownValues: false },
+    validateFn: validateInput,
   });
   applyOneOfInputs(schema);
   describeMutationInputs(schema);

@@ -34,6 +34,8 @@ const MOBILE_PATTERN = /^\+?[0-9]{6,20}$/;
 
 /** End users (clients) and merchants (bizs) of a platform. */
 export class PartyService {
+  private readonly decryptedNames = new WeakMap<Client, string>();
+
   constructor(
     private readonly db: Database,
     private readonly reads: ScopedReads,
@@ -77,7 +79,14 @@ export class PartyService {
   }
 
   clientName(client: Client): string {
-    return this.secretBox.decrypt(client.nameCiphertext);
+    // A list shows the same client many times (its fifty payments): decrypted once per row
+    // object, which lives as long as the request that loaded it.
+    let name = this.decryptedNames.get(client);
+    if (name === undefined) {
+      name = this.secretBox.decrypt(client.nameCiphertext);
+      this.decryptedNames.set(client, name);
+    }
+    return name;
   }
 
   clientMobile(client: Client): string | null {
