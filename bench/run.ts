@@ -5,6 +5,7 @@ import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 import { measureCallbackLatency } from './callback-latency';
 import { measureFanOut } from './fan-out';
+import { measurePayoutOverhead } from './payout-overhead';
 
 /**
  * `npm run bench`: requests per second and latency of paygraph against a raw node:http
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
   if (!only || only === 'requests') await requestScenarios();
   if (!only || only === 'fanout') await fanOutScenarios();
+  if (!only || only === 'payouts') await payoutScenarios();
   if (!only || only === 'latency') await latencyScenarios();
 }
 
@@ -172,6 +174,37 @@ async function requestScenarios(): Promise<void> {
   console.log(
     '\nratio = req/s of the scenario / req/s of (a), measured in this run. Targets: (b) >= 0.5, (d) >= 0.35.',
   );
+}
+
+async function payoutScenarios(): Promise<void> {
+  const calls = Number(process.env.BENCH_PAYOUT_CALLS ?? (QUICK ? 100 : 300));
+  const rows = [await measurePayoutOverhead('SQLite', ['sqlite'], calls)];
+  if (process.env.DATABASE_URL)
+    rows.push(
+      await withFreshMysql(process.env.DATABASE_URL, (url) => measurePayoutOverhead('MySQL', ['mysql', url], calls)),
+    );
+  console.log('\ncreatePayout: our own time per call, the vendor call subtracted (sequential calls)\n');
+  printTable(
+    [
+      ['database', 10],
+      ['calls', 6],
+      ['p50 ms', 8],
+      ['p99 ms', 8],
+      ['vendor p50', 11],
+      ['statements', 11],
+      ['transactions', 13],
+    ],
+    rows.map((row) => [
+      row.label,
+      String(row.calls),
+      row.p50.toFixed(1),
+      row.p99.toFixed(1),
+      row.vendorP50.toFixed(1),
+      String(row.statements),
+      String(row.transactions),
+    ]),
+  );
+  console.log('\nTarget: p99 <= 5 ms on MySQL.');
 }
 
 async function fanOutScenarios(): Promise<void> {

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
+import { Vendor } from '../src/domain/enums';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { insertTransaction, seedPlatform } from '../test/support/fixtures';
 import { exitOnSigterm, targetDatabase } from './target-database';
@@ -36,8 +37,15 @@ async function main(): Promise<void> {
     return;
   }
   const { database, cleanUp } = targetDatabase(kind, url, 'pg-bench-');
+  // BENCH_PAYOUTS=1: the Yunzhanghu sandbox in-process, configured for the platform, and a
+  // Server-Timing header on every answer (our time, vendor time, statements, transactions).
+  const payouts = process.env.BENCH_PAYOUTS === '1';
   const config: AppConfig = {
-    ...loadConfig({ NODE_ENV: 'production', DATA_KEY: randomBytes(32).toString('hex') }),
+    ...loadConfig({
+      NODE_ENV: 'production',
+      DATA_KEY: randomBytes(32).toString('hex'),
+      ...(payouts ? { SANDBOX: '1', SERVER_TIMING: '1' } : {}),
+    }),
     database,
     logLevel: 'warn',
   };
@@ -58,6 +66,23 @@ async function main(): Promise<void> {
     });
   }
   const http = await runtime.startHttp(0, '127.0.0.1');
+  if (payouts) {
+    const dealer = runtime.sandboxes!.yunzhanghu.registerDealer({
+      dealerId: 'bench-dealer',
+      brokerId: 'bench-broker',
+      notifyUrl: `${http.url}/callbacks/yunzhanghu/${seeded.platformId}`,
+      balancesFen: { bankCard: 1_000_000_000_000 },
+    });
+    await runtime.services.providerConfigs.configure(
+      { platformId: seeded.platformId },
+      {
+        vendor: Vendor.YUNZHANGHU,
+        baseUrl: `${http.url}/sandbox/yunzhanghu`,
+        credentials: { appKey: dealer.appKey, des3Key: dealer.des3Key },
+        options: { dealerId: 'bench-dealer', brokerId: 'bench-broker' },
+      },
+    );
+  }
   const control = await startControl(runtime, seeded.platformId, seeded.clientIds[0]);
   console.log(`READY ${http.port} ${seeded.apiKey} ${control}`);
   exitOnSigterm(runtime, cleanUp);

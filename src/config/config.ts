@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   /** Off in production by default: an attacker should not get the schema for free. */
   INTROSPECTION: booleanFlag.optional(),
   PLAYGROUND: booleanFlag.optional(),
+  /** A Server-Timing header on GraphQL answers: our time, vendor time, SQL statements, transactions. */
+  SERVER_TIMING: booleanFlag.optional(),
   /** Lifetime of client tokens issued to end users' mobile apps. */
   CLIENT_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
   /** First query of a payment whose outcome has not arrived by notification; then backing off. */
@@ -81,6 +83,7 @@ export interface AppConfig {
   logLevel: string;
   introspection: boolean;
   playground: boolean;
+  serverTiming: boolean;
   clientTokenTtlSeconds: number;
   paymentPollDelayMs: number;
   inStore: InStoreSettings;
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: values.LOG_LEVEL,
     introspection: values.INTROSPECTION ?? !isProduction,
     playground: values.PLAYGROUND ?? !isProduction,
+    serverTiming: values.SERVER_TIMING ?? !isProduction,
     clientTokenTtlSeconds: values.CLIENT_TOKEN_TTL_SECONDS,
     paymentPollDelayMs: values.PAYMENT_POLL_DELAY_SECONDS * 1000,
     idempotencyWaitMs: Math.round(values.IDEMPOTENCY_WAIT_SECONDS * 1000),

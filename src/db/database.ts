@@ -25,7 +25,10 @@ export class SqlLogger implements TypeOrmLogger {
   constructor(private readonly logger?: Logger) {}
   logQuery(query: string): void {
     const metrics = requestMetrics.getStore();
-    if (metrics) metrics.sqlStatements += 1;
+    if (metrics) {
+      metrics.sqlStatements += 1;
+      if (/^(BEGIN|START TRANSACTION)/i.test(query)) metrics.transactions += 1;
+    }
     this.logger?.trace({ query }, 'sql');
   }
   logQueryError(error: string | Error, query: string): void {

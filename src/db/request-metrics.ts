@@ -6,6 +6,14 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  */
 export interface RequestMetrics {
   sqlStatements: number;
+  /** Database transactions begun. */
+  transactions: number;
+  /** Milliseconds spent waiting for vendors (their time, not ours). */
+  vendorMs: number;
+}
+
+export function newRequestMetrics(): RequestMetrics {
+  return { sqlStatements: 0, transactions: 0, vendorMs: 0 };
 }
 
 export const requestMetrics = new AsyncLocalStorage<RequestMetrics>();

@@ -1,6 +1,7 @@
 import { type ApolloServer, HeaderMap } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestMetrics } from '../db/request-metrics';
+import { performance } from 'node:perf_hooks';
+import { newRequestMetrics, requestMetrics } from '../db/request-metrics';
 import { createRequestContext, type RequestContext } from '../graphql/context';
 import { OPERATION_LIMITS } from '../graphql/protection';
 import { readRequestBody } from './read-body';
@@ -57,7 +58,8 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
     }
     const url = req.url ?? '/';
     const queryStart = url.indexOf('?');
-    const metrics = { sqlStatements: 0 };
+    const metrics = newRequestMetrics();
+    const started = performance.now();
     const response = await requestMetrics.run(metrics, () =>
       apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
@@ -71,9 +73,16 @@ export function createGraphQLHandler(apollo: ApolloServer<RequestContext>, servi
     );
     res.statusCode = legacyJsonStatus(req.headers.accept, response.status ?? 200, response.body);
     for (const [key, value] of response.headers) res.setHeader(key, value);
-    // Outside production, show how many SQL statements the operation ran (N+1 checks, tests).
-    if (services.config.nodeEnv !== 'production')
-      res.setHeader('server-timing', `sql;desc="${metrics.sqlStatements} statements"`);
+    // SERVER_TIMING (on outside production): our own time with the vendors' subtracted, the
+    // vendors' time, and the SQL statements and transactions the operation ran (N+1 checks).
+    if (services.config.serverTiming) {
+      const total = performance.now() - started;
+      res.setHeader(
+        'server-timing',
+        `app;dur=${(total - metrics.vendorMs).toFixed(2)}, vendor;dur=${metrics.vendorMs}, ` +
+          `sql;desc="${metrics.sqlStatements} statements", tx;desc="${metrics.transactions} transactions"`,
+      );
+    }
     if (response.body.kind === 'complete') {
       res.end(response.body.string);
       return;

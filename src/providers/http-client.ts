@@ -1,4 +1,5 @@
 import type { Vendor } from '../domain/enums';
+import { requestMetrics } from '../db/request-metrics';
 import type { Logger } from '../logging/logger';
 
 /**
@@ -82,6 +83,7 @@ export class VendorHttpClient {
         redirect: 'manual',
       });
       const body = Buffer.from(await response.arrayBuffer());
+      countVendorTime(started);
       this.logger.info(
         { vendor: request.vendor, method: request.method, path, status: response.status, ms: Date.now() - started },
         'vendor call',
@@ -90,6 +92,7 @@ export class VendorHttpClient {
       this.observe?.(request.vendor, path, outcome, (Date.now() - started) / 1000);
       return { status: response.status, headers: response.headers, body, text: () => body.toString('utf8') };
     } catch (error) {
+      countVendorTime(started);
       const failure = classify(request.vendor, error);
       this.observe?.(
         request.vendor,
@@ -104,6 +107,12 @@ export class VendorHttpClient {
       throw failure;
     }
   }
+}
+
+/** The vendor's share of the current request's time (see request-metrics). */
+function countVendorTime(started: number): void {
+  const metrics = requestMetrics.getStore();
+  if (metrics) metrics.vendorMs += Date.now() - started;
 }
 
 function classify(vendor: Vendor, error: unknown): Error {
