@@ -34,7 +34,7 @@ import {
   RequestBankCardVerificationResult,
   ConfirmBankCardVerificationResult,
   UploadIdCardImagesResult,
-  UploadIdCardInput,
+  UploadIdCardImagesInput,
   ReportPayoutInput,
   ReportPayoutPayload,
   ReportPayoutResult,
@@ -196,7 +196,7 @@ export class PayoutMutationResolver {
     description:
       "Uploads a payee's ID card images, which the payout vendor asks for before paying some people. Needs an API key.",
   })
-  async uploadIdCardImages(@Arg('input') input: UploadIdCardInput, @Ctx() context: RequestContext) {
+  async uploadIdCardImages(@Arg('input') input: UploadIdCardImagesInput, @Ctx() context: RequestContext) {
     return verification(
       input.clientMutationId,
       await context.services.verification.uploadIdCard(requireScope(context), {

@@ -176,7 +176,7 @@ export const UploadIdCardImagesResult = mutationResult('uploadIdCardImages', Ver
 export type VerificationResult = typeof VerifyBankCardResult;
 
 @InputType({ description: "A payee's ID card images, with the name and number they show." })
-export class UploadIdCardInput extends MutationInput {
+export class UploadIdCardImagesInput extends MutationInput {
   @Field({ description: 'The real name on the card.' }) @Length(1, 64) realName: string;
   @Field({ description: 'The ID card number (18 characters).' }) @Length(18, 18) idCard: string;
   @Field({ description: 'The front image, base64 (JPEG).' }) @MaxLength(4_000_000) frontBase64: string;

@@ -291,7 +291,7 @@ describe.each(testDatabases())('Yunzhanghu payouts through GraphQL on $name', (d
     expect((await h.gql(`{ alipayAuthInfo }`)).alipayAuthInfo).toContain('apiname=com.alipay.account.auth');
     const image = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]).toString('base64');
     const upload = await h.gql(
-      `mutation($input: UploadIdCardInput!) { uploadIdCardImages(input: $input) { ${VERIFY} } }`,
+      `mutation($input: UploadIdCardImagesInput!) { uploadIdCardImages(input: $input) { ${VERIFY} } }`,
       {
         input: { realName: '张三', idCard: ID_CARD, frontBase64: image, backBase64: image },
       },

@@ -7,6 +7,7 @@ import {
   isInterfaceType,
   isObjectType,
   isSpecifiedScalarType,
+  isUnionType,
   type GraphQLNamedType,
   type GraphQLType,
 } from 'graphql';
@@ -133,6 +134,26 @@ describe('schema shapes', () => {
       .map(({ where }) => where);
     expect(lists.filter((where) => !(where in LISTS_ALLOWED))).toEqual([]);
     expect(Object.keys(LISTS_ALLOWED).filter((where) => !lists.includes(where))).toEqual([]);
+  });
+
+  it('gives every mutation one input, one result union and one payload, named after it', () => {
+    const misnamed = Object.values(schema.getMutationType()!.getFields()).flatMap((field) => {
+      const name = field.name.charAt(0).toUpperCase() + field.name.slice(1);
+      const input = field.args.find((arg) => arg.name === 'input');
+      const result = getNamedType(field.type);
+      const members = isUnionType(result) ? result.getTypes().map((type) => type.name) : [];
+      const problems = [];
+      if (field.args.length !== 1 || !input || getNamedType(input.type).name !== `${name}Input`)
+        problems.push(`${field.name}: input`);
+      if (
+        result.name !== `${name}Result` ||
+        !members.includes(`${name}Payload`) ||
+        !members.includes('InvalidInputError')
+      )
+        problems.push(`${field.name}: result`);
+      return problems;
+    });
+    expect(misnamed).toEqual([]);
   });
 
   it('uses JSONObject only where allowed with a reason', () => {
