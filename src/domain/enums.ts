@@ -193,3 +193,11 @@ export enum DiscrepancyKind {
   STATUS_MISMATCH = 'STATUS_MISMATCH',
   UNKNOWN_AT_VENDOR = 'UNKNOWN_AT_VENDOR',
 }
+
+/** The kinds of status change a merchant server can ask for (the events feed, webhooks). */
+export enum EventType {
+  PAYMENT = 'PAYMENT',
+  REFUND = 'REFUND',
+  LEDGER = 'LEDGER',
+  PAYOUT = 'PAYOUT',
+}

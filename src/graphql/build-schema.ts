@@ -16,7 +16,11 @@ import { PayoutResolver } from '../resolvers/nodes/payout-resolver';
 import { PlatformResolver } from '../resolvers/nodes/platform-resolver';
 import { ProviderConfigResolver } from '../resolvers/nodes/provider-config-resolver';
 import { ReconciliationReportResolver } from '../resolvers/nodes/reconciliation-report-resolver';
-import { PayoutStatusEventResolver, TransactionStatusEventResolver } from '../resolvers/nodes/status-event-resolver';
+import {
+  EventsFeedResolver,
+  PayoutStatusEventResolver,
+  TransactionStatusEventResolver,
+} from '../resolvers/nodes/status-event-resolver';
 import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
 import { CheckoutResolver, PaymentResolver } from '../resolvers/payment-resolvers';
 import { PayoutMutationResolver } from '../resolvers/payout-resolvers';
@@ -42,6 +46,7 @@ export const RESOLVERS = [
   PayoutResolver,
   TransactionStatusEventResolver,
   PayoutStatusEventResolver,
+  EventsFeedResolver,
   ProviderConfigResolver,
   ApiKeyResolver,
   PaymentResolver,

@@ -39,6 +39,7 @@ export interface ConnectionShape<T> {
 export function connectionTypes<TNode extends object>(
   nodeClass: ClassType<TNode>,
   name: string,
+  order: 'newest first' | 'oldest first' = 'newest first',
 ): ClassType<ConnectionShape<unknown>> {
   @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.` })
   class Edge {
@@ -46,7 +47,7 @@ export function connectionTypes<TNode extends object>(
     @Field(() => nodeClass, { description: 'The item.' }) node: unknown;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${name} items, newest first, with cursors.` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${name} items, ${order}, with cursors.` })
   class Connection {
     @Field(() => [Edge], { description: 'The items of this page with their cursors.' }) edges: Edge[];
     @Field(() => [nodeClass], { description: 'The nodes of `edges`, for clients that need no cursors.' })

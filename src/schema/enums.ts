@@ -6,6 +6,7 @@ import {
   CurrencyCode,
   DiscrepancyKind,
   EntityKind,
+  EventType,
   EventSource,
   FailureReason,
   LedgerTransferKind,
@@ -153,6 +154,12 @@ describeEnum(
     NEEDS_ATTENTION,
   },
 );
+describeEnum(EventType, 'EventType', 'A kind of status change to read from the events feed. More may be added.', {
+  PAYMENT: "A payment's status changes.",
+  REFUND: "A refund's status changes.",
+  LEDGER: "A ledger transfer's status changes.",
+  PAYOUT: "A payout's status changes.",
+});
 describeEnum(EntityKind, 'EntityKind', 'What a status event is about.', {
   TRANSACTION: 'A payment, refund or ledger transfer.',
   PAYOUT: 'A payout.',

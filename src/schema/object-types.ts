@@ -101,7 +101,8 @@ export abstract class StatusEventNode {
   @Field(() => SafeInt, { description: 'Gap-free, per-platform sequence number.' }) sequence: number;
   @Field(() => EntityKind, { description: 'Whether it is about a transaction or a payout.' }) entityKind: EntityKind;
   @Field(() => ID, { description: 'Global id of the transaction or payout.' }) entityId: string;
-  @Field({ description: 'Pass as `after` to a subscription to resume after this event.' }) cursor: string;
+  @Field({ description: 'Pass as `after` to a subscription or to the events feed to resume after this event.' })
+  cursor: string;
   @Field(() => EventSource, { description: 'What caused the change.' }) source: EventSource;
   @Field({ description: 'True when no further change can follow.' }) terminal: boolean;
   @Field(() => JSONObject, {

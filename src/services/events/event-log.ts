@@ -1,6 +1,13 @@
 import type { Database } from '../../db/database';
-import type { EntityKind } from '../../domain/enums';
+import { Brackets } from 'typeorm';
+import { EntityKind, EventType, TransactionKind } from '../../domain/enums';
 import { Platform, StatusEvent } from '../../entities';
+
+const TRANSACTION_KIND_OF: Record<Exclude<EventType, EventType.PAYOUT>, TransactionKind> = {
+  [EventType.PAYMENT]: TransactionKind.PAYMENT,
+  [EventType.REFUND]: TransactionKind.REFUND,
+  [EventType.LEDGER]: TransactionKind.LEDGER,
+};
 
 /** Reads of the event log: what subscriptions resume from and what history fields show. */
 export class EventLog {
@@ -14,6 +21,42 @@ export class EventLog {
       .where('event.platformId = :platformId AND event.sequence >= :fromSequence', { platformId, fromSequence });
     if (toSequence !== undefined) query.andWhere('event.sequence <= :toSequence', { toSequence });
     return query.orderBy('event.sequence', 'ASC').limit(limit).getMany();
+  }
+
+  /**
+   * The events feed: a platform's events after `afterSequence`, oldest first, at most `first`,
+   * only of `types` when given (a transaction's kind tells a payment, a refund and a ledger
+   * transfer apart). The same sequence as subscriptions, so their cursors are interchangeable.
+   */
+  async feedPage(
+    platformId: string,
+    afterSequence: number,
+    first: number,
+    types?: EventType[],
+  ): Promise<{ events: StatusEvent[]; hasNextPage: boolean }> {
+    const query = this.db.manager
+      .getRepository(StatusEvent)
+      .createQueryBuilder('event')
+      .where('event.platformId = :platformId AND event.sequence > :afterSequence', { platformId, afterSequence });
+    if (types && types.length > 0) {
+      const kinds = types.filter((type) => type !== EventType.PAYOUT).map((type) => TRANSACTION_KIND_OF[type]);
+      query.andWhere(
+        new Brackets((either) => {
+          if (types.includes(EventType.PAYOUT))
+            either.orWhere('event.entityKind = :payout', { payout: EntityKind.PAYOUT });
+          if (kinds.length > 0)
+            either.orWhere(
+              'event.entityKind = :transaction AND event.entityId IN (SELECT t.id FROM transactions t WHERE t.platformId = :platformId AND t.kind IN (:...kinds))',
+              { transaction: EntityKind.TRANSACTION, kinds },
+            );
+        }),
+      );
+    }
+    const rows = await query
+      .orderBy('event.sequence', 'ASC')
+      .limit(first + 1)
+      .getMany();
+    return { events: rows.slice(0, first), hasNextPage: rows.length > first };
   }
 
   /** The newest sequence number of a platform (0 before its first event). */
