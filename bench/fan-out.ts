@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { startTarget, stopTarget, type Target } from './target';
 
 export interface FanOutResult {
   subscribers: number;
@@ -20,37 +19,8 @@ const SUBSCRIPTION = 'subscription { transactionUpdated { event { sequence toSta
 /** Sockets opened at once while connecting; the server accepts them without a queue of thousands. */
 const CONNECTING_AT_ONCE = 200;
 
-interface Target {
-  child: ChildProcess;
-  port: number;
-  apiKey: string;
-  control: number;
-}
-
-function startTarget(): Promise<Target> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--expose-gc',
-      // BENCH_PROFILE=<dir> writes a CPU profile of the server, to see where the time goes.
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []),
-      '-r',
-      '@swc-node/register',
-      join(__dirname, 'server.ts'),
-      'app',
-      'sqlite',
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' } },
-  );
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /READY (\d+) (\S+) (\d+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]), apiKey: match[2], control: Number(match[3]) });
-    });
-    child.once('exit', (code) => reject(new Error(`fan-out target exited with ${code}`)));
-  });
+function startFanOutTarget(): Promise<Target> {
+  return startTarget(['app', 'sqlite'], { nodeFlags: ['--expose-gc'], profile: true });
 }
 
 async function state(target: Target): Promise<{ subscriptions: number; rssBytes: number }> {
@@ -78,7 +48,7 @@ function percentile(sorted: number[], p: number): number {
  * the event to each subscriber receiving it; a mutation is sent at the same moment and timed.
  */
 export async function measureFanOut(subscribers: number): Promise<FanOutResult> {
-  const target = await startTarget();
+  const target = await startFanOutTarget();
   const sockets: Client[] = [];
   const receivedAt = new Map<number, number>();
   try {
@@ -143,8 +113,6 @@ export async function measureFanOut(subscribers: number): Promise<FanOutResult> 
     };
   } finally {
     await Promise.all(sockets.map((socket) => socket.dispose()));
-    const exited = new Promise((resolve) => target.child.once('exit', resolve));
-    target.child.kill('SIGTERM');
-    await exited;
+    await stopTarget(target);
   }
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { startTarget, stopTarget } from './target';
 
 export interface OverheadResult {
   label: string;
@@ -25,23 +24,8 @@ const CREATE_PAYOUT = `mutation($input: CreatePayoutInput!) { createPayout(input
  * call subtracted, and the SQL statements and transactions the mutation ran.
  */
 export async function measurePayoutOverhead(label: string, database: string[], calls: number): Promise<OverheadResult> {
-  const child = spawn(
-    process.execPath,
-    ['-r', '@swc-node/register', join(__dirname, 'server.ts'), 'app', ...database],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NODE_ENV: 'production', BENCH_PAYOUTS: '1' },
-    },
-  );
-  const { port, apiKey } = await new Promise<{ port: number; apiKey: string }>((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /READY (\d+) (\S+)/.exec(output);
-      if (match) resolve({ port: Number(match[1]), apiKey: match[2] });
-    });
-    child.once('exit', (code) => reject(new Error(`payout bench target exited with ${code}`)));
-  });
+  const target = await startTarget(['app', ...database], { env: { BENCH_PAYOUTS: '1' } });
+  const { port, apiKey } = target;
   try {
     const own: number[] = [];
     const vendor: number[] = [];
@@ -91,8 +75,6 @@ export async function measurePayoutOverhead(label: string, database: string[], c
       transactions,
     };
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    await stopTarget(target);
   }
 }

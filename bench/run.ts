@@ -1,11 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 import { measureCallbackLatency } from './callback-latency';
 import { measureFanOut } from './fan-out';
 import { measurePayoutOverhead } from './payout-overhead';
+import { startTarget, stopTarget } from './target';
 
 /**
  * `npm run bench`: requests per second and latency of paygraph against a raw node:http
@@ -21,35 +20,6 @@ const SMALL_QUERY = '{ viewer { kind } }';
 const SMALL_READ_QUERY = '{ clients(first: 5) { nodes { id name } } }';
 const NESTED_QUERY = `{ transactions(first: 50) { nodes { id amount { yuan }
   client { id name accounts { nodes { id balance { fen } accountType { id kind name } } } } } } }`;
-
-interface Target {
-  child: ChildProcess;
-  port: number;
-  apiKey: string;
-}
-
-function startTarget(args: string[]): Promise<Target> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'server.ts'), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    // Production mode, as deployed: graphql-js skips its development-only instanceof checks.
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  return new Promise((resolve, reject) => {
-    let output = '';
-    child.stdout?.on('data', (chunk) => {
-      output += chunk;
-      const match = /READY (\d+) (\S+)/.exec(output);
-      if (match) resolve({ child, port: Number(match[1]), apiKey: match[2] });
-    });
-    child.once('exit', (code) => reject(new Error(`bench target exited with ${code}`)));
-  });
-}
-
-async function stopTarget(target: Target): Promise<void> {
-  const exited = new Promise((resolve) => target.child.once('exit', resolve));
-  target.child.kill('SIGTERM');
-  await exited;
-}
 
 interface Measured {
   name: string;
