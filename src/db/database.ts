@@ -213,6 +213,16 @@ export class Database {
   }
 
   /**
+   * One write statement that needs no transaction around it (a single INSERT or UPDATE): on
+   * MySQL it autocommits, one round trip instead of three (START, the statement, COMMIT); on
+   * SQLite it is serialised with the transactions like any other write.
+   */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.kind === 'mysql') return work(this.dataSource.manager);
+    return this.transaction(work);
+  }
+
+  /**
    * A transaction for the callback hot path whose statements go in as few round trips as the
    * database allows (see PipelinedTransaction). On SQLite it is an ordinary transaction,
    * serialised with all the others.

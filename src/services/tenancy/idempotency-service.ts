@@ -84,7 +84,7 @@ export class IdempotencyService {
       );
       throw error;
     }
-    await this.db.transaction((manager) =>
+    await this.db.write((manager) =>
       manager.update(
         IdempotencyKey,
         { id: claimed.id },
@@ -109,22 +109,31 @@ export class IdempotencyService {
     requestHash: string,
   ): Promise<{ kind: 'claimed'; id: string } | { kind: 'existing'; row: IdempotencyKey }> {
     const id = newId();
+    const row = {
+      id,
+      platformId,
+      idempotencyKey: key,
+      operation,
+      requestHash,
+      state: 'IN_PROGRESS' as const,
+      resultKind: null,
+      resultId: null,
+      expiresAt: new Date(Date.now() + this.settings.retentionHours * 3_600_000),
+    };
+    // The common case, a new key, is one INSERT: the unique index decides every race.
+    try {
+      await this.db.write((manager) => manager.insert(IdempotencyKey, row));
+      return { kind: 'claimed', id };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
     try {
       return await this.db.transaction(async (manager) => {
         const existing = await manager.findOneBy(IdempotencyKey, { platformId, idempotencyKey: key });
         if (existing && existing.expiresAt.getTime() > Date.now()) return { kind: 'existing', row: existing } as const;
+        // Expired but not purged yet: the key is free again.
         if (existing) await manager.delete(IdempotencyKey, { id: existing.id });
-        await manager.insert(IdempotencyKey, {
-          id,
-          platformId,
-          idempotencyKey: key,
-          operation,
-          requestHash,
-          state: 'IN_PROGRESS',
-          resultKind: null,
-          resultId: null,
-          expiresAt: new Date(Date.now() + this.settings.retentionHours * 3_600_000),
-        });
+        await manager.insert(IdempotencyKey, row);
         return { kind: 'claimed', id } as const;
       });
     } catch (error) {
