@@ -58,14 +58,14 @@ export class SharedSubscriptionExecution {
         ? { done: true, value: undefined }
         : { done: false, value: await this.payloadOf(step.value, group, args) };
     const done = (): Promise<IteratorResult<ExecutionResult>> => Promise.resolve({ done: true, value: undefined });
-    const iterator: AsyncGenerator<ExecutionResult> = {
+    const iterator = {
       next: () => events.next().then(payload),
       return: () => (events.return ? events.return().then(done) : done()),
       throw: (error?: unknown) => (events.throw ? events.throw(error).then(payload) : Promise.reject(error)),
       [Symbol.asyncIterator]: () => iterator,
-      [Symbol.asyncDispose]: () => iterator.return(undefined).then(() => undefined),
     };
-    return iterator;
+    // All graphql-ws uses of an AsyncGenerator (next, return, throw, iteration).
+    return iterator as unknown as AsyncGenerator<ExecutionResult>;
   }
 
   /** The payload of one event for one group: executed by the first member to ask, then shared. */
