@@ -1,11 +1,5 @@
 import { type ClassType, Field, ObjectType } from 'type-graphql';
-import {
-  decodeCursor,
-  DEFAULT_PAGE_SIZE,
-  encodeCursor,
-  type Page,
-  type PageArgs,
-} from '../services/tenancy/scoped-reads';
+import { decodeCursor, pageSize, encodeCursor, type Page, type PageArgs } from '../services/tenancy/scoped-reads';
 
 @ObjectType({ description: 'Where a page of a connection sits in the whole list.' })
 export class PageInfo {
@@ -57,12 +51,12 @@ export function connectionTypes<TNode extends object>(
   return Connection as ClassType<ConnectionShape<unknown>>;
 }
 
-export function toConnection<T extends { id: string }>(
+export function toConnection<T>(
   page: Page<T>,
   hadCursor: boolean,
-  cursorOf: (node: T) => string = (node) => encodeCursor(node.id),
+  cursorOf: (node: T, index: number) => string = (node) => encodeCursor((node as { id: string }).id),
 ): ConnectionShape<T> {
-  const edges = page.items.map((node) => ({ cursor: cursorOf(node), node }));
+  const edges = page.items.map((node, index) => ({ cursor: cursorOf(node, index), node }));
   return {
     edges,
     nodes: page.items,
@@ -83,7 +77,7 @@ export function toConnection<T extends { id: string }>(
 export function connectionOfLoaded<T extends { id: string }>(byIdDescending: T[], page: PageArgs): ConnectionShape<T> {
   const afterId = page.after ? decodeCursor(page.after) : undefined;
   const start = afterId === undefined ? 0 : byIdDescending.filter((item) => item.id >= afterId).length;
-  const first = page.first ?? DEFAULT_PAGE_SIZE;
+  const first = pageSize(page.first);
   const items = byIdDescending.slice(start, start + first);
   return toConnection({ items, hasNextPage: start + first < byIdDescending.length }, Boolean(page.after));
 }

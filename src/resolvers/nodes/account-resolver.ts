@@ -109,17 +109,9 @@ export class AccountResolver {
         counterpartyAccountNo: entry.counterpartyAccountNo,
       }),
     );
-    const edges = entries.map((node, index) => ({ cursor: encodeStatementCursor(offset + index + 1), node }));
-    return {
-      edges,
-      nodes: entries,
-      pageInfo: {
-        hasNextPage: result.hasNextPage,
-        hasPreviousPage: offset > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges.at(-1)?.cursor ?? null,
-      },
-    };
+    return toConnection({ items: entries, hasNextPage: result.hasNextPage }, offset > 0, (_entry, index) =>
+      encodeStatementCursor(offset + index + 1),
+    );
   }
 
   @Authorized()

@@ -13,11 +13,10 @@ import {
   Root,
 } from 'type-graphql';
 import { EntityKind, EventType } from '../../domain/enums';
-import { badUserInput } from '../../errors/app-errors';
 import { requireScope, type RequestContext } from '../../graphql/context';
-import { connectionTypes, type ConnectionShape } from '../../schema/connection';
+import { connectionTypes, toConnection, type ConnectionShape } from '../../schema/connection';
 import { StatusEventNode } from '../../schema/object-types';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../services/tenancy/scoped-reads';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../../services/tenancy/scoped-reads';
 import { Role } from '../auth-checker';
 import type { StatusEvent } from '../../entities';
 import { toGlobalId } from '../../graphql/global-id';
@@ -82,23 +81,19 @@ export class EventsFeedResolver {
       "Your platform's status events after a cursor, oldest first: the same gap-free log, and the same cursors, as transactionUpdated and payoutUpdated, so a server can poll, catch up after downtime, or switch to a subscription (pass the last cursor as `after`) without a gap. Needs an API key.",
   })
   async events(@Args() args: EventsArgs, @Ctx() context: RequestContext): Promise<ConnectionShape<StatusEvent>> {
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
     const after = args.after ? decodeEventCursor(args.after) : 0;
-    const page = await context.services.eventLog.feedPage(requireScope(context).platformId, after, first, args.types);
-    const edges = page.events.map((event) => ({ cursor: encodeEventCursor(event.sequence), node: event }));
-    return {
-      edges,
-      nodes: page.events,
-      pageInfo: {
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: after > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        // An empty page keeps the caller's place: polling again from it misses nothing.
-        endCursor: edges.at(-1)?.cursor ?? args.after ?? null,
-      },
-    };
+    const page = await context.services.eventLog.feedPage(
+      requireScope(context).platformId,
+      after,
+      pageSize(args.first),
+      args.types,
+    );
+    const connection = toConnection({ items: page.events, hasNextPage: page.hasNextPage }, after > 0, (event) =>
+      encodeEventCursor(event.sequence),
+    );
+    // An empty page keeps the caller's place: polling again from it misses nothing.
+    connection.pageInfo.endCursor ??= args.after ?? null;
+    return connection;
   }
 }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../../logging/logger';
 import type { PayoutGateway, VendorDayRecord } from '../../providers/payouts';
 import type { PayoutResult, PayoutService } from '../payouts/payout-service';
 import { refusalOf } from '../payments/vendor-refusal';
-import { decodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from '../tenancy/scoped-reads';
+import { decodeCursor, pageSize, type Page } from '../tenancy/scoped-reads';
 
 export type Discrepancy = {
   kind: DiscrepancyKind;
@@ -99,9 +99,7 @@ export class ReconciliationService {
     scope: Scope,
     query: { day?: string; first?: number | null; after?: string | null },
   ): Promise<Page<ReconciliationReport>> {
-    const first = query.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE)
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+    const first = pageSize(query.first);
     const builder = this.db.manager
       .getRepository(ReconciliationReport)
       .createQueryBuilder('row')

@@ -64,6 +64,14 @@ export interface Page<T> {
   hasNextPage: boolean;
 }
 
+/** A connection's `first`: the default when not given, refused outside 0 to MAX_PAGE_SIZE. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE)
+    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
+  return size;
+}
+
 export function encodeCursor(id: string): string {
   return Buffer.from(`cursor:${id}`).toString('base64url');
 }
@@ -129,10 +137,7 @@ export class ScopedReads {
     args: PageArgs,
     filter?: (builder: SelectQueryBuilder<EntityOf<N>>) => void,
   ): Promise<Page<EntityOf<N>>> {
-    const first = args.first ?? DEFAULT_PAGE_SIZE;
-    if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
-    }
+    const first = pageSize(args.first);
     const builder = this.query(name, scope);
     if (!builder) return { items: [], hasNextPage: false };
     filter?.(builder);
