@@ -17,6 +17,8 @@ import { InStorePaymentService } from './services/payments/in-store-payment-serv
 import { RefundService } from './services/refunds/refund-service';
 import { LedgerSync } from './services/ledger/ledger-sync';
 import { PayoutService } from './services/payouts/payout-service';
+import { DeliveryEngine } from './services/webhooks/delivery-engine';
+import { createWebhookSnapshots } from './graphql/webhook-snapshots';
 
 /**
  * Outside production a missing DATA_KEY is generated once and kept under DATA_DIR, so
@@ -71,6 +73,8 @@ export async function createRuntime(
     secretBox: new SecretBox(resolveDataKey(config, logger)),
     outboxSettings: options.outbox,
   });
+  // Webhook bodies carry entities as the schema shows them.
+  services.webhooks.dispatcher.snapshots = createWebhookSnapshots(services);
   if (options.background !== false) {
     services.background.start();
     await jobs.start({
@@ -79,6 +83,7 @@ export async function createRuntime(
       [RefundService.RETRY_JOB]: (data, attempt) => services.refunds.retry(data, attempt),
       [LedgerSync.SYNC_JOB]: (data, attempt) => services.ledger.sync.syncJob(data, attempt),
       [PayoutService.POLL_JOB]: (data, attempt) => services.payouts.poll(data, attempt),
+      [DeliveryEngine.RETRY_JOB]: (data) => services.webhooks.engine.retry(data),
     });
     // The database, not the queue, says what still needs work: in-process jobs die with the
     // process, and even with BullMQ a crash between a vendor call and its commit leaves a row
@@ -121,6 +126,8 @@ export async function createRuntime(
       await runtime.http?.close();
       sandboxes?.stop();
       await services.background.stop();
+      await services.webhooks.dispatcher.idle();
+      await services.webhooks.engine.stop();
       await jobs.close();
       await services.outbox.stop();
       await bus.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from '../services/webhooks/webhook-settings';
 
 /**
  * Every setting the process reads from its environment, validated once at start-up so a typo
@@ -56,6 +57,22 @@ const environmentSchema = z.object({
   UPAY_REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(120).default(30),
   /** How long a repeated idempotencyKey waits for the first request before answering. */
   IDEMPOTENCY_WAIT_SECONDS: z.coerce.number().min(0.1).max(300).default(30),
+  /** Webhooks: the first retry's wait; each next one doubles (with jitter) up to WEBHOOK_RETRY_MAX_SECONDS. */
+  WEBHOOK_RETRY_BASE_SECONDS: z.coerce.number().min(0.01).max(3600).default(30),
+  WEBHOOK_RETRY_MAX_SECONDS: z.coerce.number().min(0.01).max(86400).default(10800),
+  /** How long a delivery is retried before its endpoint is disabled: 3 days, and never less in production. */
+  WEBHOOK_RETRY_WINDOW_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(30 * 86400)
+    .default(3 * 86400),
+  /** How long an attempt in flight keeps other instances off its delivery; a crash is redelivered after it. */
+  WEBHOOK_LEASE_SECONDS: z.coerce.number().min(0.2).max(3600).default(60),
+  /** Only a 2xx within this long counts as delivered (at most 10 s). */
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(10).default(10),
+  WEBHOOK_SWEEP_SECONDS: z.coerce.number().min(0.05).max(300).default(5),
+  /** Webhooks to loopback addresses (localhost): on outside production, for developers. */
+  WEBHOOK_ALLOW_LOOPBACK: booleanFlag.optional(),
   /** BullMQ queue name: deployments sharing one Redis need different names. */
   JOB_QUEUE: z
     .string()
@@ -89,6 +106,7 @@ export interface AppConfig {
   inStore: InStoreSettings;
   idempotencyWaitMs: number;
   jobQueue: string;
+  webhooks: WebhookSettings;
 }
 
 /** Shouqianba's poll-then-cancel timing (§2.4), all in milliseconds. */
@@ -127,6 +145,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     // Otherwise a pay request could still be in flight when the deadline's cancel is sent.
     throw new ConfigError(['UPAY_REQUEST_TIMEOUT_SECONDS: must be shorter than UPAY_BARCODE_DEADLINE_SECONDS']);
   }
+  if (isProduction && values.WEBHOOK_RETRY_WINDOW_SECONDS < 3 * 86400)
+    // A receiver down over a long weekend must not lose its endpoint.
+    throw new ConfigError(['WEBHOOK_RETRY_WINDOW_SECONDS: at least 3 days (259200) in production']);
   const port = values.PORT;
   return {
     nodeEnv: values.NODE_ENV,
@@ -157,5 +178,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       requestTimeoutMs: Math.round(values.UPAY_REQUEST_TIMEOUT_SECONDS * 1000),
     },
     jobQueue: values.JOB_QUEUE,
+    webhooks: {
+      ...DEFAULT_WEBHOOK_SETTINGS,
+      retryBaseMs: Math.round(values.WEBHOOK_RETRY_BASE_SECONDS * 1000),
+      retryMaxMs: Math.round(values.WEBHOOK_RETRY_MAX_SECONDS * 1000),
+      retryWindowMs: Math.round(values.WEBHOOK_RETRY_WINDOW_SECONDS * 1000),
+      leaseMs: Math.round(values.WEBHOOK_LEASE_SECONDS * 1000),
+      timeoutMs: Math.round(values.WEBHOOK_TIMEOUT_SECONDS * 1000),
+      sweepIntervalMs: Math.round(values.WEBHOOK_SWEEP_SECONDS * 1000),
+      allowLoopback: values.WEBHOOK_ALLOW_LOOPBACK ?? !isProduction,
+      requireHttps: isProduction,
+    },
   };
 }

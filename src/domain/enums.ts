@@ -74,6 +74,7 @@ export enum PayoutStatus {
 export enum EntityKind {
   TRANSACTION = 'TRANSACTION',
   PAYOUT = 'PAYOUT',
+  WEBHOOK_ENDPOINT = 'WEBHOOK_ENDPOINT',
 }
 
 /** Where a status change came from; recorded on every StatusEvent. */
@@ -82,6 +83,8 @@ export enum EventSource {
   CALLBACK = 'CALLBACK',
   POLL = 'POLL',
   RECONCILE = 'RECONCILE',
+  /** paygraph itself: an endpoint disabled after its deliveries failed for the whole retry window. */
+  SYSTEM = 'SYSTEM',
 }
 
 /** ISO 4217 currency codes paygraph handles. Every vendor here settles in yuan. */
@@ -200,4 +203,30 @@ export enum EventType {
   REFUND = 'REFUND',
   LEDGER = 'LEDGER',
   PAYOUT = 'PAYOUT',
+  WEBHOOK_ENDPOINT = 'WEBHOOK_ENDPOINT',
+}
+
+/** Whether paygraph delivers to a webhook endpoint. */
+export enum WebhookEndpointStatus {
+  ENABLED = 'ENABLED',
+  DISABLED = 'DISABLED',
+}
+
+/** Where one delivery of an event to an endpoint stands. */
+export enum WebhookDeliveryStatus {
+  /** Not yet answered with a 2xx: waiting for its turn, being sent, or waiting for a retry. */
+  PENDING = 'PENDING',
+  DELIVERED = 'DELIVERED',
+  /** A one-off send (a redelivery or a test event) that was not answered with a 2xx. */
+  FAILED = 'FAILED',
+}
+
+/** Why a delivery exists. */
+export enum WebhookDeliveryKind {
+  /** An event of the log, delivered in order and retried until delivered. */
+  EVENT = 'EVENT',
+  /** redeliverWebhookEvent: one attempt, outside the order. */
+  REDELIVERY = 'REDELIVERY',
+  /** sendTestWebhookEvent: one attempt of a test event that is not in the log. */
+  TEST = 'TEST',
 }

@@ -1,4 +1,7 @@
-import { EntityKind, PayoutStatus, TransactionStatus } from './enums';
+import { EntityKind, PayoutStatus, TransactionStatus, WebhookEndpointStatus } from './enums';
+
+/** The entities whose status a vendor decides (the webhook endpoint's is ours). */
+export type VendorEntityKind = EntityKind.TRANSACTION | EntityKind.PAYOUT;
 
 /**
  * The one table of allowed status transitions per entity. A late, duplicated or out-of-order
@@ -65,6 +68,12 @@ export const PAYOUT_TRANSITIONS: Readonly<Record<PayoutStatus, readonly PayoutSt
   [PayoutStatus.RETURNED]: [],
 };
 
+/** An endpoint is disabled by its owner or after failing deliveries, and enabled again by its owner. */
+export const WEBHOOK_ENDPOINT_TRANSITIONS: Readonly<Record<WebhookEndpointStatus, readonly WebhookEndpointStatus[]>> = {
+  [WebhookEndpointStatus.ENABLED]: [WebhookEndpointStatus.DISABLED],
+  [WebhookEndpointStatus.DISABLED]: [WebhookEndpointStatus.ENABLED],
+};
+
 export function canTransition<S extends string>(table: Readonly<Record<S, readonly S[]>>, from: S, to: S): boolean {
   return table[from].includes(to);
 }
@@ -79,7 +88,7 @@ export function isTerminal<S extends string>(table: Readonly<Record<S, readonly 
  * SUCCEEDED: a later bank return (退汇) arrives by notification or reconciliation, never by
  * polling, so polls stop there.
  */
-export function isFinished(kind: EntityKind, status: string): boolean {
+export function isFinished(kind: VendorEntityKind, status: string): boolean {
   if (kind === EntityKind.TRANSACTION) return isTerminal(TRANSACTION_TRANSITIONS, status as TransactionStatus);
   return status === PayoutStatus.SUCCEEDED || isTerminal(PAYOUT_TRANSITIONS, status as PayoutStatus);
 }

@@ -11,6 +11,9 @@ import { ProviderConfig } from './provider-config.entity';
 import { ReconciliationReport } from './reconciliation-report.entity';
 import { StatusEvent } from './status-event.entity';
 import { Transaction } from './transaction.entity';
+import { WebhookAttempt } from './webhook-attempt.entity';
+import { WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookEndpoint } from './webhook-endpoint.entity';
 
 export {
   Account,
@@ -26,6 +29,9 @@ export {
   ReconciliationReport,
   StatusEvent,
   Transaction,
+  WebhookAttempt,
+  WebhookDelivery,
+  WebhookEndpoint,
 };
 
 export const ALL_ENTITIES = [
@@ -42,4 +48,7 @@ export const ALL_ENTITIES = [
   IdempotencyKey,
   CallbackInbox,
   ReconciliationReport,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookAttempt,
 ];

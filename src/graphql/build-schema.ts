@@ -19,6 +19,7 @@ import { ReconciliationReportResolver } from '../resolvers/nodes/reconciliation-
 import {
   EventsFeedResolver,
   PayoutStatusEventResolver,
+  WebhookEndpointStatusEventResolver,
   TransactionStatusEventResolver,
 } from '../resolvers/nodes/status-event-resolver';
 import { TransactionResolver } from '../resolvers/nodes/transaction-resolver';
@@ -30,6 +31,7 @@ import {
   SubscriptionResolver,
   TransactionUpdateResolver,
 } from '../resolvers/subscription-resolvers';
+import { WebhookDeliveryResolver, WebhookEndpointResolver, WebhookResolver } from '../resolvers/webhook-resolvers';
 import { ClientViewerResolver, PlatformViewerResolver, ViewerResolver } from '../resolvers/viewer-resolver';
 
 export const RESOLVERS = [
@@ -46,7 +48,11 @@ export const RESOLVERS = [
   PayoutResolver,
   TransactionStatusEventResolver,
   PayoutStatusEventResolver,
+  WebhookEndpointStatusEventResolver,
   EventsFeedResolver,
+  WebhookResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
   ProviderConfigResolver,
   ApiKeyResolver,
   PaymentResolver,

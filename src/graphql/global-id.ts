@@ -1,4 +1,5 @@
 import { isId } from '../crypto/ids';
+import { EntityKind } from '../domain/enums';
 import { badUserInput } from '../errors/app-errors';
 
 /**
@@ -16,8 +17,17 @@ export const NODE_TYPES = [
   'ApiKey',
   'ReconciliationReport',
   'ProviderConfig',
+  'WebhookEndpoint',
+  'WebhookDelivery',
 ] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
+
+/** The node type of each kind of entity that has status events. */
+export const NODE_TYPE_OF_ENTITY: Record<EntityKind, NodeTypeName> = {
+  [EntityKind.TRANSACTION]: 'Transaction',
+  [EntityKind.PAYOUT]: 'Payout',
+  [EntityKind.WEBHOOK_ENDPOINT]: 'WebhookEndpoint',
+};
 
 export function toGlobalId(type: NodeTypeName, id: string): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');

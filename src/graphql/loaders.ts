@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { scopeOf, type Scope, type Viewer } from '../auth/viewer';
 import { EntityKind } from '../domain/enums';
-import type { Account, Platform, StatusEvent, Transaction } from '../entities';
+import type { Account, Platform, StatusEvent, Transaction, WebhookAttempt } from '../entities';
 import type { Access, EntityOf, ScopedEntityName } from '../services/tenancy/scoped-reads';
 import type { Services } from '../services/services';
 
@@ -17,6 +17,8 @@ export class Loaders {
   private refundsOfTransaction?: DataLoader<string, Transaction[]>;
   private historyOfEntity?: DataLoader<string, StatusEvent[]>;
   private platform?: DataLoader<string, Platform | null>;
+  private eventById?: DataLoader<string, StatusEvent | null>;
+  private attemptsOfDelivery?: DataLoader<string, WebhookAttempt[]>;
 
   constructor(
     private readonly services: Services,
@@ -77,6 +79,24 @@ export class Loaders {
       return keys.map((key) => events.get(key) ?? []);
     });
     return this.historyOfEntity.load(`${kind}:${entityId}`);
+  }
+
+  /** An event of the viewer's platform by its row id. */
+  statusEvent(id: string): Promise<StatusEvent | null> {
+    this.eventById ??= new DataLoader(async (ids) => {
+      const found = await this.services.eventLog.byIds(this.requireScope().platformId, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    });
+    return this.eventById.load(id);
+  }
+
+  /** The attempts of a webhook delivery the viewer has already read (deliveries are scoped). */
+  webhookAttempts(deliveryId: string): Promise<WebhookAttempt[]> {
+    this.attemptsOfDelivery ??= new DataLoader(async (ids) => {
+      const grouped = await this.services.webhooks.attemptsOf(ids);
+      return ids.map((id) => grouped.get(id) ?? []);
+    });
+    return this.attemptsOfDelivery.load(deliveryId);
   }
 
   platformById(platformId: string): Promise<Platform | null> {

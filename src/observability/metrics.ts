@@ -52,6 +52,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly webhookLatency = new Histogram({
+    name: 'paygraph_webhook_delivery_seconds',
+    help: 'From a webhook delivery being made (just after its event commits) to its 2xx, first attempts only.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly webhookAttempts = new Counter({
+    name: 'paygraph_webhook_attempts_total',
+    help: 'Webhook attempts, by result: delivered, failed.',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
   readonly jobFailures = new Counter({
     name: 'paygraph_job_failures_total',
     help: 'Background job runs that threw, by job name.',

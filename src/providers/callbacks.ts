@@ -1,5 +1,6 @@
+import type { VendorEntityKind } from '../domain/transitions';
 import type { ReportedAmount } from '../domain/vendor-amount';
-import type { EntityKind, PayoutStatus, TransactionStatus, Vendor } from '../domain/enums';
+import type { PayoutStatus, TransactionStatus, Vendor } from '../domain/enums';
 import type { ResolvedProviderConfig } from './config';
 
 /** A vendor callback exactly as it arrived: nothing parsed before verification. */
@@ -15,7 +16,7 @@ export interface RawCallback {
 
 /** What a verified callback says, already mapped into our unified statuses. */
 export interface VerifiedNotification {
-  entityKind: EntityKind;
+  entityKind: VendorEntityKind;
   /** Our order number at the vendor (what we sent), to find the local row. */
   orderNo: string;
   status: TransactionStatus | PayoutStatus;

@@ -7,6 +7,9 @@ import {
   DiscrepancyKind,
   EntityKind,
   EventType,
+  WebhookDeliveryKind,
+  WebhookDeliveryStatus,
+  WebhookEndpointStatus,
   EventSource,
   FailureReason,
   LedgerTransferKind,
@@ -159,16 +162,40 @@ describeEnum(EventType, 'EventType', 'A kind of status change to read from the e
   REFUND: "A refund's status changes.",
   LEDGER: "A ledger transfer's status changes.",
   PAYOUT: "A payout's status changes.",
+  WEBHOOK_ENDPOINT:
+    'A webhook endpoint disabled or enabled again (by you, or by paygraph after its deliveries failed for 3 days).',
 });
 describeEnum(EntityKind, 'EntityKind', 'What a status event is about.', {
   TRANSACTION: 'A payment, refund or ledger transfer.',
   PAYOUT: 'A payout.',
+  WEBHOOK_ENDPOINT: 'A webhook endpoint of yours.',
 });
 describeEnum(EventSource, 'EventSource', 'Where a status change came from.', {
   API: 'A call to this API, or its direct answer from the vendor.',
   CALLBACK: 'A notification the vendor sent.',
   POLL: 'paygraph asking the vendor (a background job, or a sync mutation).',
   RECONCILE: "The vendor's daily records.",
+  SYSTEM: 'paygraph itself, such as an endpoint disabled after its deliveries failed for the whole retry window.',
+});
+describeEnum(
+  WebhookEndpointStatus,
+  'WebhookEndpointStatus',
+  'Whether paygraph delivers events to a webhook endpoint.',
+  {
+    ENABLED: 'Events are delivered.',
+    DISABLED: 'Nothing is sent; events keep queueing and are delivered once it is enabled again.',
+  },
+);
+describeEnum(WebhookDeliveryStatus, 'WebhookDeliveryStatus', 'Where one delivery of an event to an endpoint stands.', {
+  PENDING:
+    'Not yet answered with a 2xx: waiting behind an earlier event of its entity, being sent, or waiting to be retried.',
+  DELIVERED: 'Your endpoint answered 2xx within 10 seconds.',
+  FAILED: 'A one-off send (a redelivery or a test event) that was not answered with a 2xx; it is not retried.',
+});
+describeEnum(WebhookDeliveryKind, 'WebhookDeliveryKind', 'Why a delivery was made.', {
+  EVENT: 'An event of the log: delivered in order per entity, retried until delivered.',
+  REDELIVERY: 'redeliverWebhookEvent: one attempt, outside the order.',
+  TEST: 'sendTestWebhookEvent: one attempt of a test event that is not in the log.',
 });
 describeEnum(ErrorCode, 'ErrorCode', 'The `extensions.code` of a GraphQL error.', {
   UNAUTHENTICATED: 'No valid API key or client token.',

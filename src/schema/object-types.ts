@@ -91,16 +91,21 @@ export class AccountNode extends Node {
   @Field(() => DateTime, { description: 'When the account was opened.' }) createdAt: Date;
 }
 
+const STATUS_EVENT_TYPE_OF: Record<EntityKind, string> = {
+  [EntityKind.TRANSACTION]: 'TransactionStatusEvent',
+  [EntityKind.PAYOUT]: 'PayoutStatusEvent',
+  [EntityKind.WEBHOOK_ENDPOINT]: 'WebhookEndpointStatusEvent',
+};
+
 @InterfaceType('StatusEvent', {
   description:
-    'One status change (or a step that changes nothing) of a transaction or payout, from the append-only event log.',
-  resolveType: (event: { entityKind: EntityKind }) =>
-    event.entityKind === EntityKind.TRANSACTION ? 'TransactionStatusEvent' : 'PayoutStatusEvent',
+    'One status change (or a step that changes nothing) of a transaction, a payout or a webhook endpoint, from the append-only event log.',
+  resolveType: (event: { entityKind: EntityKind }) => STATUS_EVENT_TYPE_OF[event.entityKind],
 })
 export abstract class StatusEventNode {
   @Field(() => SafeInt, { description: 'Gap-free, per-platform sequence number.' }) sequence: number;
-  @Field(() => EntityKind, { description: 'Whether it is about a transaction or a payout.' }) entityKind: EntityKind;
-  @Field(() => ID, { description: 'Global id of the transaction or payout.' }) entityId: string;
+  @Field(() => EntityKind, { description: 'What it is about.' }) entityKind: EntityKind;
+  @Field(() => ID, { description: 'Global id of the transaction, payout or webhook endpoint.' }) entityId: string;
   @Field({ description: 'Pass as `after` to a subscription or to the events feed to resume after this event.' })
   cursor: string;
   @Field(() => EventSource, { description: 'What caused the change.' }) source: EventSource;

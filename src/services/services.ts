@@ -38,6 +38,11 @@ import { ProviderConfigService } from './tenancy/provider-config-service';
 import { ScopedReads } from './tenancy/scoped-reads';
 import { EventLog } from './events/event-log';
 import { StatusWriter } from './events/status-writer';
+import { WebhookSender } from '../webhooks/webhook-sender';
+import { DeliveryEngine } from './webhooks/delivery-engine';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher';
+import { WebhookEndpoints } from './webhooks/webhook-endpoints';
+import { WebhookService } from './webhooks/webhook-service';
 
 /** The process-wide services. Stateless apart from caches; per-request state lives in the context. */
 export interface Services {
@@ -71,6 +76,8 @@ export interface Services {
   reconciliation: ReconciliationService;
   jobs: JobQueue;
   metrics: Metrics;
+  /** Webhook endpoints, the delivery of the event log to them, and their delivery log. */
+  webhooks: WebhookService;
 }
 
 export function createServices(deps: {
@@ -136,12 +143,22 @@ export function createServices(deps: {
     () => deps.config.paymentPollDelayMs,
   );
   const reconciliation = new ReconciliationService(deps.db, payouts, yunzhanghu, deps.logger);
+  const webhooks = createWebhooks(deps, reads, statusWriter, eventLog);
+  outbox.onCommitted = (events) => webhooks.dispatcher.notify(new Set(events.map((event) => event.platformId)));
+  webhooks.engine.observeDelivered = (seconds) => metrics.webhookLatency.observe(seconds);
+  webhooks.engine.observeAttempt = (delivered) =>
+    metrics.webhookAttempts.inc({ result: delivered ? 'delivered' : 'failed' });
   const background = new BackgroundTasks(
     [
       { name: 'outbox-sweep', everyMs: outbox.sweepIntervalMs, run: () => outbox.sweep() },
       { name: 'waiting-callbacks', everyMs: 2000, run: () => statusWriter.applyWaiting() },
       { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
       { name: 'daily-reconciliation', everyMs: 3_600_000, run: () => reconciliation.runDaily() },
+      {
+        name: 'webhook-sweep',
+        everyMs: deps.config.webhooks.sweepIntervalMs,
+        run: async () => [await webhooks.dispatcher.sweep(), await webhooks.engine.sweepDue()],
+      },
     ],
     deps.logger,
   );
@@ -213,6 +230,7 @@ export function createServices(deps: {
     payouts,
     verification: new VerificationService(payouts, yunzhanghu, providers),
     reconciliation,
+    webhooks,
     ledger,
     refunds: new RefundService(
       deps.db,
@@ -225,4 +243,18 @@ export function createServices(deps: {
       () => deps.config.inStore.pollIntervalMs,
     ),
   };
+}
+
+function createWebhooks(
+  deps: Parameters<typeof createServices>[0],
+  reads: ScopedReads,
+  statusWriter: StatusWriter,
+  eventLog: EventLog,
+): WebhookService {
+  const settings = deps.config.webhooks;
+  const endpoints = new WebhookEndpoints(deps.db, reads, deps.secretBox, statusWriter, () => settings);
+  const sender = new WebhookSender({ allowLoopback: settings.allowLoopback }, settings.timeoutMs);
+  const engine = new DeliveryEngine(deps.db, endpoints, sender, deps.jobs, settings, deps.logger);
+  const dispatcher = new WebhookDispatcher(deps.db, eventLog, engine, settings, deps.logger);
+  return new WebhookService(deps.db, reads, endpoints, dispatcher, engine, settings);
 }

@@ -172,7 +172,7 @@ describe.each(testDatabases())('GraphQL conventions on $name', (database) => {
   it('records status changes with a gap-free sequence, refuses backwards moves, and exposes statusHistory', async () => {
     const writer = app.runtime.services.statusWriter;
     const transactionId = seeded.transactionIds[0];
-    const request = { kind: EntityKind.TRANSACTION, entityId: transactionId, platformId: seeded.platformId };
+    const request = { kind: EntityKind.TRANSACTION as const, entityId: transactionId, platformId: seeded.platformId };
     expect(
       (await writer.change({ ...request, to: TransactionStatus.PROCESSING, source: EventSource.API })).changed,
     ).toBe(true);

@@ -19,7 +19,8 @@ import { StatusEventNode } from '../../schema/object-types';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, pageSize } from '../../services/tenancy/scoped-reads';
 import { Role } from '../auth-checker';
 import type { StatusEvent } from '../../entities';
-import { toGlobalId } from '../../graphql/global-id';
+import { NODE_TYPE_OF_ENTITY, toGlobalId } from '../../graphql/global-id';
+import { WebhookEndpointStatusEvent } from '../../schema/webhook-types';
 import { decodeEventCursor, encodeEventCursor } from '../../services/events/event-stream';
 import { PayoutStatusEvent, TransactionStatusEvent } from '../../schema/object-types';
 import { DateTime } from '../../schema/scalars';
@@ -31,9 +32,9 @@ import { DateTime } from '../../schema/scalars';
 function statusEventResolver(of: ClassType) {
   @Resolver(() => of)
   class StatusEventFields {
-    @FieldResolver(() => ID, { description: 'Global id of the transaction or payout.' })
+    @FieldResolver(() => ID, { description: 'Global id of the transaction, payout or webhook endpoint.' })
     entityId(@Root() event: StatusEvent): string {
-      return toGlobalId(event.entityKind === EntityKind.TRANSACTION ? 'Transaction' : 'Payout', event.entityId);
+      return toGlobalId(NODE_TYPE_OF_ENTITY[event.entityKind as EntityKind], event.entityId);
     }
 
     @FieldResolver(() => String, {
@@ -78,7 +79,7 @@ export class EventsFeedResolver {
   @Authorized(Role.PLATFORM)
   @Query(() => StatusEventConnection, {
     description:
-      "Your platform's status events after a cursor, oldest first: the same gap-free log, and the same cursors, as transactionUpdated and payoutUpdated, so a server can poll, catch up after downtime, or switch to a subscription (pass the last cursor as `after`) without a gap. Needs an API key.",
+      "Your platform's status events after a cursor, oldest first: the same gap-free log, and the same cursors, as transactionUpdated, payoutUpdated and your webhooks, so a server can poll, catch up after downtime, or switch to a subscription (pass the last cursor as `after`) without a gap. Needs an API key.",
   })
   async events(@Args() args: EventsArgs, @Ctx() context: RequestContext): Promise<ConnectionShape<StatusEvent>> {
     const after = args.after ? decodeEventCursor(args.after) : 0;
@@ -99,3 +100,4 @@ export class EventsFeedResolver {
 
 export const TransactionStatusEventResolver = statusEventResolver(TransactionStatusEvent);
 export const PayoutStatusEventResolver = statusEventResolver(PayoutStatusEvent);
+export const WebhookEndpointStatusEventResolver = statusEventResolver(WebhookEndpointStatusEvent);

@@ -1,3 +1,4 @@
+import type { VendorEntityKind } from '../../domain/transitions';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { newId } from '../../crypto/ids';
@@ -37,13 +38,13 @@ export async function prepareCallbackBatch(
   const incoming = items.filter((item) => !item.inboxId);
   // Our order numbers by entity kind. The rows are locked for repeats too: that keeps the
   // reads to one round trip, and a repeat is rare.
-  const orderNos = new Map<EntityKind, Set<string>>();
+  const orderNos = new Map<VendorEntityKind, Set<string>>();
   for (const { notification } of items) {
     if (!orderNos.has(notification.entityKind)) orderNos.set(notification.entityKind, new Set());
     orderNos.get(notification.entityKind)?.add(notification.orderNo);
   }
   // Always in the same order, so two instances' batches take their row locks alike.
-  const kinds = [EntityKind.TRANSACTION, EntityKind.PAYOUT].filter((kind) => orderNos.has(kind));
+  const kinds = ([EntityKind.TRANSACTION, EntityKind.PAYOUT] as const).filter((kind) => orderNos.has(kind));
   const [stored, ...locked] = await transaction.run([
     selectStatement(
       source,

@@ -1,13 +1,32 @@
 import type { Database } from '../../db/database';
-import { Brackets } from 'typeorm';
+import { Brackets, In } from 'typeorm';
 import { EntityKind, EventType, TransactionKind } from '../../domain/enums';
 import { Platform, StatusEvent } from '../../entities';
 
-const TRANSACTION_KIND_OF: Record<Exclude<EventType, EventType.PAYOUT>, TransactionKind> = {
+type TransactionEventType = EventType.PAYMENT | EventType.REFUND | EventType.LEDGER;
+
+const TRANSACTION_KIND_OF: Record<TransactionEventType, TransactionKind> = {
   [EventType.PAYMENT]: TransactionKind.PAYMENT,
   [EventType.REFUND]: TransactionKind.REFUND,
   [EventType.LEDGER]: TransactionKind.LEDGER,
 };
+
+/** The event types that are a whole entity kind, not a kind of transaction. */
+const ENTITY_KIND_OF: Partial<Record<EventType, EntityKind>> = {
+  [EventType.PAYOUT]: EntityKind.PAYOUT,
+  [EventType.WEBHOOK_ENDPOINT]: EntityKind.WEBHOOK_ENDPOINT,
+};
+
+/** The type of an event: its entity kind, or for a transaction the transaction's kind. */
+export function eventTypeOf(entityKind: EntityKind, transactionKind?: TransactionKind): EventType {
+  if (entityKind === EntityKind.PAYOUT) return EventType.PAYOUT;
+  if (entityKind === EntityKind.WEBHOOK_ENDPOINT) return EventType.WEBHOOK_ENDPOINT;
+  const type = (Object.keys(TRANSACTION_KIND_OF) as TransactionEventType[]).find(
+    (each) => TRANSACTION_KIND_OF[each] === transactionKind,
+  );
+  if (!type) throw new Error(`No event type for a ${entityKind} of kind ${transactionKind}`);
+  return type;
+}
 
 /** Reads of the event log: what subscriptions resume from and what history fields show. */
 export class EventLog {
@@ -39,11 +58,13 @@ export class EventLog {
       .createQueryBuilder('event')
       .where('event.platformId = :platformId AND event.sequence > :afterSequence', { platformId, afterSequence });
     if (types && types.length > 0) {
-      const kinds = types.filter((type) => type !== EventType.PAYOUT).map((type) => TRANSACTION_KIND_OF[type]);
+      const entityKinds = types.flatMap((type) => ENTITY_KIND_OF[type] ?? []);
+      const kinds = types
+        .filter((type): type is TransactionEventType => type in TRANSACTION_KIND_OF)
+        .map((type) => TRANSACTION_KIND_OF[type]);
       query.andWhere(
         new Brackets((either) => {
-          if (types.includes(EventType.PAYOUT))
-            either.orWhere('event.entityKind = :payout', { payout: EntityKind.PAYOUT });
+          if (entityKinds.length > 0) either.orWhere('event.entityKind IN (:...entityKinds)', { entityKinds });
           if (kinds.length > 0)
             either.orWhere(
               'event.entityKind = :transaction AND event.entityId IN (SELECT t.id FROM transactions t WHERE t.platformId = :platformId AND t.kind IN (:...kinds))',
@@ -57,6 +78,13 @@ export class EventLog {
       .limit(first + 1)
       .getMany();
     return { events: rows.slice(0, first), hasNextPage: rows.length > first };
+  }
+
+  /** Events of one platform by row id. */
+  async byIds(platformId: string, ids: readonly string[]): Promise<Map<string, StatusEvent>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.manager.find(StatusEvent, { where: { platformId, id: In([...ids]) } });
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   /** The newest sequence number of a platform (0 before its first event). */

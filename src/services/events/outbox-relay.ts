@@ -27,6 +27,9 @@ export class OutboxRelay {
   private markTimer?: NodeJS.Timeout;
   private sweeping?: Promise<number>;
 
+  /** Set by the wiring: told of every commit's events, at once (webhooks start from here). */
+  onCommitted?: (events: StatusEvent[]) => void;
+
   /** Set by the runtime: observes commit → publish time of each event. */
   observeLag?: (seconds: number) => void;
 
@@ -49,6 +52,7 @@ export class OutboxRelay {
   /** Publishes the events of one commit, together. */
   publishCommitted(events: StatusEvent[]): void {
     if (events.length === 0) return;
+    this.onCommitted?.(events);
     this.bus.publish(...events.map(toMessage)).then(
       () =>
         events.forEach((event) => {

@@ -1,3 +1,4 @@
+import type { VendorEntityKind } from '../../domain/transitions';
 import type { DataSource } from 'typeorm';
 import { updateStatement, type Statement } from '../../db/bulk-sql';
 import { EntityKind, EventSource, PayoutStatus, TransactionStatus } from '../../domain/enums';
@@ -24,7 +25,7 @@ export const TRACKED = {
 } as const;
 
 export interface TransitionRequest {
-  kind: EntityKind;
+  kind: VendorEntityKind;
   entityId: string;
   platformId: string;
   /** The status asked for; when `reported` is set, the status the vendor reported. */
@@ -53,7 +54,7 @@ export type NewEvent = Omit<StatusEvent, 'id' | 'sequence' | 'createdAt' | 'publ
 
 export interface TransitionPlan {
   /** Rows whose status or patch changed, by table. */
-  dirty: Map<EntityKind, Tracked[]>;
+  dirty: Map<VendorEntityKind, Tracked[]>;
   /** The events to append, in order. */
   events: NewEvent[];
   /** Vendor amounts that were not ours, with the request that reported them (for the log). */
@@ -69,7 +70,7 @@ export interface TransitionPlan {
  */
 export function planTransitions(changes: Array<{ row: Tracked; request: TransitionRequest }>): TransitionPlan {
   const outcomes: Array<TransitionOutcome | undefined> = [];
-  const dirty = new Map<string, { kind: EntityKind; row: Tracked }>();
+  const dirty = new Map<string, { kind: VendorEntityKind; row: Tracked }>();
   const events: NewEvent[] = [];
   const eventAt: number[] = [];
   const mismatches: TransitionPlan['mismatches'] = [];
@@ -110,7 +111,7 @@ export function planTransitions(changes: Array<{ row: Tracked; request: Transiti
     });
     outcomes.push(undefined); // the event, once numbered
   }
-  const byKind = new Map<EntityKind, Tracked[]>();
+  const byKind = new Map<VendorEntityKind, Tracked[]>();
   for (const { kind, row } of dirty.values()) {
     if (!byKind.has(kind)) byKind.set(kind, []);
     byKind.get(kind)?.push(row);
@@ -128,7 +129,7 @@ export function planTransitions(changes: Array<{ row: Tracked; request: Transiti
 
 /** The fields every event of a row shares; the caller adds the statuses. */
 export function eventOf(
-  kind: EntityKind,
+  kind: VendorEntityKind,
   row: Tracked,
   source: EventSource,
   detail: Record<string, unknown> | undefined,
@@ -148,7 +149,7 @@ export function eventOf(
 /** One UPDATE per entity table for the rows a plan changed. */
 export function rowUpdates(source: DataSource, plan: Pick<TransitionPlan, 'dirty'>): Statement[] {
   const statements: Statement[] = [];
-  for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT]) {
+  for (const kind of [EntityKind.TRANSACTION, EntityKind.PAYOUT] as const) {
     const statement = updateStatement(source, TRACKED[kind].entity, plan.dirty.get(kind) ?? [], [
       'status',
       'vendorRef',

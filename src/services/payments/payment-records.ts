@@ -131,6 +131,13 @@ export function transactionChange(
   patch?: TransitionRequest['patch'],
   reported?: TransitionRequest['reported'],
 ): TransitionRequest {
-  const request = { kind: EntityKind.TRANSACTION, entityId: ref.id, platformId: ref.platformId, to, source, detail };
+  const request = {
+    kind: EntityKind.TRANSACTION as const,
+    entityId: ref.id,
+    platformId: ref.platformId,
+    to,
+    source,
+    detail,
+  };
   return { ...request, patch, ...(reported ? { reported } : {}) };
 }

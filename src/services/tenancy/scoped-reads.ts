@@ -11,6 +11,8 @@ import {
   ProviderConfig,
   ReconciliationReport,
   Transaction,
+  WebhookDelivery,
+  WebhookEndpoint,
 } from '../../entities';
 import { badUserInput, notFound } from '../../errors/app-errors';
 
@@ -43,6 +45,9 @@ export const SCOPE_RULES = {
   ReconciliationReport: { target: ReconciliationReport, label: 'ReconciliationReport' },
   // Holds sealed credentials: only the platform's own API key reads one (never a client token).
   ProviderConfig: { target: ProviderConfig, label: 'ProviderConfig' },
+  // Webhooks are the platform's servers' business: no client token sees one.
+  WebhookEndpoint: { target: WebhookEndpoint, label: 'WebhookEndpoint' },
+  WebhookDelivery: { target: WebhookDelivery, label: 'WebhookDelivery' },
 } satisfies Record<string, ScopeRule>;
 
 export type ScopedEntityName = keyof typeof SCOPE_RULES;

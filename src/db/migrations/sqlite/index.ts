@@ -1,4 +1,5 @@
 // Generated list: scripts/generate-migration.ts appends each new migration here.
+import { Webhooks1796210039659 } from './1796210039659-Webhooks';
 import { SchemaReview1796200065585 } from './1796200065585-SchemaReview';
 import { OneWordForWeChat1796199768941 } from './1796199768941-OneWordForWeChat';
 import { ReconciliationReports1795314595838 } from './1795314595838-ReconciliationReports';
@@ -12,4 +13,5 @@ export const SQLITE_MIGRATIONS: Function[] = [
   ReconciliationReports1795314595838,
   OneWordForWeChat1796199768941,
   SchemaReview1796200065585,
+  Webhooks1796210039659,
 ];

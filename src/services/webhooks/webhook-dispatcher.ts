@@ -1,0 +1,241 @@
+import { IsNull, type EntityManager } from 'typeorm';
+import { newId } from '../../crypto/ids';
+import { insertRows } from '../../db/bulk-sql';
+import type { Database } from '../../db/database';
+import {
+  EntityKind,
+  WebhookDeliveryKind,
+  WebhookDeliveryStatus,
+  WebhookEndpointStatus,
+  type EventType,
+} from '../../domain/enums';
+import { StatusEvent, WebhookDelivery, WebhookEndpoint } from '../../entities';
+import type { Logger } from '../../logging/logger';
+import type { EventLog } from '../events/event-log';
+import type { ClaimedDelivery, DeliveryEngine } from './delivery-engine';
+import { entityKeyOf, eventBody, typeOfEvent, type EntitySnapshots } from './webhook-bodies';
+import type { WebhookSettings } from './webhook-settings';
+
+/** Events handed to the endpoints in one transaction. */
+const BATCH = 200;
+
+interface PreparedEvent {
+  event: StatusEvent;
+  type: EventType;
+  key: string;
+  body: string;
+}
+
+/**
+ * Hands the event log to webhook endpoints. Each endpoint keeps the last sequence it has been
+ * handed (dispatchedSequence); a dispatch reads the events after it, makes one delivery row
+ * per event the endpoint wants, and moves the mark, in one transaction with the endpoint rows
+ * locked. So every committed event gets its delivery exactly once per endpoint, whichever
+ * instance dispatches, and a crash before the commit leaves the mark where it was.
+ *
+ * A dispatch starts right after a commit on this instance (the outbox tells it), and a sweep
+ * on every instance catches what a crash or another instance left behind.
+ */
+export class WebhookDispatcher {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+
+  /** Set by the wiring: reads entities as the schema shows them. */
+  snapshots?: EntitySnapshots;
+
+  constructor(
+    private readonly db: Database,
+    private readonly eventLog: EventLog,
+    private readonly engine: DeliveryEngine,
+    private readonly settings: WebhookSettings,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Events of these platforms were committed: dispatch them soon, one run per platform at a time. */
+  notify(platformIds: Iterable<string>): void {
+    for (const platformId of platformIds) {
+      if (this.running.has(platformId)) {
+        this.again.add(platformId);
+        continue;
+      }
+      const run = this.dispatchPlatform(platformId)
+        .catch((error) =>
+          this.logger.warn({ err: String(error), platformId }, 'webhook dispatch failed; the sweep retries'),
+        )
+        .finally(() => {
+          this.running.delete(platformId);
+          if (this.again.delete(platformId)) this.notify([platformId]);
+        });
+      this.running.set(platformId, run);
+    }
+  }
+
+  /** Waits for the dispatches under way (shutdown, tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all(this.running.values());
+  }
+
+  /**
+   * Dispatches every platform whose enabled endpoints are behind its log, and puts back at the
+   * head of its chain any event left with no head (a delivered event and its successor's
+   * creation that crossed). Returns how many platforms were behind.
+   */
+  async sweep(): Promise<number> {
+    const behind = await this.db.manager
+      .getRepository(WebhookEndpoint)
+      .createQueryBuilder('endpoint')
+      .innerJoin('endpoint.platform', 'platform')
+      .select('DISTINCT endpoint.platformId', 'platformId')
+      .where('endpoint.status = :enabled', { enabled: WebhookEndpointStatus.ENABLED })
+      .andWhere('endpoint.dispatchedSequence < platform.lastEventSequence')
+      .getRawMany<{ platformId: string }>();
+    this.notify(behind.map((row) => row.platformId));
+    await this.restoreHeads();
+    return behind.length;
+  }
+
+  private async dispatchPlatform(platformId: string): Promise<void> {
+    for (;;) {
+      const { claimed, endpoints } = await this.dispatchBatch(platformId);
+      if (endpoints.length === 0) return;
+      this.engine.sendClaimed(claimed, endpoints);
+    }
+  }
+
+  /** One batch: up to BATCH events after the furthest-behind endpoint's mark. */
+  private async dispatchBatch(
+    platformId: string,
+  ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
+    const marks = await this.db.manager.find(WebhookEndpoint, {
+      where: { platformId, status: WebhookEndpointStatus.ENABLED },
+      select: { id: true, dispatchedSequence: true },
+    });
+    if (marks.length === 0) return { claimed: [], endpoints: [] };
+    const from = Math.min(...marks.map((mark) => mark.dispatchedSequence)) + 1;
+    const events = await this.eventLog.eventsFrom(platformId, from, undefined, BATCH);
+    if (events.length === 0) return { claimed: [], endpoints: [] };
+    // Bodies are built before the transaction: reads of committed rows, kept out of the locks.
+    const prepared = await this.prepare(platformId, events);
+    const upTo = events[events.length - 1].sequence;
+    return this.db.transaction((manager) => this.handOver(manager, platformId, prepared, upTo));
+  }
+
+  /** The webhook bodies of some events of one platform, as a dispatch builds them. */
+  bodiesOf(platformId: string, events: StatusEvent[]): Promise<PreparedEvent[]> {
+    return this.prepare(platformId, events);
+  }
+
+  private async prepare(platformId: string, events: StatusEvent[]): Promise<PreparedEvent[]> {
+    const entities = [
+      ...new Map(events.map((event) => [entityKeyOf(event.entityKind, event.entityId), event])).values(),
+    ].map((event) => ({ kind: event.entityKind as EntityKind, id: event.entityId }));
+    if (!this.snapshots) throw new Error('webhook snapshots are not wired');
+    const snapshots = await this.snapshots(platformId, entities);
+    return events.map((event) => {
+      const key = entityKeyOf(event.entityKind, event.entityId);
+      const snapshot = snapshots.get(key) ?? null;
+      const type = typeOfEvent(event, snapshot);
+      // Entities are never deleted: an event with no entity is a bug to stop at, not to skip.
+      if (!type) throw new Error(`no entity for event ${event.id}; its webhooks wait until it is read`);
+      return { event, type, key, body: JSON.stringify(eventBody(event, type, snapshot)) };
+    });
+  }
+
+  private async handOver(
+    manager: EntityManager,
+    platformId: string,
+    prepared: PreparedEvent[],
+    upTo: number,
+  ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
+    const query = manager
+      .getRepository(WebhookEndpoint)
+      .createQueryBuilder('endpoint')
+      .where('endpoint.platformId = :platformId AND endpoint.status = :enabled', {
+        platformId,
+        enabled: WebhookEndpointStatus.ENABLED,
+      })
+      .andWhere('endpoint.dispatchedSequence < :upTo', { upTo })
+      .orderBy('endpoint.id', 'ASC');
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    const endpoints = await query.getMany();
+    if (endpoints.length === 0) return { claimed: [], endpoints: [] };
+    const busy = await this.pendingChains(manager, endpoints, prepared);
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
+    const rows: WebhookDelivery[] = [];
+    for (const endpoint of endpoints)
+      for (const { event, type, key, body } of prepared) {
+        if (event.sequence <= endpoint.dispatchedSequence) continue;
+        if (endpoint.eventTypes.length > 0 && !endpoint.eventTypes.includes(type)) continue;
+        const chain = `${endpoint.id}|${key}`;
+        // Only an entity's first undelivered event at an endpoint is sent; the rest wait.
+        const head = !busy.has(chain);
+        busy.add(chain);
+        rows.push(
+          Object.assign(new WebhookDelivery(), {
+            id: newId(),
+            endpointId: endpoint.id,
+            platformId,
+            kind: WebhookDeliveryKind.EVENT,
+            eventId: event.id,
+            sequence: event.sequence,
+            entityKey: key,
+            dedupeKey: event.id,
+            body,
+            status: WebhookDeliveryStatus.PENDING,
+            attempts: head ? 1 : 0,
+            nextAttemptAt: head ? now : null,
+            leaseUntil: head ? leaseUntil : null,
+            failingSince: null,
+            deliveredAt: null,
+            createdAt: now,
+          }),
+        );
+      }
+    for (let start = 0; start < rows.length; start += 100)
+      await insertRows(manager, WebhookDelivery, rows.slice(start, start + 100));
+    await manager
+      .createQueryBuilder()
+      .update(WebhookEndpoint)
+      .set({ dispatchedSequence: upTo, updatedAt: () => 'updatedAt' })
+      .whereInIds(endpoints.map((endpoint) => endpoint.id))
+      .execute();
+    return { claimed: rows.filter((row) => row.leaseUntil !== null), endpoints };
+  }
+
+  /** `<endpoint>|<entity>` of the chains that already have an undelivered event. */
+  private async pendingChains(
+    manager: EntityManager,
+    endpoints: WebhookEndpoint[],
+    prepared: PreparedEvent[],
+  ): Promise<Set<string>> {
+    const rows = await manager
+      .getRepository(WebhookDelivery)
+      .createQueryBuilder('delivery')
+      .select(['delivery.endpointId', 'delivery.entityKey'])
+      .where('delivery.endpointId IN (:...endpointIds)', { endpointIds: endpoints.map((endpoint) => endpoint.id) })
+      .andWhere('delivery.entityKey IN (:...keys)', { keys: [...new Set(prepared.map((each) => each.key))] })
+      .andWhere('delivery.kind = :event AND delivery.status = :pending', {
+        event: WebhookDeliveryKind.EVENT,
+        pending: WebhookDeliveryStatus.PENDING,
+      })
+      .getMany();
+    return new Set(rows.map((row) => `${row.endpointId}|${row.entityKey}`));
+  }
+
+  /** Chains whose undelivered events all wait for a head that is gone: the oldest becomes due. */
+  private async restoreHeads(): Promise<void> {
+    const orphans = await this.db.manager.query(
+      `SELECT d.id AS id FROM webhook_deliveries d
+       WHERE d.status = ? AND d.kind = ? AND d.nextAttemptAt IS NULL
+       AND NOT EXISTS (SELECT 1 FROM webhook_deliveries p WHERE p.endpointId = d.endpointId
+         AND p.entityKey = d.entityKey AND p.kind = d.kind AND p.status = ? AND p.sequence < d.sequence)
+       LIMIT 100`,
+      [WebhookDeliveryStatus.PENDING, WebhookDeliveryKind.EVENT, WebhookDeliveryStatus.PENDING],
+    );
+    for (const { id } of orphans as Array<{ id: string }>)
+      await this.db.write((manager) =>
+        manager.update(WebhookDelivery, { id, nextAttemptAt: IsNull() }, { nextAttemptAt: new Date() }),
+      );
+  }
+}
