@@ -66,8 +66,13 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     receiver = await startWebhookReceiver();
   });
 
+  // A test that failed half-way leaves no endpoint behind to receive the next test's events.
+  afterEach(async () => {
+    const left = await api(`{ webhookEndpoints(first: 100) { nodes { id } } }`);
+    for (const { id } of left.webhookEndpoints.nodes) await deleteEndpoint(id);
+  });
+
   afterAll(async () => {
-    if (process.env.DEBUG_HOOKS) console.log(app.logs.filter((line: any) => line.level >= 40).slice(0, 5));
     await receiver?.stop();
     await app?.stop();
   });
@@ -181,15 +186,11 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     await waitFor(() => receiver.received.length >= before + 9, 'nine deliveries');
     const received = receiver.received.slice(before);
     // Six events to the catch-all endpoint, three (the payout's) to the payouts-only one.
-    expect(toStatusesOf(payment, received)).toEqual(['PENDING', 'PROCESSING', 'SUCCEEDED']);
-    expect(toStatusesOf(payout, received)).toEqual([
-      'PENDING',
-      'PENDING',
-      'PROCESSING',
-      'PROCESSING',
-      'SUCCEEDED',
-      'SUCCEEDED',
-    ]);
+    const at = (path: string) => received.filter((hook) => hook.path === path);
+    expect(toStatusesOf(payment, at('/webhooks'))).toEqual(['PENDING', 'PROCESSING', 'SUCCEEDED']);
+    expect(toStatusesOf(payment, at('/payouts'))).toEqual([]);
+    for (const path of ['/webhooks', '/payouts'])
+      expect(toStatusesOf(payout, at(path))).toEqual(['PENDING', 'PROCESSING', 'SUCCEEDED']);
     for (const hook of received) {
       const verified = [all.secret, payoutsOnly.secret].some(
         (candidate) => verifyWebhookSignature({ body: hook.body, header: hook.signature, secret: candidate }).ok,

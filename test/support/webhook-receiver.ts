@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 
 export interface ReceivedWebhook {
+  /** The path posted to: one receiver can stand for several endpoints. */
+  path: string;
   body: string;
   json: Record<string, any>;
   signature: string;
@@ -32,6 +34,7 @@ export async function startWebhookReceiver(behaviour: Behaviour = () => 200): Pr
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const webhook: ReceivedWebhook = {
+        path: request.url ?? '/',
         body,
         json: JSON.parse(body),
         signature: String(request.headers['paygraph-signature'] ?? ''),

@@ -147,17 +147,19 @@ export class WebhookDispatcher {
     prepared: PreparedEvent[],
     upTo: number,
   ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
+    // Locked by primary key only: a range lock on the (platform, status) index would block an
+    // endpoint's status change, which locks the same endpoint row first (a deadlock).
+    const ids = await manager.find(WebhookEndpoint, { where: { platformId }, select: { id: true } });
+    if (ids.length === 0) return { claimed: [], endpoints: [] };
     const query = manager
       .getRepository(WebhookEndpoint)
       .createQueryBuilder('endpoint')
-      .where('endpoint.platformId = :platformId AND endpoint.status = :enabled', {
-        platformId,
-        enabled: WebhookEndpointStatus.ENABLED,
-      })
-      .andWhere('endpoint.dispatchedSequence < :upTo', { upTo })
+      .whereInIds(ids.map((row) => row.id))
       .orderBy('endpoint.id', 'ASC');
     if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-    const endpoints = await query.getMany();
+    const endpoints = (await query.getMany()).filter(
+      (endpoint) => endpoint.status === WebhookEndpointStatus.ENABLED && endpoint.dispatchedSequence < upTo,
+    );
     if (endpoints.length === 0) return { claimed: [], endpoints: [] };
     const busy = await this.pendingChains(manager, endpoints, prepared);
     const now = new Date();
