@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig, type AppConfig } from '../src/config/config';
 import { createLogger } from '../src/logging/logger';
 import { Vendor } from '../src/domain/enums';
+import { WebhookEndpoint } from '../src/entities';
 import { createRuntime, type Runtime } from '../src/runtime';
 import { insertTransaction, seedPlatform } from '../test/support/fixtures';
 import { exitOnSigterm, targetDatabase } from './target-database';
@@ -16,7 +17,9 @@ import { exitOnSigterm, targetDatabase } from './target-database';
  *   app sqlite       paygraph on an embedded SQLite file
  *   app mysql <url>  paygraph on a fresh MySQL database
  * An app target also prints the port of a control server of the bench's own, beside the API:
- *   POST /emit   commits one status event visible platform-wide (a new transaction)
+ *   POST /emit   commits one status event visible platform-wide (a new transaction); ?n= commits n
+ *   POST /webhook?url=<receiver>  makes an endpoint that is handed the whole log so far (the
+ *                backlog) and everything after; answers { backlog } (BENCH_WEBHOOKS=1)
  *   GET  /state  { subscriptions, rssBytes } after a garbage collection (when --expose-gc)
  */
 async function main(): Promise<void> {
@@ -40,6 +43,9 @@ async function main(): Promise<void> {
   // BENCH_PAYOUTS=1: the Yunzhanghu sandbox in-process, configured for the platform, and a
   // Server-Timing header on every answer (our time, vendor time, statements, transactions).
   const payouts = process.env.BENCH_PAYOUTS === '1';
+  // BENCH_WEBHOOKS=1: webhooks to the bench's own loopback receiver (http, loopback: allowed
+  // here only), on Redis's BullMQ queue when BENCH_REDIS_URL is set.
+  const webhooks = process.env.BENCH_WEBHOOKS === '1';
   const config: AppConfig = {
     ...loadConfig({
       NODE_ENV: 'production',
@@ -49,6 +55,13 @@ async function main(): Promise<void> {
     database,
     logLevel: 'warn',
   };
+  if (webhooks) {
+    config.webhooks = { ...config.webhooks, allowLoopback: true, requireHttps: false };
+    if (process.env.BENCH_REDIS_URL) {
+      config.redisUrl = process.env.BENCH_REDIS_URL;
+      config.jobQueue = `paygraph-bench-${randomBytes(4).toString('hex')}`;
+    }
+  }
   const runtime = await createRuntime(config, createLogger('warn'));
   const seeded = await seedPlatform(runtime.services, 'bench', 0);
   // Five clients in all, so that (d) reads a full page of five.
@@ -94,13 +107,25 @@ async function startControl(runtime: Runtime, platformId: string, clientId: stri
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
-    if (req.method === 'POST' && req.url === '/emit') {
-      void insertTransaction(runtime.services, platformId, {
-        clientId,
-        bizId: null,
-        payerAccountId: null,
-        payeeAccountId: null,
-      }).then((id) => answer({ id }));
+    const url = new URL(req.url ?? '/', 'http://control');
+    if (req.method === 'POST' && url.pathname === '/emit') {
+      void (async () => {
+        const ids = [];
+        for (let n = 0; n < Number(url.searchParams.get('n') ?? 1); n += 1)
+          ids.push(
+            await insertTransaction(runtime.services, platformId, {
+              clientId,
+              bizId: null,
+              payerAccountId: null,
+              payeeAccountId: null,
+            }),
+          );
+        answer({ id: ids[0], count: ids.length });
+      })();
+      return;
+    }
+    if (req.method === 'POST' && url.pathname === '/webhook') {
+      void startWebhooks(runtime, platformId, String(url.searchParams.get('url'))).then(answer);
       return;
     }
     (globalThis as { gc?: () => void }).gc?.();
@@ -109,6 +134,15 @@ async function startControl(runtime: Runtime, platformId: string, clientId: stri
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   server.unref();
   return (server.address() as AddressInfo).port;
+}
+
+/** An endpoint at `url` handed the platform's whole log so far, and everything after it. */
+async function startWebhooks(runtime: Runtime, platformId: string, url: string): Promise<{ backlog: number }> {
+  const { endpoint } = await runtime.services.webhooks.endpoints.create({ platformId }, { url, eventTypes: [] });
+  const backlog = endpoint.dispatchedSequence;
+  await runtime.services.db.manager.update(WebhookEndpoint, endpoint.id, { dispatchedSequence: 0 });
+  runtime.services.webhooks.dispatcher.notify([platformId]);
+  return { backlog };
 }
 
 void main();

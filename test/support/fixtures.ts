@@ -13,7 +13,7 @@ import {
   Vendor,
 } from '../../src/domain/enums';
 import { Account, AccountType, Payout, Transaction } from '../../src/entities';
-import { appendEvents } from '../../src/services/events/event-sequence';
+import { appendEvents, lockSequence } from '../../src/services/events/event-sequence';
 import type { Services } from '../../src/services/services';
 
 /**
@@ -122,6 +122,8 @@ export async function insertTransaction(
 ): Promise<string> {
   const id = newId();
   const event = await services.db.transaction(async (manager) => {
+    // As the services do: the sequence lock before the row's insert (see lockSequence).
+    await lockSequence(services.db, manager, platformId);
     await manager.insert(Transaction, {
       id,
       platformId,
@@ -169,6 +171,8 @@ export async function insertPayout(
   const id = newId();
   const orderNo = id.replace(/-/g, '');
   const event = await services.db.transaction(async (manager) => {
+    // As the services do: the sequence lock before the row's insert (see lockSequence).
+    await lockSequence(services.db, manager, platformId);
     await manager.insert(Payout, {
       id,
       platformId,

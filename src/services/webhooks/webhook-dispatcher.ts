@@ -96,28 +96,33 @@ export class WebhookDispatcher {
 
   private async dispatchPlatform(platformId: string): Promise<void> {
     for (;;) {
-      const { claimed, endpoints } = await this.dispatchBatch(platformId);
-      if (endpoints.length === 0) return;
-      this.engine.sendClaimed(claimed, endpoints);
+      const { claimed, endpoints, full } = await this.dispatchBatch(platformId);
+      if (endpoints.length > 0) this.engine.sendClaimed(claimed, endpoints);
+      // A short batch read the log to its end; what commits later notifies again.
+      if (!full) return;
     }
   }
 
   /** One batch: up to BATCH events after the furthest-behind endpoint's mark. */
   private async dispatchBatch(
     platformId: string,
-  ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
+  ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[]; full: boolean }> {
     const marks = await this.db.manager.find(WebhookEndpoint, {
       where: { platformId, status: WebhookEndpointStatus.ENABLED },
       select: { id: true, dispatchedSequence: true },
     });
-    if (marks.length === 0) return { claimed: [], endpoints: [] };
+    if (marks.length === 0) return { claimed: [], endpoints: [], full: false };
     const from = Math.min(...marks.map((mark) => mark.dispatchedSequence)) + 1;
     const events = await this.eventLog.eventsFrom(platformId, from, undefined, BATCH);
-    if (events.length === 0) return { claimed: [], endpoints: [] };
+    if (events.length === 0) return { claimed: [], endpoints: [], full: false };
     // Bodies are built before the transaction: reads of committed rows, kept out of the locks.
     const prepared = await this.prepare(platformId, events);
     const upTo = events[events.length - 1].sequence;
-    return this.db.transaction((manager) => this.handOver(manager, platformId, prepared, upTo));
+    const endpointIds = marks.map((mark) => mark.id);
+    const handed = await this.db.transaction((manager) =>
+      this.handOver(manager, platformId, endpointIds, prepared, upTo),
+    );
+    return { ...handed, full: events.length === BATCH };
   }
 
   /** The webhook bodies of some events of one platform, as a dispatch builds them. */
@@ -141,20 +146,23 @@ export class WebhookDispatcher {
     });
   }
 
+  /**
+   * `endpointIds` are the endpoints enabled when the events were read. One made since starts
+   * after them (at the log's end when it was made), so it has nothing to be handed here.
+   */
   private async handOver(
     manager: EntityManager,
     platformId: string,
+    endpointIds: string[],
     prepared: PreparedEvent[],
     upTo: number,
   ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
     // Locked by primary key only: a range lock on the (platform, status) index would block an
     // endpoint's status change, which locks the same endpoint row first (a deadlock).
-    const ids = await manager.find(WebhookEndpoint, { where: { platformId }, select: { id: true } });
-    if (ids.length === 0) return { claimed: [], endpoints: [] };
     const query = manager
       .getRepository(WebhookEndpoint)
       .createQueryBuilder('endpoint')
-      .whereInIds(ids.map((row) => row.id))
+      .whereInIds(endpointIds)
       .orderBy('endpoint.id', 'ASC');
     if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
     const endpoints = (await query.getMany()).filter(
@@ -211,12 +219,23 @@ export class WebhookDispatcher {
     endpoints: WebhookEndpoint[],
     prepared: PreparedEvent[],
   ): Promise<Set<string>> {
+    // An entity created in this batch, after every endpoint's mark, has no earlier event
+    // anywhere, so no chain to wait in: the usual case, and no query for it.
+    const highestMark = Math.max(...endpoints.map((endpoint) => endpoint.dispatchedSequence));
+    const seen = new Set<string>();
+    const keys = new Set<string>();
+    for (const { event, key } of prepared) {
+      const createdHere = event.fromStatus === null && event.sequence > highestMark;
+      if (!seen.has(key) && !createdHere) keys.add(key);
+      seen.add(key);
+    }
+    if (keys.size === 0) return new Set();
     const rows = await manager
       .getRepository(WebhookDelivery)
       .createQueryBuilder('delivery')
       .select(['delivery.endpointId', 'delivery.entityKey'])
       .where('delivery.endpointId IN (:...endpointIds)', { endpointIds: endpoints.map((endpoint) => endpoint.id) })
-      .andWhere('delivery.entityKey IN (:...keys)', { keys: [...new Set(prepared.map((each) => each.key))] })
+      .andWhere('delivery.entityKey IN (:...keys)', { keys: [...keys] })
       .andWhere('delivery.kind = :event AND delivery.status = :pending', {
         event: WebhookDeliveryKind.EVENT,
         pending: WebhookDeliveryStatus.PENDING,
