@@ -20,7 +20,7 @@ function percentile(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function post(port: number, path: string): Promise<any> {
+async function post(port: number, path: string): Promise<unknown> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST' });
   return response.json();
 }
