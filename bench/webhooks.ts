@@ -56,7 +56,7 @@ export async function measureWebhooks(
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
-  const target = await startTarget(['app', ...args], { env: { ...env, BENCH_WEBHOOKS: '1' } });
+  const target = await startTarget(['app', ...args], { env: { ...env, BENCH_WEBHOOKS: '1' }, profile: true });
   try {
     await post(target.control, `/emit?n=${options.backlog}`);
     const started = Date.now();

@@ -30,7 +30,14 @@ export class GroupCommit<I, R> {
 
   constructor(
     private readonly write: (key: string, items: I[]) => Promise<R[]>,
-    private readonly options: { maxBatch?: number } = {},
+    private readonly options: {
+      maxBatch?: number;
+      /**
+       * Wait this long for more items before a batch starts, instead of only the end of the
+       * event-loop turn: for writes that are off the latency path, where fewer commits matter more.
+       */
+      lingerMs?: number;
+    } = {},
   ) {}
 
   /** Items submitted and not yet taken into a batch (tests, health). */
@@ -48,7 +55,8 @@ export class GroupCommit<I, R> {
       if (!state.writing) {
         state.writing = true;
         const started = state;
-        setImmediate(() => void this.drain(key, started));
+        if (this.options.lingerMs) setTimeout(() => void this.drain(key, started), this.options.lingerMs);
+        else setImmediate(() => void this.drain(key, started));
       }
     });
   }

@@ -35,6 +35,8 @@ interface Decision {
 
 /** How long an endpoint row read for a send is trusted; changes on this instance clear it at once. */
 const ENDPOINT_CACHE_MS = 1000;
+/** How long attempts wait to be recorded together. */
+const RECORD_LINGER_MS = 5;
 /** The sweep leaves a due delivery this long to the job that should take it. */
 const SWEEP_GRACE_MS = 1000;
 
@@ -70,7 +72,11 @@ export class DeliveryEngine {
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
   ) {
-    this.recorder = new GroupCommit((endpointId, outcomes) => this.record(endpointId, outcomes));
+    // Recording is after the delivery, off its latency: a short linger lets one commit carry
+    // the attempts of many deliveries (each commit is a sync to disk on embedded SQLite).
+    this.recorder = new GroupCommit((endpointId, outcomes) => this.record(endpointId, outcomes), {
+      lingerMs: RECORD_LINGER_MS,
+    });
   }
 
   /** Attempts deliveries whose lease this instance holds, at most `concurrency` at a time. */
