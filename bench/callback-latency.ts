@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { encodeClientToken } from '../src/auth/client-token-codec';
 import { SecretBox } from '../src/crypto/secret-box';
 import { seal } from '../src/providers/cashier/signing';
+import { percentile } from './percentile';
 
 export interface LatencyResult {
   label: string;
@@ -63,11 +64,6 @@ async function startServer(
   const prepared = JSON.parse(readFileSync(outFile, 'utf8')) as { port: number };
   rmSync(scratch, { recursive: true, force: true });
   return { child, prepared };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /**

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startTarget, stopTarget, type Target } from './target';
+import { percentile } from './percentile';
 
 export interface FanOutResult {
   subscribers: number;
@@ -36,10 +37,6 @@ async function until(condition: () => Promise<boolean> | boolean, what: string, 
     if (Date.now() > deadline) throw new Error(`fan-out bench: timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 /**

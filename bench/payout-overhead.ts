@@ -1,4 +1,5 @@
 import { startTarget, stopTarget } from './target';
+import { percentile } from './percentile';
 
 export interface OverheadResult {
   label: string;
@@ -10,10 +11,6 @@ export interface OverheadResult {
   vendorP50: number;
   statements: number;
   transactions: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 const CREATE_PAYOUT = `mutation($input: CreatePayoutInput!) { createPayout(input: $input) { __typename } }`;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTarget, stopTarget } from './target';
+import { percentile } from './percentile';
 
 export interface WebhookBenchResult {
   label: string;
@@ -14,10 +15,6 @@ export interface WebhookBenchResult {
   p50: number;
   p99: number;
   max: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
 async function post(port: number, path: string): Promise<unknown> {

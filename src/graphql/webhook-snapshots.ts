@@ -12,6 +12,11 @@ import { NODE_TYPE_OF_ENTITY, toGlobalId } from './global-id';
  * data beyond what the query would show its platform.
  */
 export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
+  fragment WebhookFailure on TransactionFailure {
+    reason
+    vendorCode
+    message
+  }
   fragment WebhookMoney on Money {
     fen
     yuan
@@ -33,9 +38,7 @@ export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
           ...WebhookMoney
         }
         failure {
-          reason
-          vendorCode
-          message
+          ...WebhookFailure
         }
         parent {
           id
@@ -62,9 +65,7 @@ export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
           ...WebhookMoney
         }
         failure {
-          reason
-          vendorCode
-          message
+          ...WebhookFailure
         }
         client {
           id
