@@ -71,6 +71,8 @@ const environmentSchema = z.object({
   /** Only a 2xx within this long counts as delivered (at most 10 s). */
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().min(0.1).max(10).default(10),
   WEBHOOK_SWEEP_SECONDS: z.coerce.number().min(0.05).max(300).default(5),
+  /** Delivered and failed webhook deliveries, with their attempts, are kept this many days. */
+  WEBHOOK_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Webhooks to loopback addresses (localhost): on outside production, for developers. */
   WEBHOOK_ALLOW_LOOPBACK: booleanFlag.optional(),
   /** BullMQ queue name: deployments sharing one Redis need different names. */
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       sweepIntervalMs: Math.round(values.WEBHOOK_SWEEP_SECONDS * 1000),
       allowLoopback: values.WEBHOOK_ALLOW_LOOPBACK ?? !isProduction,
       requireHttps: isProduction,
+      retentionDays: values.WEBHOOK_RETENTION_DAYS,
     },
   };
 }

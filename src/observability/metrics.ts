@@ -76,6 +76,7 @@ export class Metrics {
   constructor(sources: {
     liveSubscriptions: () => number;
     jobQueueDepth: () => Promise<number>;
+    pendingWebhooks: () => Promise<number>;
     needsAttention: () => Promise<{ transactions: number; payouts: number }>;
   }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'paygraph_process_' });
@@ -93,6 +94,14 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.set(await sources.jobQueueDepth().catch(() => -1));
+      },
+    });
+    new Gauge({
+      name: 'paygraph_webhook_pending_deliveries',
+      help: 'Webhook deliveries not yet answered 2xx, on every platform: waiting, in flight or to be retried.',
+      registers: [this.registry],
+      async collect() {
+        this.set(await sources.pendingWebhooks().catch(() => -1));
       },
     });
     new Gauge({

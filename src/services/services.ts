@@ -100,9 +100,11 @@ export function createServices(deps: {
   callbackHandlers.register(cashierCallbackHandler);
   const http = new VendorHttpClient(deps.logger);
   const feeds = new EventFeeds(deps.bus, eventLog, deps.logger);
+  const webhooks = createWebhooks(deps, reads, statusWriter, eventLog);
   const metrics = new Metrics({
     liveSubscriptions: () => feeds.activeSubscriptions,
     jobQueueDepth: () => deps.jobs.depth(),
+    pendingWebhooks: () => webhooks.pendingCount(),
     needsAttention: async () => ({
       transactions: await deps.db.manager.countBy(Transaction, { status: TransactionStatus.NEEDS_ATTENTION }),
       payouts: await deps.db.manager.countBy(Payout, { status: PayoutStatus.NEEDS_ATTENTION }),
@@ -143,7 +145,7 @@ export function createServices(deps: {
     () => deps.config.paymentPollDelayMs,
   );
   const reconciliation = new ReconciliationService(deps.db, payouts, yunzhanghu, deps.logger);
-  const webhooks = createWebhooks(deps, reads, statusWriter, eventLog);
+
   outbox.onCommitted = (events) => webhooks.dispatcher.notify(new Set(events.map((event) => event.platformId)));
   webhooks.engine.observeDelivered = (seconds) => metrics.webhookLatency.observe(seconds);
   webhooks.engine.observeAttempt = (delivered) =>
@@ -154,6 +156,7 @@ export function createServices(deps: {
       { name: 'waiting-callbacks', everyMs: 2000, run: () => statusWriter.applyWaiting() },
       { name: 'idempotency-purge', everyMs: 3_600_000, run: () => idempotency.purgeExpired() },
       { name: 'daily-reconciliation', everyMs: 3_600_000, run: () => reconciliation.runDaily() },
+      { name: 'webhook-purge', everyMs: 3_600_000, run: () => webhooks.purgeFinished() },
       {
         name: 'webhook-sweep',
         everyMs: deps.config.webhooks.sweepIntervalMs,

@@ -1,4 +1,6 @@
 import { EntityKind, EventSource, PayoutStatus, TransactionKind, TransactionStatus } from '../../src/domain/enums';
+import { newId } from '../../src/crypto/ids';
+import { WebhookAttempt, WebhookDelivery } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/global-id';
 import { verifyWebhookSignature } from '../../src/webhooks/signature';
 import { startTestApp, type TestApp } from '../support/app';
@@ -395,6 +397,62 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     const copies = receiver.received.filter((hook) => hook.json.id === original.json.id);
     expect(copies).toHaveLength(2);
     expect(copies[1].json).toEqual({ ...original.json, entity: expect.objectContaining({ id: payment }) });
+    await deleteEndpoint(endpoint.id);
+  });
+
+  it('keeps a hanging receiver to its own slots, so another endpoint is served meanwhile', async () => {
+    let mostOpen = 0;
+    const hanging: WebhookReceiver = await startWebhookReceiver(() => {
+      // Requests still open (not yet timed out by paygraph) at this one's arrival, itself included.
+      mostOpen = Math.max(mostOpen, hanging.received.filter((hook) => hook.answeredAt === undefined).length);
+      return 'hang';
+    });
+    try {
+      const slow = await createEndpoint(hanging.url);
+      const fast = await createEndpoint(`${receiver.url}/fast`);
+      const before = receiver.received.length;
+      for (let index = 0; index < 40; index += 1)
+        await insertTransaction(services(), seeded.platformId, who(), { kind: TransactionKind.PAYMENT });
+      await waitFor(
+        () => receiver.received.slice(before).filter((hook) => hook.path === '/webhooks/fast').length >= 40,
+        'the fast endpoint served',
+        15_000,
+      );
+      expect(mostOpen).toBeGreaterThan(0);
+      expect(mostOpen).toBeLessThanOrEqual(16);
+      await deleteEndpoint(slow.id);
+      await deleteEndpoint(fast.id);
+    } finally {
+      await hanging.stop();
+    }
+  });
+
+  it('deletes delivered deliveries after the retention, with their attempts, and keeps undelivered ones', async () => {
+    const endpoint = await createEndpoint(receiver.url);
+    await insertTransaction(services(), seeded.platformId, who(), { kind: TransactionKind.PAYMENT });
+    const endpointId = Buffer.from(endpoint.id, 'base64url').toString().split(':')[1];
+    const db = services().db.manager;
+    const delivered = await waitFor(
+      async () =>
+        (await db.findOne(WebhookDelivery, { where: { endpointId, status: 'DELIVERED' as never } })) ?? undefined,
+      'a delivered delivery',
+    );
+    await waitFor(async () => (await db.countBy(WebhookAttempt, { deliveryId: delivered.id })) === 1, 'its attempt');
+    const longAgo = new Date(Date.now() - 31 * 86_400_000);
+    await db.update(WebhookDelivery, { id: delivered.id }, { createdAt: longAgo });
+    const waiting = Object.assign(new WebhookDelivery(), {
+      ...delivered,
+      id: newId(),
+      dedupeKey: newId(),
+      status: 'PENDING',
+      nextAttemptAt: null,
+      createdAt: longAgo,
+    });
+    await db.insert(WebhookDelivery, waiting);
+    expect(await services().webhooks.purgeFinished()).toBeGreaterThanOrEqual(1);
+    expect(await db.countBy(WebhookDelivery, { id: delivered.id })).toBe(0);
+    expect(await db.countBy(WebhookAttempt, { deliveryId: delivered.id })).toBe(0);
+    expect(await db.countBy(WebhookDelivery, { id: waiting.id })).toBe(1);
     await deleteEndpoint(endpoint.id);
   });
 });

@@ -35,7 +35,9 @@ describe.each(testDatabases())('a crash between sending a webhook and recording 
       DATA_KEY: 'e'.repeat(64),
       SANDBOX: 'off',
       LOG_LEVEL: 'warn',
+      // A lease covers one whole attempt (timeout + 2 s): a crash is sent again after 3 s.
       WEBHOOK_LEASE_SECONDS: '1',
+      WEBHOOK_TIMEOUT_SECONDS: '1',
       WEBHOOK_SWEEP_SECONDS: '0.1',
       ...(settings.kind === 'mysql' ? { DATABASE_URL: settings.url } : {}),
     };

@@ -1,47 +1,28 @@
-import { In, IsNull, type EntityManager } from 'typeorm';
-import { newId } from '../../crypto/ids';
-import { insertRows } from '../../db/bulk-sql';
 import type { Database } from '../../db/database';
-import { EventSource, WebhookDeliveryKind, WebhookDeliveryStatus, WebhookEndpointStatus } from '../../domain/enums';
-import { WebhookAttempt, WebhookDelivery, type WebhookEndpoint } from '../../entities';
+import { WebhookDeliveryKind, WebhookDeliveryStatus, WebhookEndpointStatus } from '../../domain/enums';
+import { WebhookDelivery, type WebhookEndpoint } from '../../entities';
 import type { JobOutcome, JobQueue } from '../../jobs/job-queue';
 import type { Logger } from '../../logging/logger';
-import { backoffMs } from '../../util/backoff';
 import { failpoint } from '../../util/failpoints';
-import { GroupCommit } from '../../util/group-commit';
 import { SIGNATURE_HEADER, signWebhookPayload } from '../../webhooks/signature';
-import type { WebhookAnswer, WebhookSender } from '../../webhooks/webhook-sender';
+import type { WebhookSender } from '../../webhooks/webhook-sender';
+import { DeliveryRecorder, WEBHOOK_RETRY_JOB } from './delivery-recorder';
 import type { WebhookEndpoints } from './webhook-endpoints';
-import type { WebhookSettings } from './webhook-settings';
+import { attemptSpanMs, leaseSpanMs, type WebhookSettings } from './webhook-settings';
 
 /** A delivery this instance holds the lease of, to attempt now. */
 export type ClaimedDelivery = Pick<
   WebhookDelivery,
-  'id' | 'endpointId' | 'kind' | 'entityKey' | 'body' | 'attempts' | 'failingSince' | 'createdAt'
+  'id' | 'endpointId' | 'kind' | 'entityKey' | 'body' | 'attempts' | 'failingSince' | 'createdAt' | 'leaseUntil'
 >;
-
-interface Outcome {
-  delivery: ClaimedDelivery;
-  answer: WebhookAnswer;
-  at: Date;
-}
-
-/** What the record of one attempt decided, beyond the row: a retry to schedule, a window spent. */
-interface Decision {
-  outcome: Outcome;
-  nextAttemptAt: Date | null;
-  gaveUp: boolean;
-}
 
 /** How long an endpoint row read for a send is trusted; changes on this instance clear it at once. */
 const ENDPOINT_CACHE_MS = 1000;
-/** How long attempts wait to be recorded together. */
-const RECORD_LINGER_MS = 5;
 /** The sweep leaves a due delivery this long to the job that should take it. */
 const SWEEP_GRACE_MS = 1000;
 
 /**
- * Sends webhook deliveries and records what happened, at least once and one attempt at a time:
+ * Sends webhook deliveries, at least once and one attempt at a time:
  * - an attempt needs the delivery's lease, taken by a conditional UPDATE (or when the
  *   delivery is made), so two instances never make the same attempt; a crash after sending
  *   lets the lease run out and the delivery is sent again (at least once, never lost);
@@ -52,11 +33,16 @@ const SWEEP_GRACE_MS = 1000;
  *   retry window is spent; then its endpoint is disabled (an event of its own).
  */
 export class DeliveryEngine {
-  static readonly RETRY_JOB = 'webhook-retry';
-  private readonly recorder: GroupCommit<Outcome, ClaimedDelivery | null>;
+  static readonly RETRY_JOB = WEBHOOK_RETRY_JOB;
+  private readonly recorder: DeliveryRecorder;
   private readonly endpointCache = new Map<string, { row: WebhookEndpoint | null; at: number }>();
-  private readonly waiting: ClaimedDelivery[] = [];
+  /** Claimed deliveries waiting for a slot, per endpoint, taken in turn from each. */
+  private readonly waiting = new Map<string, ClaimedDelivery[]>();
+  private waitingCount = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly inFlightOf = new Map<string, number>();
+  /** Callers waiting for a delivery's attempt (attemptNow). */
+  private readonly finished = new Map<string, () => void>();
   private stopped = false;
 
   /** Set by the wiring: the time from a delivery's creation to its 2xx, for first attempts. */
@@ -68,22 +54,25 @@ export class DeliveryEngine {
     private readonly db: Database,
     private readonly endpoints: WebhookEndpoints,
     private readonly sender: WebhookSender,
-    private readonly jobs: JobQueue,
+    jobs: JobQueue,
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
   ) {
-    // Recording is after the delivery, off its latency: a short linger lets one commit carry
-    // the attempts of many deliveries (each commit is a sync to disk on embedded SQLite).
-    this.recorder = new GroupCommit((endpointId, outcomes) => this.record(endpointId, outcomes), {
-      lingerMs: RECORD_LINGER_MS,
-    });
+    this.recorder = new DeliveryRecorder(db, endpoints, jobs, settings, logger, (endpointId) =>
+      this.forgetEndpoint(endpointId),
+    );
   }
 
   /** Attempts deliveries whose lease this instance holds, at most `concurrency` at a time. */
   sendClaimed(deliveries: ClaimedDelivery[], endpoints: WebhookEndpoint[] = []): void {
     const now = Date.now();
     for (const endpoint of endpoints) this.endpointCache.set(endpoint.id, { row: endpoint, at: now });
-    this.waiting.push(...deliveries);
+    for (const delivery of deliveries) {
+      const queue = this.waiting.get(delivery.endpointId);
+      if (queue) queue.push(delivery);
+      else this.waiting.set(delivery.endpointId, [delivery]);
+    }
+    this.waitingCount += deliveries.length;
     this.pump();
   }
 
@@ -94,25 +83,34 @@ export class DeliveryEngine {
 
   /** Attempts in flight or waiting for a slot (tests, bench). */
   get busy(): number {
-    return this.waiting.length + this.inFlight.size;
+    return this.waitingCount + this.inFlight.size;
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.waiting.length = 0;
+    // Their leases run out and another instance (or this one, restarted) sends them.
+    this.waiting.clear();
+    this.waitingCount = 0;
+    for (const resolve of this.finished.values()) resolve();
     await Promise.all(this.inFlight);
     this.sender.close();
   }
 
-  /** One attempt of a delivery whose lease the caller holds, finished when it is recorded. */
+  /**
+   * One attempt of a delivery whose lease the caller holds, in its endpoint's turn (within the
+   * endpoint's cap, like every attempt), finished when it is recorded.
+   */
   attemptNow(delivery: ClaimedDelivery): Promise<void> {
-    return this.attempt(delivery);
+    return new Promise((resolve) => {
+      this.finished.set(delivery.id, resolve);
+      this.sendClaimed([delivery]);
+    });
   }
 
   /** The retry job: takes the delivery's lease if it is still due, and attempts it. */
   async retry(data: Record<string, unknown>): Promise<JobOutcome> {
     const claimed = await this.claimDue(String(data.deliveryId), new Date());
-    if (claimed) await this.attempt(claimed);
+    if (claimed) await this.attemptNow(claimed);
     return { done: true };
   }
 
@@ -152,7 +150,7 @@ export class DeliveryEngine {
       manager
         .createQueryBuilder()
         .update(WebhookDelivery)
-        .set({ leaseUntil: new Date(now.getTime() + this.settings.leaseMs), attempts: () => '`attempts` + 1' })
+        .set({ leaseUntil: new Date(now.getTime() + leaseSpanMs(this.settings)), attempts: () => '`attempts` + 1' })
         .where('id = :id AND status = :pending AND nextAttemptAt <= :now', {
           id,
           pending: WebhookDeliveryStatus.PENDING,
@@ -165,22 +163,69 @@ export class DeliveryEngine {
     return (await this.db.manager.findOne(WebhookDelivery, { where: { id } })) ?? undefined;
   }
 
+  /** Starts attempts while slots are free, one endpoint after another, each within its own cap. */
   private pump(): void {
-    while (!this.stopped && this.waiting.length > 0 && this.inFlight.size < this.settings.concurrency) {
-      const delivery = this.waiting.shift() as ClaimedDelivery;
-      const run: Promise<void> = this.attempt(delivery)
-        .catch((error) =>
-          this.logger.warn(
-            { err: String(error), deliveryId: delivery.id },
-            'webhook attempt failed; the sweep retries it',
-          ),
-        )
-        .finally(() => {
-          this.inFlight.delete(run);
-          this.pump();
-        });
-      this.inFlight.add(run);
+    let started = true;
+    while (started && !this.stopped && this.inFlight.size < this.settings.concurrency) {
+      started = false;
+      for (const [endpointId, queue] of this.waiting) {
+        if (this.inFlight.size >= this.settings.concurrency) break;
+        if ((this.inFlightOf.get(endpointId) ?? 0) >= this.settings.endpointConcurrency) continue;
+        const delivery = queue.shift() as ClaimedDelivery;
+        if (queue.length === 0) this.waiting.delete(endpointId);
+        this.waitingCount -= 1;
+        this.start(delivery);
+        started = true;
+      }
     }
+  }
+
+  private start(delivery: ClaimedDelivery): void {
+    const { endpointId } = delivery;
+    this.inFlightOf.set(endpointId, (this.inFlightOf.get(endpointId) ?? 0) + 1);
+    const run: Promise<void> = this.attempt(delivery)
+      .catch((error) =>
+        this.logger.warn(
+          { err: String(error), deliveryId: delivery.id },
+          'webhook attempt failed; the sweep retries it',
+        ),
+      )
+      .finally(() => {
+        this.finished.get(delivery.id)?.();
+        this.finished.delete(delivery.id);
+        this.inFlight.delete(run);
+        const left = (this.inFlightOf.get(endpointId) ?? 1) - 1;
+        if (left > 0) this.inFlightOf.set(endpointId, left);
+        else this.inFlightOf.delete(endpointId);
+        this.pump();
+      });
+    this.inFlight.add(run);
+  }
+
+  /**
+   * Whether the lease still covers a whole attempt; if not (the delivery waited for a slot),
+   * renews it, on the condition that it is still ours. False: it ran out, and another instance
+   * may have taken the delivery: this instance leaves it.
+   */
+  private async holdLease(delivery: ClaimedDelivery): Promise<boolean> {
+    const now = Date.now();
+    if ((delivery.leaseUntil?.getTime() ?? 0) - now >= attemptSpanMs(this.settings)) return true;
+    const renewed = new Date(now + leaseSpanMs(this.settings));
+    const result = await this.db.write((manager) =>
+      manager
+        .createQueryBuilder()
+        .update(WebhookDelivery)
+        .set({ leaseUntil: renewed })
+        .where('id = :id AND attempts = :attempts AND leaseUntil > :now', {
+          id: delivery.id,
+          attempts: delivery.attempts,
+          now: new Date(now),
+        })
+        .execute(),
+    );
+    if (!result.affected) return false;
+    delivery.leaseUntil = renewed;
+    return true;
   }
 
   /** One attempt: signed at send time with every valid secret, then recorded. */
@@ -192,10 +237,15 @@ export class DeliveryEngine {
     ) {
       // Disabled meanwhile: hand the lease back untried; enabling the endpoint resumes it.
       await this.db.write((manager) =>
-        manager.update(WebhookDelivery, { id: delivery.id }, { leaseUntil: null, attempts: delivery.attempts - 1 }),
+        manager.update(
+          WebhookDelivery,
+          { id: delivery.id, attempts: delivery.attempts },
+          { leaseUntil: null, attempts: delivery.attempts - 1 },
+        ),
       );
       return;
     }
+    if (!(await this.holdLease(delivery))) return;
     const answer = await this.sender.send({
       url: endpoint.url,
       body: delivery.body,
@@ -204,7 +254,7 @@ export class DeliveryEngine {
     // A crash here: sent, not recorded. The lease runs out and the delivery goes again.
     failpoint('webhook-after-send');
     this.observeAttempt?.(answer.delivered);
-    const next = await this.recorder.submit(delivery.endpointId, { delivery, answer, at: new Date() });
+    const next = await this.recorder.record({ delivery, answer, at: new Date() });
     if (answer.delivered && delivery.attempts === 1)
       this.observeDelivered?.((Date.now() - delivery.createdAt.getTime()) / 1000);
     if (next) this.sendClaimed([next]);
@@ -216,137 +266,5 @@ export class DeliveryEngine {
     const row = await this.endpoints.findById(id);
     this.endpointCache.set(id, { row, at: Date.now() });
     return row;
-  }
-
-  /** What an attempt's answer means for its delivery. */
-  private decide(outcome: Outcome): Decision {
-    const { delivery, answer, at } = outcome;
-    if (answer.delivered || delivery.kind !== WebhookDeliveryKind.EVENT)
-      return { outcome, nextAttemptAt: null, gaveUp: false };
-    const since = delivery.failingSince ?? at;
-    const wait = backoffMs(delivery.attempts - 1, this.settings.retryBaseMs, this.settings.retryMaxMs);
-    const gaveUp = at.getTime() - since.getTime() >= this.settings.retryWindowMs;
-    // A spent window leaves the delivery due: it goes first when the endpoint is enabled again.
-    return { outcome, nextAttemptAt: gaveUp ? at : new Date(at.getTime() + wait), gaveUp };
-  }
-
-  /** Records a batch of one endpoint's attempts in one transaction; returns each one's next event to send. */
-  private async record(endpointId: string, outcomes: Outcome[]): Promise<Array<ClaimedDelivery | null>> {
-    const decisions = outcomes.map((outcome) => this.decide(outcome));
-    const next = await this.db.transaction((manager) => this.writeOutcomes(manager, endpointId, decisions));
-    for (const { outcome, nextAttemptAt, gaveUp } of decisions) {
-      if (!nextAttemptAt || gaveUp) continue;
-      const { id, attempts } = outcome.delivery;
-      await this.jobs
-        .schedule({
-          name: DeliveryEngine.RETRY_JOB,
-          id: `webhook:${id}:${attempts + 1}`,
-          data: { deliveryId: id },
-          delayMs: nextAttemptAt.getTime() - Date.now(),
-        })
-        .catch((error) =>
-          this.logger.warn({ err: String(error), deliveryId: id }, 'retry not scheduled; the sweep takes it'),
-        );
-    }
-    if (decisions.some((decision) => decision.gaveUp)) {
-      const reason = `deliveries failed for ${Math.round(this.settings.retryWindowMs / 3_600_000)} hours`;
-      const event = await this.endpoints.changeStatus(
-        endpointId,
-        WebhookEndpointStatus.DISABLED,
-        EventSource.SYSTEM,
-        reason,
-      );
-      this.forgetEndpoint(endpointId);
-      if (event)
-        this.logger.warn({ endpointId }, 'webhook endpoint disabled: its deliveries failed for the whole retry window');
-    }
-    return outcomes.map((outcome) => next.get(outcome.delivery.id) ?? null);
-  }
-
-  private async writeOutcomes(
-    manager: EntityManager,
-    endpointId: string,
-    decisions: Decision[],
-  ): Promise<Map<string, ClaimedDelivery>> {
-    // Shared, against the fan-out's exclusive lock: a delivered event and its entity's next
-    // event being made at the same moment cannot both miss each other.
-    if (this.db.kind === 'mysql')
-      await manager.query('SELECT `id` FROM `webhook_endpoints` WHERE `id` = ? LOCK IN SHARE MODE', [endpointId]);
-    await insertRows(
-      manager,
-      WebhookAttempt,
-      decisions.map(({ outcome, nextAttemptAt, gaveUp }) =>
-        Object.assign(new WebhookAttempt(), {
-          id: newId(),
-          deliveryId: outcome.delivery.id,
-          endpointId,
-          number: outcome.delivery.attempts,
-          statusCode: outcome.answer.statusCode,
-          latencyMs: outcome.answer.latencyMs,
-          error: outcome.answer.error?.slice(0, 256) ?? null,
-          nextRetryAt: gaveUp ? null : nextAttemptAt,
-          createdAt: outcome.at,
-        }),
-      ),
-    );
-    const delivered = decisions.filter(({ outcome }) => outcome.answer.delivered).map(({ outcome }) => outcome);
-    if (delivered.length > 0)
-      await manager.update(
-        WebhookDelivery,
-        { id: In(delivered.map(({ delivery }) => delivery.id)) },
-        {
-          status: WebhookDeliveryStatus.DELIVERED,
-          deliveredAt: delivered[0].at,
-          nextAttemptAt: null,
-          leaseUntil: null,
-        },
-      );
-    for (const { outcome, nextAttemptAt } of decisions.filter(({ outcome }) => !outcome.answer.delivered))
-      await manager.update(
-        WebhookDelivery,
-        { id: outcome.delivery.id },
-        nextAttemptAt
-          ? { nextAttemptAt, leaseUntil: null, failingSince: outcome.delivery.failingSince ?? outcome.at }
-          : { status: WebhookDeliveryStatus.FAILED, nextAttemptAt: null, leaseUntil: null },
-      );
-    return this.claimSuccessors(
-      manager,
-      endpointId,
-      delivered.filter(({ delivery }) => delivery.kind === WebhookDeliveryKind.EVENT).map(({ delivery }) => delivery),
-    );
-  }
-
-  /** For each delivered event, its entity's next event at this endpoint: due now, leased to us. */
-  private async claimSuccessors(
-    manager: EntityManager,
-    endpointId: string,
-    delivered: ClaimedDelivery[],
-  ): Promise<Map<string, ClaimedDelivery>> {
-    const byKey = new Map(delivered.map((delivery) => [delivery.entityKey, delivery.id]));
-    if (byKey.size === 0) return new Map();
-    const waiting = await manager.find(WebhookDelivery, {
-      where: {
-        endpointId,
-        entityKey: In([...byKey.keys()]),
-        kind: WebhookDeliveryKind.EVENT,
-        status: WebhookDeliveryStatus.PENDING,
-        nextAttemptAt: IsNull(),
-      },
-      order: { sequence: 'ASC' },
-    });
-    const heads = new Map<string, WebhookDelivery>();
-    for (const row of waiting) if (!heads.has(row.entityKey)) heads.set(row.entityKey, row);
-    if (heads.size === 0) return new Map();
-    const now = new Date();
-    const leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
-    await manager.update(
-      WebhookDelivery,
-      { id: In([...heads.values()].map((row) => row.id)), nextAttemptAt: IsNull() },
-      { nextAttemptAt: now, leaseUntil, attempts: () => '`attempts` + 1' },
-    );
-    const claimed = new Map<string, ClaimedDelivery>();
-    for (const [key, row] of heads)
-      claimed.set(byKey.get(key) as string, { ...row, attempts: row.attempts + 1, createdAt: now });
-    return claimed;
   }
 }

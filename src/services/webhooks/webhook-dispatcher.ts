@@ -14,7 +14,7 @@ import type { Logger } from '../../logging/logger';
 import type { EventLog } from '../events/event-log';
 import type { ClaimedDelivery, DeliveryEngine } from './delivery-engine';
 import { entityKeyOf, eventBody, typeOfEvent, type EntitySnapshots } from './webhook-bodies';
-import type { WebhookSettings } from './webhook-settings';
+import { leaseSpanMs, type WebhookSettings } from './webhook-settings';
 
 /** Events handed to the endpoints in one transaction. */
 const BATCH = 200;
@@ -171,7 +171,7 @@ export class WebhookDispatcher {
     if (endpoints.length === 0) return { claimed: [], endpoints: [] };
     const busy = await this.pendingChains(manager, endpoints, prepared);
     const now = new Date();
-    const leaseUntil = new Date(now.getTime() + this.settings.leaseMs);
+    const leaseUntil = new Date(now.getTime() + leaseSpanMs(this.settings));
     const rows: WebhookDelivery[] = [];
     for (const endpoint of endpoints)
       for (const { event, type, key, body } of prepared) {

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { In, LessThan } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
 import type { Database } from '../../db/database';
@@ -10,7 +10,7 @@ import type { DeliveryEngine } from './delivery-engine';
 import { entityKeyOf, testBody } from './webhook-bodies';
 import type { WebhookDispatcher } from './webhook-dispatcher';
 import type { WebhookEndpoints } from './webhook-endpoints';
-import type { WebhookSettings } from './webhook-settings';
+import { leaseSpanMs, type WebhookSettings } from './webhook-settings';
 
 /**
  * What the API does with webhooks besides endpoints: the delivery log, a redelivery and a test
@@ -41,6 +41,34 @@ export class WebhookService {
     const endpoint = await this.endpoints.findById(endpointId);
     if (endpoint) this.dispatcher.notify([endpoint.platformId]);
     await this.engine.sweepDue(100, endpointId);
+  }
+
+  /**
+   * Deletes delivered and failed deliveries older than the retention, with their attempts, a
+   * batch at a time; undelivered ones are kept whatever their age. Returns how many went.
+   */
+  async purgeFinished(batch = 500): Promise<number> {
+    const cutoff = new Date(Date.now() - this.settings.retentionDays * 86_400_000);
+    const old = await this.db.manager.find(WebhookDelivery, {
+      where: {
+        status: In([WebhookDeliveryStatus.DELIVERED, WebhookDeliveryStatus.FAILED]),
+        createdAt: LessThan(cutoff),
+      },
+      select: { id: true },
+      take: batch,
+    });
+    if (old.length === 0) return 0;
+    const ids = old.map((row) => row.id);
+    await this.db.transaction(async (manager) => {
+      await manager.delete(WebhookAttempt, { deliveryId: In(ids) });
+      await manager.delete(WebhookDelivery, { id: In(ids) });
+    });
+    return ids.length;
+  }
+
+  /** Deliveries not yet delivered, on every platform (a metric). */
+  pendingCount(): Promise<number> {
+    return this.db.manager.countBy(WebhookDelivery, { status: WebhookDeliveryStatus.PENDING });
   }
 
   /** An endpoint's deliveries, newest first. */
@@ -112,7 +140,7 @@ export class WebhookService {
       status: WebhookDeliveryStatus.PENDING,
       attempts: 1,
       nextAttemptAt: now,
-      leaseUntil: new Date(now.getTime() + this.settings.leaseMs),
+      leaseUntil: new Date(now.getTime() + leaseSpanMs(this.settings)),
       failingSince: null,
       deliveredAt: null,
       createdAt: now,

@@ -13,10 +13,14 @@ export interface WebhookSettings {
   sweepIntervalMs: number;
   /** Requests in flight per instance. */
   concurrency: number;
+  /** Requests in flight per endpoint and instance: one slow receiver cannot take every slot. */
+  endpointConcurrency: number;
   /** Loopback targets are allowed (outside production, so a developer can receive on localhost). */
   allowLoopback: boolean;
   /** Endpoint URLs must be https (production). */
   requireHttps: boolean;
+  /** Delivered and failed deliveries (with their attempts) are deleted after this many days. */
+  retentionDays: number;
 }
 
 export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
@@ -27,6 +31,24 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   timeoutMs: 10_000,
   sweepIntervalMs: 5_000,
   concurrency: 64,
+  endpointConcurrency: 16,
   allowLoopback: false,
   requireHttps: true,
+  retentionDays: 30,
 };
+
+/** Margin for recording an attempt after its answer, within its lease. */
+const RECORD_MARGIN_MS = 2_000;
+
+/** How long one attempt can take: the request's timeout and the record after it. */
+export function attemptSpanMs(settings: WebhookSettings): number {
+  return settings.timeoutMs + RECORD_MARGIN_MS;
+}
+
+/**
+ * How long a lease is taken for: at least a whole attempt, so a lease never runs out while its
+ * attempt can still be under way.
+ */
+export function leaseSpanMs(settings: WebhookSettings): number {
+  return Math.max(settings.leaseMs, attemptSpanMs(settings));
+}
