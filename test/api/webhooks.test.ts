@@ -2,6 +2,7 @@ import { EntityKind, EventSource, PayoutStatus, TransactionKind, TransactionStat
 import { newId } from '../../src/crypto/ids';
 import { WebhookAttempt, WebhookDelivery } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/global-id';
+import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/services/webhooks/webhook-settings';
 import { verifyWebhookSignature } from '../../src/webhooks/signature';
 import { startTestApp, type TestApp } from '../support/app';
 import { testDatabases } from '../support/databases';
@@ -411,15 +412,17 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
       const slow = await createEndpoint(hanging.url);
       const fast = await createEndpoint(`${receiver.url}/fast`);
       const before = receiver.received.length;
-      for (let index = 0; index < 40; index += 1)
+      for (let index = 0; index < 2 * DEFAULT_WEBHOOK_SETTINGS.endpointConcurrency; index += 1)
         await insertTransaction(services(), seeded.platformId, who(), { kind: TransactionKind.PAYMENT });
       await waitFor(
-        () => receiver.received.slice(before).filter((hook) => hook.path === '/webhooks/fast').length >= 40,
+        () =>
+          receiver.received.slice(before).filter((hook) => hook.path === '/webhooks/fast').length >=
+          2 * DEFAULT_WEBHOOK_SETTINGS.endpointConcurrency,
         'the fast endpoint served',
         15_000,
       );
       expect(mostOpen).toBeGreaterThan(0);
-      expect(mostOpen).toBeLessThanOrEqual(16);
+      expect(mostOpen).toBeLessThanOrEqual(DEFAULT_WEBHOOK_SETTINGS.endpointConcurrency);
       await deleteEndpoint(slow.id);
       await deleteEndpoint(fast.id);
     } finally {

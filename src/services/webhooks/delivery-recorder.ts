@@ -1,6 +1,5 @@
-import { In, IsNull, type EntityManager } from 'typeorm';
 import { newId } from '../../crypto/ids';
-import { insertRows } from '../../db/bulk-sql';
+import { hydrate, insertStatement, selectStatement, updateStatement, type Statement } from '../../db/bulk-sql';
 import type { Database } from '../../db/database';
 import { EventSource, WebhookDeliveryKind, WebhookDeliveryStatus, WebhookEndpointStatus } from '../../domain/enums';
 import { WebhookAttempt, WebhookDelivery } from '../../entities';
@@ -75,7 +74,7 @@ export class DeliveryRecorder {
   /** Records a batch of one endpoint's attempts in one transaction; returns each one's next event to send. */
   private async recordBatch(endpointId: string, outcomes: Outcome[]): Promise<Array<ClaimedDelivery | null>> {
     const decisions = outcomes.map((outcome) => this.decide(outcome));
-    const next = await this.db.transaction((manager) => this.writeOutcomes(manager, endpointId, decisions));
+    const next = await this.writeOutcomes(endpointId, decisions);
     for (const { outcome, nextAttemptAt, gaveUp } of decisions) {
       if (!nextAttemptAt || gaveUp) continue;
       const { id, attempts } = outcome.delivery;
@@ -91,7 +90,7 @@ export class DeliveryRecorder {
         );
     }
     if (decisions.some((decision) => decision.gaveUp)) {
-      const reason = `deliveries failed for ${Math.round(this.settings.retryWindowMs / 3_600_000)} hours`;
+      const reason = `deliveries failed for ${describeSpan(this.settings.retryWindowMs)}, the whole retry window`;
       const event = await this.endpoints.changeStatus(
         endpointId,
         WebhookEndpointStatus.DISABLED,
@@ -105,90 +104,96 @@ export class DeliveryRecorder {
     return outcomes.map((outcome) => next.get(outcome.delivery.id) ?? null);
   }
 
-  private async writeOutcomes(
-    manager: EntityManager,
-    endpointId: string,
-    decisions: Decision[],
-  ): Promise<Map<string, ClaimedDelivery>> {
-    // Shared, against the fan-out's exclusive lock: a delivered event and its entity's next
-    // event being made at the same moment cannot both miss each other.
-    if (this.db.kind === 'mysql')
-      await manager.query('SELECT `id` FROM `webhook_endpoints` WHERE `id` = ? LOCK IN SHARE MODE', [endpointId]);
-    await insertRows(
-      manager,
-      WebhookAttempt,
-      decisions.map(({ outcome, nextAttemptAt, gaveUp }) =>
-        Object.assign(new WebhookAttempt(), {
-          id: newId(),
-          deliveryId: outcome.delivery.id,
-          endpointId,
-          number: outcome.delivery.attempts,
-          statusCode: outcome.answer.statusCode,
-          latencyMs: outcome.answer.latencyMs,
-          error: outcome.answer.error?.slice(0, 256) ?? null,
-          nextRetryAt: gaveUp ? null : nextAttemptAt,
-          createdAt: outcome.at,
-        }),
-      ),
-    );
-    const delivered = decisions.filter(({ outcome }) => outcome.answer.delivered).map(({ outcome }) => outcome);
-    if (delivered.length > 0)
-      await manager.update(
-        WebhookDelivery,
-        { id: In(delivered.map(({ delivery }) => delivery.id)) },
-        {
-          status: WebhookDeliveryStatus.DELIVERED,
-          deliveredAt: delivered[0].at,
-          nextAttemptAt: null,
-          leaseUntil: null,
-        },
-      );
-    for (const { outcome, nextAttemptAt } of decisions.filter(({ outcome }) => !outcome.answer.delivered))
-      await manager.update(
-        WebhookDelivery,
-        { id: outcome.delivery.id },
-        nextAttemptAt
-          ? { nextAttemptAt, leaseUntil: null, failingSince: outcome.delivery.failingSince ?? outcome.at }
-          : { status: WebhookDeliveryStatus.FAILED, nextAttemptAt: null, leaseUntil: null },
-      );
-    return this.claimSuccessors(
-      manager,
-      endpointId,
-      delivered.filter(({ delivery }) => delivery.kind === WebhookDeliveryKind.EVENT).map(({ delivery }) => delivery),
-    );
-  }
-
-  /** For each delivered event, its entity's next event at this endpoint: due now, leased to us. */
-  private async claimSuccessors(
-    manager: EntityManager,
-    endpointId: string,
-    delivered: ClaimedDelivery[],
-  ): Promise<Map<string, ClaimedDelivery>> {
-    const byKey = new Map(delivered.map((delivery) => [delivery.entityKey, delivery.id]));
-    if (byKey.size === 0) return new Map();
-    const waiting = await manager.find(WebhookDelivery, {
-      where: {
+  /**
+   * One transaction, two round trips on MySQL: the attempts, every delivery's new state in one
+   * UPDATE, and the delivered events' successors read and locked; then those claimed, and the
+   * commit.
+   */
+  private writeOutcomes(endpointId: string, decisions: Decision[]): Promise<Map<string, ClaimedDelivery>> {
+    const source = this.db.dataSource;
+    const attempts = decisions.map(({ outcome, nextAttemptAt, gaveUp }) =>
+      Object.assign(new WebhookAttempt(), {
+        id: newId(),
+        deliveryId: outcome.delivery.id,
         endpointId,
-        entityKey: In([...byKey.keys()]),
-        kind: WebhookDeliveryKind.EVENT,
-        status: WebhookDeliveryStatus.PENDING,
-        nextAttemptAt: IsNull(),
-      },
-      order: { sequence: 'ASC' },
-    });
-    const heads = new Map<string, WebhookDelivery>();
-    for (const row of waiting) if (!heads.has(row.entityKey)) heads.set(row.entityKey, row);
-    if (heads.size === 0) return new Map();
-    const now = new Date();
-    const leaseUntil = new Date(now.getTime() + leaseSpanMs(this.settings));
-    await manager.update(
-      WebhookDelivery,
-      { id: In([...heads.values()].map((row) => row.id)), nextAttemptAt: IsNull() },
-      { nextAttemptAt: now, leaseUntil, attempts: () => '`attempts` + 1' },
+        number: outcome.delivery.attempts,
+        statusCode: outcome.answer.statusCode,
+        latencyMs: outcome.answer.latencyMs,
+        error: outcome.answer.error?.slice(0, 256) ?? null,
+        nextRetryAt: gaveUp ? null : nextAttemptAt,
+        createdAt: outcome.at,
+      }),
     );
-    const claimed = new Map<string, ClaimedDelivery>();
-    for (const [key, row] of heads)
-      claimed.set(byKey.get(key) as string, { ...row, attempts: row.attempts + 1, createdAt: now, leaseUntil });
-    return claimed;
+    const states = decisions.map(({ outcome: { delivery, answer, at }, nextAttemptAt }) =>
+      Object.assign(new WebhookDelivery(), {
+        id: delivery.id,
+        status: answer.delivered
+          ? WebhookDeliveryStatus.DELIVERED
+          : nextAttemptAt
+            ? WebhookDeliveryStatus.PENDING
+            : WebhookDeliveryStatus.FAILED,
+        deliveredAt: answer.delivered ? at : null,
+        nextAttemptAt,
+        leaseUntil: null,
+        failingSince: answer.delivered ? null : (delivery.failingSince ?? at),
+      }),
+    );
+    // For each delivered event, its entity's next event at this endpoint becomes the head.
+    const delivered = decisions
+      .map(({ outcome }) => outcome)
+      .filter(({ delivery, answer }) => answer.delivered && delivery.kind === WebhookDeliveryKind.EVENT);
+    const byKey = new Map(delivered.map(({ delivery }) => [delivery.entityKey, delivery.id]));
+    return this.db.pipelined(async (transaction) => {
+      const results = await transaction.run([
+        // Shared, against the dispatch's exclusive lock: a delivered event and its entity's
+        // next event being made at the same moment cannot both miss each other.
+        ...(this.db.kind === 'mysql'
+          ? [{ sql: 'SELECT `id` FROM `webhook_endpoints` WHERE `id` = ? LOCK IN SHARE MODE', params: [endpointId] }]
+          : []),
+        insertStatement(source, WebhookAttempt, attempts) as Statement,
+        updateStatement(source, WebhookDelivery, states, [
+          'status',
+          'deliveredAt',
+          'nextAttemptAt',
+          'leaseUntil',
+          'failingSince',
+        ]) as Statement,
+        ...(byKey.size > 0
+          ? [
+              selectStatement(
+                source,
+                WebhookDelivery,
+                {
+                  endpointId,
+                  entityKey: [...byKey.keys()],
+                  kind: WebhookDeliveryKind.EVENT,
+                  status: WebhookDeliveryStatus.PENDING,
+                },
+                { forUpdate: true },
+              ),
+            ]
+          : []),
+      ]);
+      const waiting = byKey.size > 0 ? hydrate(source, WebhookDelivery, results[results.length - 1]) : [];
+      const heads = new Map<string, WebhookDelivery>();
+      for (const row of waiting.filter((each) => each.nextAttemptAt === null).sort((a, b) => a.sequence - b.sequence))
+        if (!heads.has(row.entityKey)) heads.set(row.entityKey, row);
+      const now = new Date();
+      const leaseUntil = new Date(now.getTime() + leaseSpanMs(this.settings));
+      const claimed = [...heads.values()].map((row) =>
+        Object.assign(row, { nextAttemptAt: now, leaseUntil, attempts: row.attempts + 1 }),
+      );
+      const claim = updateStatement(source, WebhookDelivery, claimed, ['nextAttemptAt', 'leaseUntil', 'attempts']);
+      await transaction.commit(claim ? [claim] : []);
+      return new Map(claimed.map((row) => [byKey.get(row.entityKey) as string, { ...row, createdAt: now }]));
+    });
   }
+}
+
+/** A span of time in words, for a person: "3 days", "5 hours", "30 seconds". */
+function describeSpan(ms: number): string {
+  const [size, unit] =
+    ms >= 86_400_000 ? [86_400_000, 'day'] : ms >= 3_600_000 ? [3_600_000, 'hour'] : [1000, 'second'];
+  const count = Math.round((ms / size) * 10) / 10;
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,7 @@
-import { IsNull, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import { newId } from '../../crypto/ids';
-import { insertRows } from '../../db/bulk-sql';
+import { hydrate, insertStatement, selectStatement, type Statement } from '../../db/bulk-sql';
+import type { PipelinedTransaction } from '../../db/pipelined-transaction';
 import type { Database } from '../../db/database';
 import {
   EntityKind,
@@ -118,9 +119,8 @@ export class WebhookDispatcher {
     // Bodies are built before the transaction: reads of committed rows, kept out of the locks.
     const prepared = await this.prepare(platformId, events);
     const upTo = events[events.length - 1].sequence;
-    const endpointIds = marks.map((mark) => mark.id);
-    const handed = await this.db.transaction((manager) =>
-      this.handOver(manager, platformId, endpointIds, prepared, upTo),
+    const handed = await this.db.pipelined((transaction) =>
+      this.handOver(transaction, platformId, marks, prepared, upTo),
     );
     return { ...handed, full: events.length === BATCH };
   }
@@ -147,29 +147,62 @@ export class WebhookDispatcher {
   }
 
   /**
-   * `endpointIds` are the endpoints enabled when the events were read. One made since starts
-   * after them (at the log's end when it was made), so it has nothing to be handed here.
+   * In one transaction of two round trips on MySQL: the endpoints locked (by primary key: a
+   * range lock on the (platform, status) index would block an endpoint's status change, which
+   * locks the same row first: a deadlock) with the chains already waiting; then the delivery
+   * rows and the new marks, and the commit. `marks` are the endpoints enabled when the events
+   * were read; one made since starts after them (at the log's end), with nothing to hand here.
    */
   private async handOver(
-    manager: EntityManager,
+    transaction: PipelinedTransaction,
     platformId: string,
-    endpointIds: string[],
+    marks: Array<Pick<WebhookEndpoint, 'id' | 'dispatchedSequence'>>,
     prepared: PreparedEvent[],
     upTo: number,
   ): Promise<{ claimed: ClaimedDelivery[]; endpoints: WebhookEndpoint[] }> {
-    // Locked by primary key only: a range lock on the (platform, status) index would block an
-    // endpoint's status change, which locks the same endpoint row first (a deadlock).
-    const query = manager
-      .getRepository(WebhookEndpoint)
-      .createQueryBuilder('endpoint')
-      .whereInIds(endpointIds)
-      .orderBy('endpoint.id', 'ASC');
-    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
-    const endpoints = (await query.getMany()).filter(
-      (endpoint) => endpoint.status === WebhookEndpointStatus.ENABLED && endpoint.dispatchedSequence < upTo,
-    );
+    const source = this.db.dataSource;
+    const ids = marks.map((mark) => mark.id);
+    const asked = chainKeys(prepared, Math.max(...marks.map((mark) => mark.dispatchedSequence)));
+    const [locked, waiting] = await transaction.run([
+      selectStatement(source, WebhookEndpoint, { id: ids }, { forUpdate: true }),
+      ...(asked.size > 0 ? [chainsStatement(source, ids, asked)] : []),
+    ]);
+    const endpoints = hydrate(source, WebhookEndpoint, locked)
+      .filter((endpoint) => endpoint.status === WebhookEndpointStatus.ENABLED && endpoint.dispatchedSequence < upTo)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     if (endpoints.length === 0) return { claimed: [], endpoints: [] };
-    const busy = await this.pendingChains(manager, endpoints, prepared);
+    const busy = new Set(
+      hydrate(source, WebhookDelivery, waiting ?? []).map((row) => `${row.endpointId}|${row.entityKey}`),
+    );
+    // A mark moved since it was read: entities created in between may have chains after all.
+    const more = [...chainKeys(prepared, Math.max(...endpoints.map((endpoint) => endpoint.dispatchedSequence)))].filter(
+      (key) => !asked.has(key),
+    );
+    if (more.length > 0) {
+      const [rows] = await transaction.run([chainsStatement(source, ids, new Set(more))]);
+      for (const row of hydrate(source, WebhookDelivery, rows)) busy.add(`${row.endpointId}|${row.entityKey}`);
+    }
+    const rows = this.deliveryRows(platformId, endpoints, prepared, busy);
+    const inserts = [];
+    for (let start = 0; start < rows.length; start += 100)
+      inserts.push(insertStatement(source, WebhookDelivery, rows.slice(start, start + 100)));
+    await transaction.commit([
+      ...inserts.filter((statement): statement is Statement => statement !== undefined),
+      {
+        sql: `UPDATE \`webhook_endpoints\` SET \`dispatchedSequence\` = ? WHERE \`id\` IN (${endpoints.map(() => '?').join(', ')})`,
+        params: [upTo, ...endpoints.map((endpoint) => endpoint.id)],
+      },
+    ]);
+    return { claimed: rows.filter((row) => row.leaseUntil !== null), endpoints };
+  }
+
+  /** One row per event each endpoint wants; an entity's first undelivered one is leased to us. */
+  private deliveryRows(
+    platformId: string,
+    endpoints: WebhookEndpoint[],
+    prepared: PreparedEvent[],
+    busy: Set<string>,
+  ): WebhookDelivery[] {
     const now = new Date();
     const leaseUntil = new Date(now.getTime() + leaseSpanMs(this.settings));
     const rows: WebhookDelivery[] = [];
@@ -202,46 +235,7 @@ export class WebhookDispatcher {
           }),
         );
       }
-    for (let start = 0; start < rows.length; start += 100)
-      await insertRows(manager, WebhookDelivery, rows.slice(start, start + 100));
-    await manager
-      .createQueryBuilder()
-      .update(WebhookEndpoint)
-      .set({ dispatchedSequence: upTo, updatedAt: () => 'updatedAt' })
-      .whereInIds(endpoints.map((endpoint) => endpoint.id))
-      .execute();
-    return { claimed: rows.filter((row) => row.leaseUntil !== null), endpoints };
-  }
-
-  /** `<endpoint>|<entity>` of the chains that already have an undelivered event. */
-  private async pendingChains(
-    manager: EntityManager,
-    endpoints: WebhookEndpoint[],
-    prepared: PreparedEvent[],
-  ): Promise<Set<string>> {
-    // An entity created in this batch, after every endpoint's mark, has no earlier event
-    // anywhere, so no chain to wait in: the usual case, and no query for it.
-    const highestMark = Math.max(...endpoints.map((endpoint) => endpoint.dispatchedSequence));
-    const seen = new Set<string>();
-    const keys = new Set<string>();
-    for (const { event, key } of prepared) {
-      const createdHere = event.fromStatus === null && event.sequence > highestMark;
-      if (!seen.has(key) && !createdHere) keys.add(key);
-      seen.add(key);
-    }
-    if (keys.size === 0) return new Set();
-    const rows = await manager
-      .getRepository(WebhookDelivery)
-      .createQueryBuilder('delivery')
-      .select(['delivery.endpointId', 'delivery.entityKey'])
-      .where('delivery.endpointId IN (:...endpointIds)', { endpointIds: endpoints.map((endpoint) => endpoint.id) })
-      .andWhere('delivery.entityKey IN (:...keys)', { keys: [...keys] })
-      .andWhere('delivery.kind = :event AND delivery.status = :pending', {
-        event: WebhookDeliveryKind.EVENT,
-        pending: WebhookDeliveryStatus.PENDING,
-      })
-      .getMany();
-    return new Set(rows.map((row) => `${row.endpointId}|${row.entityKey}`));
+    return rows;
   }
 
   /** Chains whose undelivered events all wait for a head that is gone: the oldest becomes due. */
@@ -259,4 +253,33 @@ export class WebhookDispatcher {
         manager.update(WebhookDelivery, { id, nextAttemptAt: IsNull() }, { nextAttemptAt: new Date() }),
       );
   }
+}
+
+/**
+ * The entities of a batch that may already have a chain at an endpoint: all but those created
+ * in the batch after `highestMark` (their first event is in the batch for every endpoint).
+ */
+function chainKeys(prepared: PreparedEvent[], highestMark: number): Set<string> {
+  const seen = new Set<string>();
+  const keys = new Set<string>();
+  for (const { event, key } of prepared) {
+    if (!seen.has(key) && !(event.fromStatus === null && event.sequence > highestMark)) keys.add(key);
+    seen.add(key);
+  }
+  return keys;
+}
+
+/** The waiting event deliveries of some entities at some endpoints: their chains. */
+function chainsStatement(source: DataSource, endpointIds: string[], keys: Set<string>): Statement {
+  return selectStatement(
+    source,
+    WebhookDelivery,
+    {
+      endpointId: endpointIds,
+      entityKey: [...keys],
+      kind: WebhookDeliveryKind.EVENT,
+      status: WebhookDeliveryStatus.PENDING,
+    },
+    { properties: ['endpointId', 'entityKey'] },
+  );
 }

@@ -31,7 +31,7 @@ export const DEFAULT_WEBHOOK_SETTINGS: WebhookSettings = {
   timeoutMs: 10_000,
   sweepIntervalMs: 5_000,
   concurrency: 64,
-  endpointConcurrency: 16,
+  endpointConcurrency: 32,
   allowLoopback: false,
   requireHttps: true,
   retentionDays: 30,
