@@ -9,7 +9,8 @@ import { NODE_TYPE_OF_ENTITY, toGlobalId } from './global-id';
 /**
  * The entity in a webhook body: what this query returns for it, so a webhook and a query show
  * the same fields under the same names. Nothing a vendor must be asked for, and no personal
- * data beyond what the query would show its platform.
+ * data beyond what the query would show its platform. No `lastEventCursor`: the body's own `id`
+ * is the event's cursor (and the field would cost a read of the entity's history).
  */
 export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
   fragment WebhookFailure on TransactionFailure {
@@ -49,7 +50,6 @@ export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
         biz {
           id
         }
-        lastEventCursor
         createdAt
         updatedAt
       }
@@ -70,7 +70,6 @@ export const WEBHOOK_ENTITY_QUERY = /* GraphQL */ `
         client {
           id
         }
-        lastEventCursor
         createdAt
         updatedAt
       }

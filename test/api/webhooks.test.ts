@@ -62,6 +62,8 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
   let app: TestApp;
   let seeded: SeededPlatform;
   let receiver: WebhookReceiver;
+  /** Every secret shown, so the last test can check that none was logged. */
+  const secrets: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp(database, {}, FAST_WEBHOOKS);
@@ -93,6 +95,7 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
   async function createEndpoint(url: string, eventTypes?: string[]): Promise<{ id: string; secret: string }> {
     const data = await api(CREATE_WEBHOOK_ENDPOINT, { input: { url, eventTypes, description: 'orders' } });
     expect(data.createWebhookEndpoint.__typename).toBe('CreateWebhookEndpointPayload');
+    secrets.push(data.createWebhookEndpoint.secret);
     return { id: data.createWebhookEndpoint.webhookEndpoint.id, secret: data.createWebhookEndpoint.secret };
   }
 
@@ -347,6 +350,7 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     const rotated = await api(ROTATE, { input: { id: endpoint.id, graceSeconds: 3600 } });
     expect(rotated.rotateWebhookSecret.webhookEndpoint.previousSecretExpiresAt).not.toBeNull();
     const newSecret = rotated.rotateWebhookSecret.secret;
+    secrets.push(newSecret);
     const test = await api(ONE_OFF('sendTestWebhookEvent', 'SendTestWebhookEventInput'), {
       input: { endpointId: endpoint.id },
     });
@@ -457,5 +461,13 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     expect(await db.countBy(WebhookAttempt, { deliveryId: delivered.id })).toBe(0);
     expect(await db.countBy(WebhookDelivery, { id: waiting.id })).toBe(1);
     await deleteEndpoint(endpoint.id);
+  });
+
+  it('never logs a secret, a body it sent, or an answer it read', () => {
+    const logged = JSON.stringify(app.logs);
+    expect(secrets.length).toBeGreaterThan(3);
+    for (const secret of secrets) expect(logged).not.toContain(secret);
+    expect(logged).not.toContain('{"ok":true}');
+    expect(logged).not.toContain('"occurredAt"');
   });
 });
