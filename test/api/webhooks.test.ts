@@ -1,6 +1,6 @@
 import { EntityKind, EventSource, PayoutStatus, TransactionKind, TransactionStatus } from '../../src/domain/enums';
 import { newId } from '../../src/crypto/ids';
-import { WebhookAttempt, WebhookDelivery } from '../../src/entities';
+import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../src/entities';
 import { toGlobalId } from '../../src/graphql/global-id';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/services/webhooks/webhook-settings';
 import { verifyWebhookSignature } from '../../src/webhooks/signature';
@@ -469,5 +469,22 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
     for (const secret of secrets) expect(logged).not.toContain(secret);
     expect(logged).not.toContain('{"ok":true}');
     expect(logged).not.toContain('"occurredAt"');
+  });
+
+  it('costs a platform without endpoints no query per commit', async () => {
+    const quiet = await seedPlatform(services(), 'no-hooks', 0);
+    const parties = { clientId: quiet.clientIds[0], bizId: quiet.bizId, payerAccountId: null, payeeAccountId: null };
+    // The first commit finds no endpoint; the platform is then left alone until the sweep.
+    await insertTransaction(services(), quiet.platformId, parties, { kind: TransactionKind.PAYMENT });
+    await services().webhooks.dispatcher.idle();
+    const find = jest.spyOn(services().db.manager, 'find');
+    try {
+      for (let index = 0; index < 5; index += 1)
+        await insertTransaction(services(), quiet.platformId, parties, { kind: TransactionKind.PAYMENT });
+      await services().webhooks.dispatcher.idle();
+      expect(find.mock.calls.filter(([entity]) => entity === WebhookEndpoint)).toEqual([]);
+    } finally {
+      find.mockRestore();
+    }
   });
 });

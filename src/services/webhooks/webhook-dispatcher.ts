@@ -40,6 +40,13 @@ interface PreparedEvent {
 export class WebhookDispatcher {
   private readonly running = new Map<string, Promise<void>>();
   private readonly again = new Set<string>();
+  /**
+   * Platforms found with no enabled endpoint, until when: their commits start no dispatch (no
+   * query on the callback path of a platform without webhooks). An endpoint made or enabled on
+   * this instance clears it at once; one made on another instance starts at the log's end, and
+   * the sweep hands it what follows.
+   */
+  private readonly idleUntil = new Map<string, number>();
 
   /** Set by the wiring: reads entities as the schema shows them. */
   snapshots?: EntitySnapshots;
@@ -55,6 +62,7 @@ export class WebhookDispatcher {
   /** Events of these platforms were committed: dispatch them soon, one run per platform at a time. */
   notify(platformIds: Iterable<string>): void {
     for (const platformId of platformIds) {
+      if ((this.idleUntil.get(platformId) ?? 0) > Date.now()) continue;
       if (this.running.has(platformId)) {
         this.again.add(platformId);
         continue;
@@ -69,6 +77,11 @@ export class WebhookDispatcher {
         });
       this.running.set(platformId, run);
     }
+  }
+
+  /** The platform's endpoints changed on this instance: dispatch its next commits again. */
+  wake(platformId: string): void {
+    this.idleUntil.delete(platformId);
   }
 
   /** Waits for the dispatches under way (shutdown, tests). */
@@ -90,6 +103,7 @@ export class WebhookDispatcher {
       .where('endpoint.status = :enabled', { enabled: WebhookEndpointStatus.ENABLED })
       .andWhere('endpoint.dispatchedSequence < platform.lastEventSequence')
       .getRawMany<{ platformId: string }>();
+    for (const { platformId } of behind) this.wake(platformId);
     this.notify(behind.map((row) => row.platformId));
     await this.restoreHeads();
     return behind.length;
@@ -112,7 +126,10 @@ export class WebhookDispatcher {
       where: { platformId, status: WebhookEndpointStatus.ENABLED },
       select: { id: true, dispatchedSequence: true },
     });
-    if (marks.length === 0) return { claimed: [], endpoints: [], full: false };
+    if (marks.length === 0) {
+      this.idleUntil.set(platformId, Date.now() + this.settings.sweepIntervalMs);
+      return { claimed: [], endpoints: [], full: false };
+    }
     const from = Math.min(...marks.map((mark) => mark.dispatchedSequence)) + 1;
     const events = await this.eventLog.eventsFrom(platformId, from, undefined, BATCH);
     if (events.length === 0) return { claimed: [], endpoints: [], full: false };

@@ -47,6 +47,9 @@ export class WebhookEndpoints {
     private readonly urlPolicy: () => UrlPolicy,
   ) {}
 
+  /** Set by the wiring: an endpoint of this platform was made or enabled here. */
+  onEndpointReady?: (platformId: string) => void;
+
   list(scope: Scope, args: PageArgs): Promise<Page<WebhookEndpoint>> {
     return this.reads.page('WebhookEndpoint', scope, args);
   }
@@ -87,6 +90,7 @@ export class WebhookEndpoints {
       await manager.insert(WebhookEndpoint, row);
       return row;
     });
+    this.onEndpointReady?.(scope.platformId);
     return { endpoint: await this.get(scope, endpoint.id), secret };
   }
 
@@ -187,6 +191,8 @@ export class WebhookEndpoints {
       ]);
       return appended;
     });
+    // Woken before the event is published: the event itself is then dispatched.
+    if (event && to === WebhookEndpointStatus.ENABLED) this.onEndpointReady?.(event.platformId);
     if (event) this.statusWriter.publish(event);
     return event;
   }
