@@ -141,7 +141,6 @@ export class WebhookResolver {
       eventTypes: input.eventTypes ?? undefined,
       description: input.description,
     });
-    context.services.webhooks.engine.forgetEndpoint(id);
     return endpointPayload(input.clientMutationId, endpoint);
   }
 
@@ -185,7 +184,6 @@ export class WebhookResolver {
   ): Promise<typeof DeleteWebhookEndpointResult> {
     const id = endpointIdOf(input.id, 'id');
     await context.services.webhooks.endpoints.delete(requireScope(context), id);
-    context.services.webhooks.engine.forgetEndpoint(id);
     return Object.assign(new DeleteWebhookEndpointPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       deletedWebhookEndpointId: input.id,
@@ -207,7 +205,6 @@ export class WebhookResolver {
       id,
       input.graceSeconds,
     );
-    context.services.webhooks.engine.forgetEndpoint(id);
     return Object.assign(new RotateWebhookSecretPayload(), {
       clientMutationId: input.clientMutationId ?? null,
       webhookEndpoint: rotated.endpoint,
@@ -250,10 +247,7 @@ export class WebhookResolver {
     to: WebhookEndpointStatus,
   ): Promise<WebhookEndpoint> {
     const id = endpointIdOf(globalId, 'id');
-    const endpoint = await context.services.webhooks.endpoints.setStatus(requireScope(context), id, to);
-    context.services.webhooks.engine.forgetEndpoint(id);
-    if (to === WebhookEndpointStatus.ENABLED) void context.services.webhooks.resume(id);
-    return endpoint;
+    return context.services.webhooks.setEndpointStatus(requireScope(context), id, to);
   }
 }
 

@@ -259,6 +259,9 @@ function createWebhooks(
   const sender = new WebhookSender({ allowLoopback: settings.allowLoopback }, settings.timeoutMs);
   const engine = new DeliveryEngine(deps.db, endpoints, sender, deps.jobs, settings, deps.logger);
   const dispatcher = new WebhookDispatcher(deps.db, eventLog, engine, settings, deps.logger);
-  endpoints.onEndpointReady = (platformId) => dispatcher.wake(platformId);
-  return new WebhookService(deps.db, reads, endpoints, dispatcher, engine, settings);
+  endpoints.onChanged = ({ endpointId, platformId, ready }) => {
+    engine.forgetEndpoint(endpointId);
+    if (ready) dispatcher.wake(platformId);
+  };
+  return new WebhookService(deps.db, reads, endpoints, dispatcher, engine, settings, deps.logger);
 }

@@ -1,3 +1,4 @@
+import { fromGlobalIdOf } from '../../src/graphql/global-id';
 import { EntityKind, EventSource, TransactionKind, TransactionStatus } from '../../src/domain/enums';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/services/webhooks/webhook-settings';
 import { WebhookAttempt, WebhookDelivery } from '../../src/entities';
@@ -88,9 +89,7 @@ describeWithMysqlAndRedis('webhooks from two instances on one MySQL and one Redi
         to: TransactionStatus.SUCCEEDED,
         source: EventSource.CALLBACK,
       });
-    const endpointId = Buffer.from(created.createWebhookEndpoint.webhookEndpoint.id, 'base64url')
-      .toString()
-      .split(':')[1];
+    const endpointId = fromGlobalIdOf('WebhookEndpoint', created.createWebhookEndpoint.webhookEndpoint.id, 'id');
     const expected = 20 * 2 + 4 * 2;
     const deliveries = await waitFor(
       async () => {

@@ -1,7 +1,7 @@
 import { EntityKind, EventSource, PayoutStatus, TransactionKind, TransactionStatus } from '../../src/domain/enums';
 import { newId } from '../../src/crypto/ids';
 import { WebhookAttempt, WebhookDelivery, WebhookEndpoint } from '../../src/entities';
-import { toGlobalId } from '../../src/graphql/global-id';
+import { fromGlobalIdOf, toGlobalId } from '../../src/graphql/global-id';
 import { DEFAULT_WEBHOOK_SETTINGS } from '../../src/services/webhooks/webhook-settings';
 import { verifyWebhookSignature } from '../../src/webhooks/signature';
 import { startTestApp, type TestApp } from '../support/app';
@@ -437,7 +437,7 @@ describe.each(testDatabases())('webhooks, on $name', (database) => {
   it('deletes delivered deliveries after the retention, with their attempts, and keeps undelivered ones', async () => {
     const endpoint = await createEndpoint(receiver.url);
     await insertTransaction(services(), seeded.platformId, who(), { kind: TransactionKind.PAYMENT });
-    const endpointId = Buffer.from(endpoint.id, 'base64url').toString().split(':')[1];
+    const endpointId = fromGlobalIdOf('WebhookEndpoint', endpoint.id, 'id');
     const db = services().db.manager;
     const delivered = await waitFor(
       async () =>

@@ -58,9 +58,7 @@ export class DeliveryEngine {
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
   ) {
-    this.recorder = new DeliveryRecorder(db, endpoints, jobs, settings, logger, (endpointId) =>
-      this.forgetEndpoint(endpointId),
-    );
+    this.recorder = new DeliveryRecorder(db, endpoints, jobs, settings, logger);
   }
 
   /** Attempts deliveries whose lease this instance holds, at most `concurrency` at a time. */
@@ -76,7 +74,7 @@ export class DeliveryEngine {
     this.pump();
   }
 
-  /** Forgets a cached endpoint (changed on this instance). */
+  /** Forgets a cached endpoint (changed on this instance: WebhookEndpoints tells the wiring). */
   forgetEndpoint(endpointId: string): void {
     this.endpointCache.delete(endpointId);
   }

@@ -47,7 +47,6 @@ export class DeliveryRecorder {
     private readonly jobs: JobQueue,
     private readonly settings: WebhookSettings,
     private readonly logger: Logger,
-    private readonly onDisabled: (endpointId: string) => void,
   ) {
     this.writer = new GroupCommit((endpointId, outcomes) => this.recordBatch(endpointId, outcomes), {
       lingerMs: RECORD_LINGER_MS,
@@ -97,7 +96,6 @@ export class DeliveryRecorder {
         EventSource.SYSTEM,
         reason,
       );
-      this.onDisabled(endpointId);
       if (event)
         this.logger.warn({ endpointId }, 'webhook endpoint disabled: its deliveries failed for the whole retry window');
     }

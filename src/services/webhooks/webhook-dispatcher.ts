@@ -134,7 +134,7 @@ export class WebhookDispatcher {
     const events = await this.eventLog.eventsFrom(platformId, from, undefined, BATCH);
     if (events.length === 0) return { claimed: [], endpoints: [], full: false };
     // Bodies are built before the transaction: reads of committed rows, kept out of the locks.
-    const prepared = await this.prepare(platformId, events);
+    const prepared = await this.bodiesOf(platformId, events);
     const upTo = events[events.length - 1].sequence;
     const handed = await this.db.pipelined((transaction) =>
       this.handOver(transaction, platformId, marks, prepared, upTo),
@@ -142,12 +142,8 @@ export class WebhookDispatcher {
     return { ...handed, full: events.length === BATCH };
   }
 
-  /** The webhook bodies of some events of one platform, as a dispatch builds them. */
-  bodiesOf(platformId: string, events: StatusEvent[]): Promise<PreparedEvent[]> {
-    return this.prepare(platformId, events);
-  }
-
-  private async prepare(platformId: string, events: StatusEvent[]): Promise<PreparedEvent[]> {
+  /** The webhook bodies of some events of one platform (a dispatch's, a redelivery's). */
+  async bodiesOf(platformId: string, events: StatusEvent[]): Promise<PreparedEvent[]> {
     const entities = [
       ...new Map(events.map((event) => [entityKeyOf(event.entityKind, event.entityId), event])).values(),
     ].map((event) => ({ kind: event.entityKind as EntityKind, id: event.entityId }));

@@ -47,8 +47,11 @@ export class WebhookEndpoints {
     private readonly urlPolicy: () => UrlPolicy,
   ) {}
 
-  /** Set by the wiring: an endpoint of this platform was made or enabled here. */
-  onEndpointReady?: (platformId: string) => void;
+  /**
+   * Set by the wiring: an endpoint was changed here (made, edited, rotated, deleted, disabled,
+   * enabled). `ready` when it now takes deliveries it did not before (made, enabled).
+   */
+  onChanged?: (change: { endpointId: string; platformId: string; ready: boolean }) => void;
 
   list(scope: Scope, args: PageArgs): Promise<Page<WebhookEndpoint>> {
     return this.reads.page('WebhookEndpoint', scope, args);
@@ -90,7 +93,7 @@ export class WebhookEndpoints {
       await manager.insert(WebhookEndpoint, row);
       return row;
     });
-    this.onEndpointReady?.(scope.platformId);
+    this.onChanged?.({ endpointId: endpoint.id, platformId: scope.platformId, ready: true });
     return { endpoint: await this.get(scope, endpoint.id), secret };
   }
 
@@ -103,6 +106,7 @@ export class WebhookEndpoints {
     if (fields.description !== undefined) patch.description = fields.description;
     if (Object.keys(patch).length > 0)
       await this.db.write((manager) => manager.update(WebhookEndpoint, endpoint.id, patch));
+    this.onChanged?.({ endpointId: endpoint.id, platformId: endpoint.platformId, ready: false });
     return this.get(scope, id);
   }
 
@@ -114,6 +118,7 @@ export class WebhookEndpoints {
       await manager.query('DELETE FROM `webhook_deliveries` WHERE `endpointId` = ?', [endpoint.id]);
       await manager.delete(WebhookEndpoint, { id: endpoint.id });
     });
+    this.onChanged?.({ endpointId: endpoint.id, platformId: endpoint.platformId, ready: false });
   }
 
   /**
@@ -136,6 +141,7 @@ export class WebhookEndpoints {
         previousSecretExpiresAt: graceSeconds > 0 ? new Date(Date.now() + graceSeconds * 1000) : null,
       }),
     );
+    this.onChanged?.({ endpointId: endpoint.id, platformId: endpoint.platformId, ready: false });
     return { endpoint: await this.get(scope, id), secret };
   }
 
@@ -191,8 +197,9 @@ export class WebhookEndpoints {
       ]);
       return appended;
     });
-    // Woken before the event is published: the event itself is then dispatched.
-    if (event && to === WebhookEndpointStatus.ENABLED) this.onEndpointReady?.(event.platformId);
+    // Told before the event is published: once enabled, the event itself is dispatched to it.
+    if (event)
+      this.onChanged?.({ endpointId, platformId: event.platformId, ready: to === WebhookEndpointStatus.ENABLED });
     if (event) this.statusWriter.publish(event);
     return event;
   }

@@ -2,8 +2,9 @@ import { In, LessThan } from 'typeorm';
 import type { Scope } from '../../auth/viewer';
 import { newId } from '../../crypto/ids';
 import type { Database } from '../../db/database';
-import { WebhookDeliveryKind, WebhookDeliveryStatus } from '../../domain/enums';
-import { StatusEvent, WebhookAttempt, WebhookDelivery } from '../../entities';
+import { WebhookDeliveryKind, WebhookDeliveryStatus, WebhookEndpointStatus } from '../../domain/enums';
+import type { Logger } from '../../logging/logger';
+import { StatusEvent, WebhookAttempt, WebhookDelivery, type WebhookEndpoint } from '../../entities';
 import { notFound } from '../../errors/app-errors';
 import type { Page, PageArgs, ScopedReads } from '../tenancy/scoped-reads';
 import type { DeliveryEngine } from './delivery-engine';
@@ -24,13 +25,27 @@ export class WebhookService {
     readonly dispatcher: WebhookDispatcher,
     readonly engine: DeliveryEngine,
     private readonly settings: WebhookSettings,
+    private readonly logger: Logger,
   ) {}
+
+  /**
+   * The owner's disable or enable. Enabling also resumes what waited meanwhile, after the
+   * answer (its sends do not hold the mutation up).
+   */
+  async setEndpointStatus(scope: Scope, endpointId: string, to: WebhookEndpointStatus): Promise<WebhookEndpoint> {
+    const endpoint = await this.endpoints.setStatus(scope, endpointId, to);
+    if (to === WebhookEndpointStatus.ENABLED)
+      void this.resume(endpointId).catch((error) =>
+        this.logger.warn({ err: String(error), endpointId }, 'resuming webhook deliveries failed; the sweep will'),
+      );
+    return endpoint;
+  }
 
   /**
    * After an endpoint is enabled: its waiting deliveries get a fresh retry window, and what
    * it missed is dispatched and sent now, in order.
    */
-  async resume(endpointId: string): Promise<void> {
+  private async resume(endpointId: string): Promise<void> {
     await this.db.write((manager) =>
       manager.update(
         WebhookDelivery,
